@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ckpt cgroup controller: image format.
+ *
+ * This header is the single definition of the checkpoint image, shared by
+ * the kernel (kernel/cgroup_ckpt/) and user space (the ckpt tool).
+ *
+ * An image is a stream, written and read strictly in order, so that it can
+ * go through a pipe or a socket:
+ *
+ *	struct ckpt_file_header		(fixed size, at offset 0)
+ *	record, record, ...		(each starts with struct ckpt_rec)
+ *	struct ckpt_trailer		(the last record)
+ *
+ * Every record begins with { type, len }.  @len counts the record header and
+ * its payload, but not the zero padding that follows the payload up to the
+ * next multiple of 8 bytes.  Readers skip record types they do not know by
+ * skipping CKPT_ALIGN(len) bytes; the kernel refuses them at restart.
+ *
+ * All integers are little-endian and fixed width; every field named
+ * __reserved or __pad must be zero.  Pointers of the checkpointed program
+ * are stored as __le64 user addresses.
+ *
+ * Types are grouped in ranges, one per resource (CKPT_RANGE()).  The
+ * per-task records of one task come together, between CKPT_REC_TASK and
+ * CKPT_REC_TASK_END, in the order of the task table.  A shared object (an
+ * open file, say) is defined once by its own record, under a non-zero id,
+ * before its first use; later records refer to it by that id.
+ *
+ * The trailer carries the number of records before it and a CRC-32
+ * (IEEE 802.3, as zlib's crc32()) of every byte before it, padding included.
+ */
+#ifndef _UAPI_LINUX_CKPT_CGROUP_H
+#define _UAPI_LINUX_CKPT_CGROUP_H
+
+#include <linux/types.h>
+
+#define CKPT_MAGIC		"LXCKPT\r\n"	/* 8 bytes, no NUL */
+#define CKPT_MAGIC_LEN		8
+#define CKPT_VERSION		1
+#define CKPT_ALIGN(x)		(((x) + 7) & ~7)
+
+/* ckpt_file_header.arch */
+#define CKPT_ARCH_X86_64	1
+
+/*
+ * Resource classes, as named in ckpt.exclude, and the bits of
+ * ckpt_file_header.exclude.
+ */
+#define CKPT_EXCL_ANON		(1ULL << 0)	/* "anon": private anonymous memory */
+#define CKPT_EXCL_ALL		(CKPT_EXCL_ANON)
+
+/* At offset 0 of every image. */
+struct ckpt_file_header {
+	__u8	magic[CKPT_MAGIC_LEN];	/* CKPT_MAGIC */
+	__le32	version;		/* CKPT_VERSION */
+	__le32	header_len;		/* sizeof(struct ckpt_file_header) */
+	__le32	arch;			/* CKPT_ARCH_* */
+	__le32	page_size;
+	__le64	exclude;		/* CKPT_EXCL_* bits in force */
+	__le32	nr_tasks;		/* entries of the CKPT_REC_TASKS table */
+	__le32	flags;			/* none defined yet, must be zero */
+	__le64	time_ns;		/* CLOCK_REALTIME at the freeze */
+	__u8	release[65];		/* utsname()->release, NUL terminated */
+	__u8	machine[65];		/* utsname()->machine */
+	__u8	__pad[6];
+};
+
+struct ckpt_rec {
+	__le32	type;
+	__le32	len;			/* header + payload, without padding */
+};
+
+#define CKPT_RANGE(r)		((r) << 8)
+
+/* 0x00xx: stream structure */
+#define CKPT_REC_TASKS		0x0001	/* task table: ckpt_task_entry[] */
+#define CKPT_REC_TRAILER	0x00ff
+
+/* 0x01xx: tasks */
+#define CKPT_REC_TASK		0x0101	/* begins the records of one task */
+#define CKPT_REC_CREDS		0x0102
+#define CKPT_REC_TASK_END	0x01ff
+
+/* 0x02xx: threads and registers */
+#define CKPT_REC_THREAD		0x0201
+#define CKPT_REC_REGSET		0x0202	/* one regset, as PTRACE_GETREGSET */
+
+/* 0x03xx: memory */
+#define CKPT_REC_MM		0x0301
+#define CKPT_REC_VMA		0x0302
+#define CKPT_REC_PAGES		0x0303
+
+/* 0x04xx: files */
+#define CKPT_REC_FILE		0x0401	/* an open file description (object) */
+#define CKPT_REC_FD		0x0402	/* an fd table slot */
+#define CKPT_REC_FS		0x0403	/* cwd, umask */
+
+/* 0x05xx: signals */
+#define CKPT_REC_SIGHAND	0x0501
+
+/* Largest record other than CKPT_REC_PAGES; longer ones are refused. */
+#define CKPT_REC_MAX_LEN	(64 * 1024)
+/* Largest CKPT_REC_PAGES payload. */
+#define CKPT_PAGES_MAX		256
+
+/* CKPT_REC_TASKS: the task table, one entry per task, parents first. */
+struct ckpt_task_entry {
+	__le32	pid;			/* in the checkpointer's pid namespace */
+	__le32	tgid;
+	__le32	ppid;			/* 0: the parent is outside the group */
+	__le32	pgid;
+	__le32	sid;
+	__le32	flags;			/* CKPT_TASK_* */
+};
+
+struct ckpt_tasks {
+	struct ckpt_rec		rec;
+	__le32			nr;
+	__le32			__reserved;
+	struct ckpt_task_entry	task[];
+};
+
+/* CKPT_REC_TASK */
+struct ckpt_task {
+	struct ckpt_rec	rec;
+	__le32	pid;
+	__le32	nr_threads;
+	__u8	comm[16];
+	__le32	personality;
+	__le32	exit_signal;
+	__le32	pdeath_signal;
+	__le32	__reserved;
+};
+
+/* CKPT_REC_CREDS: ids as seen from the checkpointer's user namespace */
+#define CKPT_NGROUPS_MAX	65536
+struct ckpt_creds {
+	struct ckpt_rec	rec;
+	__le32	uid, euid, suid, fsuid;
+	__le32	gid, egid, sgid, fsgid;
+	__le64	cap_inheritable;
+	__le64	cap_permitted;
+	__le64	cap_effective;
+	__le64	cap_bset;
+	__le64	cap_ambient;
+	__le32	securebits;
+	__le32	ngroups;
+	__le32	groups[];
+};
+
+/*
+ * CKPT_REC_THREAD: per-thread kernel state other than registers, and the
+ * system call the thread was in when it was frozen.
+ */
+#define CKPT_SYSCALL_NONE	0	/* in user mode, or the call completed */
+#define CKPT_SYSCALL_RESTART	1	/* re-executes call @nr on resume */
+#define CKPT_SYSCALL_NANOSLEEP	2	/* resumes a relative sleep */
+
+struct ckpt_thread {
+	struct ckpt_rec	rec;
+	__le32	tid;
+	__le32	syscall_kind;		/* CKPT_SYSCALL_* */
+	__le64	syscall_nr;
+	/* CKPT_SYSCALL_NANOSLEEP */
+	__le64	sleep_remaining_ns;
+	__le32	sleep_clockid;
+	__le32	sleep_rmtp_type;	/* 0 none, 1 native */
+	__le64	sleep_rmtp;
+	/* user space pointers registered with the kernel */
+	__le64	clear_child_tid;
+	__le64	robust_list;
+	__le64	robust_list_len;
+	__le64	rseq;
+	__le32	rseq_len;
+	__le32	rseq_sig;
+	__le64	sas_ss_sp;
+	__le64	sas_ss_size;
+	__le32	sas_ss_flags;
+	__le32	__reserved;
+	__le64	blocked;		/* signal mask, bit N-1 = signal N */
+};
+
+/*
+ * CKPT_REC_REGSET: the bytes PTRACE_GETREGSET returns for regset @note_type
+ * (NT_PRSTATUS, NT_PRFPREG, NT_X86_XSTATE...), for the thread named by the
+ * preceding CKPT_REC_THREAD.
+ */
+struct ckpt_regset {
+	struct ckpt_rec	rec;
+	__le32	note_type;
+	__le32	size;
+	__u8	data[];
+};
+
+/* CKPT_REC_MM: the address space of the task */
+struct ckpt_mm {
+	struct ckpt_rec	rec;
+	__le64	start_code, end_code, start_data, end_data;
+	__le64	start_brk, brk, start_stack;
+	__le64	arg_start, arg_end, env_start, env_end;
+	__le64	vdso;			/* 0: none */
+	__le32	exe_file;		/* object id of the CKPT_REC_FILE, or 0 */
+	__le32	nr_vmas;
+	__le64	flags;			/* none defined yet */
+};
+
+/* ckpt_vma.prot */
+#define CKPT_PROT_READ		0x1
+#define CKPT_PROT_WRITE		0x2
+#define CKPT_PROT_EXEC		0x4
+/* ckpt_vma.flags */
+#define CKPT_VMA_GROWSDOWN	0x1	/* a stack */
+#define CKPT_VMA_EXCLUDED	0x2	/* contents left out (ckpt.exclude) */
+#define CKPT_VMA_HEAP		0x4	/* the brk area */
+
+/* CKPT_REC_VMA, followed by the CKPT_REC_PAGES of the area */
+struct ckpt_vma {
+	struct ckpt_rec	rec;
+	__le64	start;
+	__le64	end;
+	__le64	pgoff;			/* in pages, for a file mapping */
+	__le32	prot;			/* CKPT_PROT_* */
+	__le32	flags;			/* CKPT_VMA_* */
+	__le32	file;			/* object id, 0 for anonymous memory */
+	__le32	__reserved;
+};
+
+/*
+ * CKPT_REC_PAGES: @nr_pages pages of the preceding area starting at @addr,
+ * contents follow the header.  Pages not written read as zero (anonymous
+ * memory) or come from the file (file mappings).
+ */
+struct ckpt_pages {
+	struct ckpt_rec	rec;
+	__le64	addr;
+	__le32	nr_pages;
+	__le32	__reserved;
+};
+
+/* ckpt_file.kind */
+#define CKPT_FILE_REG		1	/* regular file, reopened by path */
+#define CKPT_FILE_DIR		2
+#define CKPT_FILE_CHR		3	/* a character device: /dev/null... */
+
+/* CKPT_REC_FILE: an open file description, defined once under @id */
+struct ckpt_file {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	kind;			/* CKPT_FILE_* */
+	__le32	flags;			/* O_* flags of the open file */
+	__le32	mode;			/* st_mode */
+	__le64	pos;
+	__le64	size;			/* st_size at checkpoint */
+	__le32	rdev;			/* for CKPT_FILE_CHR, new_encode_dev() */
+	__le32	path_len;		/* bytes of path, without NUL */
+	__u8	path[];			/* NUL terminated */
+};
+
+/* CKPT_REC_FD */
+#define CKPT_FD_CLOEXEC		0x1
+struct ckpt_fd {
+	struct ckpt_rec	rec;
+	__le32	fd;
+	__le32	file;			/* object id */
+	__le32	flags;			/* CKPT_FD_* */
+	__le32	__reserved;
+};
+
+/* CKPT_REC_FS */
+struct ckpt_fs {
+	struct ckpt_rec	rec;
+	__le32	umask;
+	__le32	cwd_len;
+	__u8	cwd[];			/* NUL terminated */
+};
+
+/* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */
+struct ckpt_sigaction {
+	__le64	handler;		/* SIG_DFL 0, SIG_IGN 1, or an address */
+	__le64	flags;			/* SA_* */
+	__le64	restorer;
+	__le64	mask;
+};
+
+#define CKPT_NSIG		64
+struct ckpt_sighand {
+	struct ckpt_rec		rec;
+	struct ckpt_sigaction	action[CKPT_NSIG];
+};
+
+/* CKPT_REC_TRAILER: the last record */
+struct ckpt_trailer {
+	struct ckpt_rec	rec;
+	__le64	nr_records;		/* records before this one */
+	__le64	bytes;			/* bytes before this one */
+	__le32	crc32;			/* of those bytes */
+	__le32	__reserved;
+};
+
+#endif /* _UAPI_LINUX_CKPT_CGROUP_H */
