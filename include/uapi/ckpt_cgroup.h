@@ -150,23 +150,30 @@ struct ckpt_creds {
 };
 
 /*
- * CKPT_REC_THREAD: per-thread kernel state other than registers, and the
- * system call the thread was in when it was frozen.
+ * CKPT_REC_THREAD: per-thread kernel state other than registers.
+ *
+ * @syscall says what the thread's registers show about a system call it was
+ * in when the group froze: CKPT_SYSCALL_RESTART, the call (@syscall_nr) had
+ * been interrupted and is executed again on resume; CKPT_SYSCALL_RESTART_BLOCK,
+ * it is resumed through restart_syscall() with the saved restart block.
+ * @restart describes the thread's restart block, if one can be saved.
  */
-#define CKPT_SYSCALL_NONE	0	/* in user mode, or the call completed */
-#define CKPT_SYSCALL_RESTART	1	/* re-executes call @nr on resume */
-#define CKPT_SYSCALL_NANOSLEEP	2	/* resumes a relative sleep */
+#define CKPT_SYSCALL_NONE		0	/* user mode, or the call completed */
+#define CKPT_SYSCALL_RESTART		1
+#define CKPT_SYSCALL_RESTART_BLOCK	2
+
+#define CKPT_RESTART_NONE		0
+#define CKPT_RESTART_NANOSLEEP		1	/* a relative or absolute sleep */
 
 struct ckpt_thread {
 	struct ckpt_rec	rec;
 	__le32	tid;
-	__le32	syscall_kind;		/* CKPT_SYSCALL_* */
+	__le32	syscall;		/* CKPT_SYSCALL_* */
 	__le64	syscall_nr;
-	/* CKPT_SYSCALL_NANOSLEEP */
-	__le64	sleep_remaining_ns;
+	__le32	restart;		/* CKPT_RESTART_* */
 	__le32	sleep_clockid;
-	__le32	sleep_rmtp_type;	/* 0 none, 1 native */
-	__le64	sleep_rmtp;
+	__le64	sleep_remaining_ns;	/* time left at the freeze */
+	__le64	sleep_rmtp;		/* 0: the caller passed none */
 	/* user space pointers registered with the kernel */
 	__le64	clear_child_tid;
 	__le64	robust_list;
