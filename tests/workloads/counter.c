@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * counter [-d DIR] [-P|-S|-T|-F|-M] [period_ms]
+ *
+ * Increments a counter every period_ms (default 50) and writes "count N" to
+ * stdout after each increment, with one write(2).  The count is kept in
+ * three places (a static, a stack and a heap variable) that must agree; a
+ * mismatch prints "FAIL ..." and exits 1.  SIGUSR1 prints the state and
+ * writes "OK count N" to DIR/result.
+ *
+ * The options add one resource the checkpointer must refuse, to check that a
+ * refused checkpoint leaves the program running:
+ *	-P a pipe fd	-S a socket fd	-T a second thread
+ *	-F a child process	-M a MAP_SHARED mapping
+ */
+#include "wl.h"
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+static unsigned long static_count;
+static int extra;
+
+static int opt(int c, char *arg)
+{
+	(void)arg;
+	if (!strchr("PSTFM", c))
+		return -1;
+	extra = c;
+	return 0;
+}
+
+static void *thread_fn(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void add_extra(void)
+{
+	int fds[2];
+	pthread_t t;
+	pid_t pid;
+	char *p;
+
+	switch (extra) {
+	case 'P':
+		if (pipe(fds))
+			wl_die("pipe: %m");
+		wl_put("info", 0, "pipe %d %d\n", fds[0], fds[1]);
+		break;
+	case 'S':
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+			wl_die("socketpair: %m");
+		wl_put("info", 0, "socket %d %d\n", fds[0], fds[1]);
+		break;
+	case 'T':
+		if (pthread_create(&t, NULL, thread_fn, NULL))
+			wl_die("pthread_create failed");
+		wl_put("info", 0, "threads 2\n");
+		break;
+	case 'F':
+		pid = fork();
+		if (pid < 0)
+			wl_die("fork: %m");
+		if (!pid) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		wl_put("info", 0, "child %d\n", pid);
+		break;
+	case 'M':
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			wl_die("mmap: %m");
+		p[0] = 1;
+		wl_put("info", 0, "shared %p\n", (void *)p);
+		break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long stack_count = 0, *heap_count;
+	long period = 50;
+	char line[128];
+	int i, n;
+
+	i = wl_init(argc, argv, "PSTFM", opt);
+	if (i < argc)
+		period = atol(argv[i]);
+	if (period <= 0)
+		wl_die("bad period %s", argv[i]);
+	heap_count = calloc(1, sizeof(*heap_count));
+	if (!heap_count)
+		wl_die("calloc failed");
+	wl_catch_usr1();
+	add_extra();
+	for (;;) {
+		stack_count++;
+		(*heap_count)++;
+		static_count++;
+		if (stack_count != *heap_count || stack_count != static_count) {
+			n = snprintf(line, sizeof(line),
+				     "FAIL count stack %lu heap %lu static %lu\n",
+				     stack_count, *heap_count, static_count);
+			wl_write_all(1, line, n);
+			wl_put("result", 1, "%s", line);
+			return 1;
+		}
+		n = snprintf(line, sizeof(line), "count %lu\n", stack_count);
+		if (wl_write_all(1, line, n))
+			return 1;
+		if (stack_count == 1)
+			wl_ready();
+		if (wl_usr1) {
+			wl_usr1 = 0;
+			printf("state count %lu stack %lu heap %lu pid %d\n",
+			       static_count, stack_count, *heap_count, getpid());
+			wl_put("result", 1, "OK count %lu\n", stack_count);
+		}
+		wl_msleep(period);
+	}
+}
