@@ -1,0 +1,1401 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt info: decode and verify a checkpoint image.
+ *
+ * The image is untrusted input read strictly in order (it may be a pipe):
+ * every length is checked against what was read before it is used, every
+ * record is held in a bounded buffer (CKPT_REC_MAX_LEN), page contents are
+ * only streamed through the CRC.  The first problem ends the decoding with
+ * a message that names the byte offset and the record type.
+ *
+ * Output goes out record by record (text or JSON), except for a memory
+ * area, which is printed once its CKPT_REC_PAGES are counted.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ckpt_cgroup.h>
+
+#include "ckpt.h"
+#include "json.h"
+
+#define le32(x)	le32toh(x)
+#define le64(x)	le64toh(x)
+
+/* Sanity bounds of the header that the format leaves open. */
+#define HEADER_LEN_MAX		4096
+#define PAGE_SIZE_MIN		4096
+#define PAGE_SIZE_MAX		(1U << 16)
+
+struct reader {
+	int		fd;
+	uint64_t	off;		/* bytes consumed */
+	uint32_t	crc;		/* CRC-32 of those bytes */
+	int		err;		/* errno of a failed read() */
+	size_t		pos, len;
+	unsigned char	buf[65536];
+};
+
+/* Read up to @n bytes; fewer only at end of file or on a read error. */
+static size_t rd_read(struct reader *r, void *dst, size_t n)
+{
+	unsigned char *d = dst;
+	size_t done = 0, k;
+	ssize_t got;
+
+	while (done < n) {
+		if (r->pos == r->len) {
+			do
+				got = read(r->fd, r->buf, sizeof(r->buf));
+			while (got < 0 && errno == EINTR);
+			if (got <= 0) {
+				if (got < 0)
+					r->err = errno;
+				break;
+			}
+			r->pos = 0;
+			r->len = got;
+		}
+		k = r->len - r->pos;
+		if (k > n - done)
+			k = n - done;
+		if (d)
+			memcpy(d + done, r->buf + r->pos, k);
+		r->crc = crc32_update(r->crc, r->buf + r->pos, k);
+		r->pos += k;
+		done += k;
+	}
+	r->off += done;
+	return done;
+}
+
+struct fobj {
+	uint32_t	id, kind, flags;
+	uint64_t	pos;
+	char		*path;
+};
+
+struct pages_run {
+	uint64_t	addr;
+	uint32_t	nr;
+};
+
+struct dec {
+	struct reader	r;
+	const char	*name;
+	bool		list_pages;
+	char		err[512];
+
+	uint32_t	page_size;
+	uint32_t	nr_tasks;
+	uint64_t	nrec;		/* records before the trailer */
+	uint64_t	rec_off;	/* offset of the current record */
+	uint32_t	rec_type;
+
+	/* task table */
+	struct ckpt_task_entry *table;
+	uint32_t	ntable, next_entry;
+	bool		have_table;
+
+	/* current task */
+	bool		in_task;
+	uint32_t	pid, nr_threads, threads_seen, seen;
+	bool		have_thread;
+	uint32_t	tid;
+	uint32_t	nr_vmas, vmas_seen;
+
+	/* the area waiting for its pages */
+	bool		vma_pending;
+	uint64_t	vma_start, vma_end, vma_pgoff;
+	uint32_t	vma_prot, vma_flags, vma_file;
+	uint64_t	vma_pages;
+	struct pages_run *runs;
+	size_t		nruns, runs_cap;
+
+	/* file objects */
+	struct fobj	*files;
+	size_t		nfiles, files_cap;
+
+	/* totals */
+	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
+
+	unsigned char	rec[CKPT_REC_MAX_LEN];
+};
+
+/* bits of dec.seen */
+#define SEEN_CREDS	0x1
+#define SEEN_MM		0x2
+#define SEEN_FS		0x4
+#define SEEN_SIGHAND	0x8
+
+static int fail(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct dec *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->err, sizeof(d->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "record 0x0102 (creds) at byte 1234: " */
+static const char *rec_name(uint32_t type)
+{
+	switch (type) {
+	case CKPT_REC_TASKS:	return "tasks";
+	case CKPT_REC_TRAILER:	return "trailer";
+	case CKPT_REC_TASK:	return "task";
+	case CKPT_REC_CREDS:	return "creds";
+	case CKPT_REC_TASK_END:	return "task_end";
+	case CKPT_REC_THREAD:	return "thread";
+	case CKPT_REC_REGSET:	return "regset";
+	case CKPT_REC_MM:	return "mm";
+	case CKPT_REC_VMA:	return "vma";
+	case CKPT_REC_PAGES:	return "pages";
+	case CKPT_REC_FILE:	return "file";
+	case CKPT_REC_FD:	return "fd";
+	case CKPT_REC_FS:	return "fs";
+	case CKPT_REC_SIGHAND:	return "sighand";
+	}
+	return NULL;
+}
+
+static int bad(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int bad(struct dec *d, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail(d, "record type 0x%04x (%s) at byte %" PRIu64 ": %s", d->rec_type,
+		    rec_name(d->rec_type) ?: "?", d->rec_off, msg);
+}
+
+static int truncated(struct dec *d, const char *where)
+{
+	if (d->r.err)
+		return fail(d, "read error at byte %" PRIu64 ": %s", d->r.off, strerror(d->r.err));
+	if (where)
+		return fail(d, "truncated at byte %" PRIu64 " in %s", d->r.off, where);
+	return fail(d, "truncated at byte %" PRIu64 " in record type 0x%04x", d->r.off,
+		    d->rec_type);
+}
+
+static struct fobj *file_find(struct dec *d, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfiles; i++)
+		if (d->files[i].id == id)
+			return &d->files[i];
+	return NULL;
+}
+
+static const char *file_path(struct dec *d, uint32_t id)
+{
+	struct fobj *f = file_find(d, id);
+
+	return f ? f->path : "?";
+}
+
+static void prot_str(char *s, uint32_t prot)
+{
+	s[0] = prot & CKPT_PROT_READ ? 'r' : '-';
+	s[1] = prot & CKPT_PROT_WRITE ? 'w' : '-';
+	s[2] = prot & CKPT_PROT_EXEC ? 'x' : '-';
+	s[3] = '\0';
+}
+
+static void vma_flags_str(char *s, size_t size, uint32_t flags)
+{
+	snprintf(s, size, "%s%s%s%s",
+		 flags & CKPT_VMA_GROWSDOWN ? "stack," : "",
+		 flags & CKPT_VMA_HEAP ? "heap," : "",
+		 flags & CKPT_VMA_EXCLUDED ? "excluded," : "",
+		 flags ? "" : "-,");
+	s[strlen(s) - 1] = '\0';
+}
+
+static void size_str(char *s, size_t size, uint64_t bytes)
+{
+	if (bytes >= (1ULL << 30) && !(bytes & ((1ULL << 30) - 1)))
+		snprintf(s, size, "%" PRIu64 "G", bytes >> 30);
+	else if (bytes >= (1ULL << 20) && !(bytes & ((1ULL << 20) - 1)))
+		snprintf(s, size, "%" PRIu64 "M", bytes >> 20);
+	else if (bytes >= 1024 && !(bytes & 1023))
+		snprintf(s, size, "%" PRIu64 "K", bytes >> 10);
+	else
+		snprintf(s, size, "%" PRIu64, bytes);
+}
+
+static void open_flags_str(char *s, size_t size, uint32_t flags)
+{
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_DSYNC, "O_DSYNC" }, { O_DIRECT, "O_DIRECT" },
+		{ O_LARGEFILE, "O_LARGEFILE" }, { O_DIRECTORY, "O_DIRECTORY" },
+		{ O_NOFOLLOW, "O_NOFOLLOW" }, { O_NOATIME, "O_NOATIME" },
+		{ O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
+	};
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACC3" };
+	size_t used, i;
+
+	used = snprintf(s, size, "%s", acc[flags & O_ACCMODE]);
+	flags &= ~O_ACCMODE;
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]) && used < size; i++) {
+		if ((flags & fl[i].bit) == fl[i].bit && fl[i].bit) {
+			used += snprintf(s + used, size - used, "|%s", fl[i].name);
+			flags &= ~fl[i].bit;
+		}
+	}
+	if (flags && used < size)
+		snprintf(s + used, size - used, "|0x%x", flags);
+}
+
+static const char *kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case CKPT_FILE_REG:	return "reg";
+	case CKPT_FILE_DIR:	return "dir";
+	case CKPT_FILE_CHR:	return "chr";
+	}
+	return NULL;
+}
+
+static const char *note_name(uint32_t type)
+{
+	switch (type) {
+	case 1:		return "NT_PRSTATUS";
+	case 2:		return "NT_PRFPREG";
+	case 0x200:	return "NT_386_TLS";
+	case 0x201:	return "NT_386_IOPERM";
+	case 0x202:	return "NT_X86_XSTATE";
+	case 0x204:	return "NT_X86_SHSTK";
+	}
+	return "unknown";
+}
+
+/* The x86_64 calls a frozen task is likely to sit in. */
+static const char *syscall_name(uint64_t nr)
+{
+	static const struct { uint64_t nr; const char *name; } sc[] = {
+		{ 0, "read" }, { 1, "write" }, { 7, "poll" }, { 23, "select" },
+		{ 34, "pause" }, { 35, "nanosleep" }, { 43, "accept" }, { 45, "recvfrom" },
+		{ 61, "wait4" }, { 202, "futex" }, { 219, "restart_syscall" },
+		{ 230, "clock_nanosleep" }, { 232, "epoll_wait" }, { 270, "pselect6" },
+		{ 271, "ppoll" }, { 281, "epoll_pwait" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sc) / sizeof(sc[0]); i++)
+		if (sc[i].nr == nr)
+			return sc[i].name;
+	return "?";
+}
+
+static void sig_name(char *s, size_t size, int sig)
+{
+	const char *n = sigabbrev_np(sig);
+
+	if (n)
+		snprintf(s, size, "SIG%s", n);
+	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(s, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(s, size, "SIG%d", sig);
+}
+
+/* A NUL-terminated string of at most @max bytes inside a fixed field. */
+static bool field_str_ok(const uint8_t *s, size_t max)
+{
+	return memchr(s, '\0', max) != NULL;
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		if (*c++)
+			return false;
+	return true;
+}
+
+/* ---- header ---- */
+
+static int read_header(struct dec *d)
+{
+	struct ckpt_file_header h;
+	char when[64], excl[128];
+	uint32_t version, hlen, arch;
+	uint64_t t;
+	struct tm tm;
+	time_t sec;
+	size_t n;
+
+	n = rd_read(&d->r, &h, sizeof(h));
+	if (n >= CKPT_MAGIC_LEN && memcmp(h.magic, CKPT_MAGIC, CKPT_MAGIC_LEN))
+		return fail(d, "bad magic: not a ckpt image");
+	if (n < sizeof(h))
+		return truncated(d, "the file header");
+	version = le32(h.version);
+	hlen = le32(h.header_len);
+	arch = le32(h.arch);
+	d->page_size = le32(h.page_size);
+	d->nr_tasks = le32(h.nr_tasks);
+	if (version != CKPT_VERSION)
+		return fail(d, "unsupported image version %u (this ckpt reads version %d)",
+			    version, CKPT_VERSION);
+	if (hlen != sizeof(h))
+		return fail(d, "file header: header_len %u, expected %zu", hlen, sizeof(h));
+	if (d->page_size < PAGE_SIZE_MIN || d->page_size > PAGE_SIZE_MAX ||
+	    (d->page_size & (d->page_size - 1)))
+		return fail(d, "file header: bad page size %u", d->page_size);
+	if (le32(h.flags))
+		return fail(d, "file header: unknown flags 0x%x", le32(h.flags));
+	if (le64(h.exclude) & ~(uint64_t)CKPT_EXCL_ALL)
+		return fail(d, "file header: unknown exclude bits 0x%" PRIx64,
+			    (uint64_t)(le64(h.exclude) & ~(uint64_t)CKPT_EXCL_ALL));
+	if (!field_str_ok(h.release, sizeof(h.release)) ||
+	    !field_str_ok(h.machine, sizeof(h.machine)))
+		return fail(d, "file header: release or machine not NUL terminated");
+	if (!all_zero(h.__pad, sizeof(h.__pad)))
+		return fail(d, "file header: nonzero __pad");
+
+	t = le64(h.time_ns);
+	sec = t / 1000000000;
+	if (gmtime_r(&sec, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	else
+		snprintf(when, sizeof(when), "?");
+	excl_names(excl, sizeof(excl), le64(h.exclude));
+
+	if (json_output) {
+		jw_key("header");
+		jw_obj_start();
+		jw_ku64("version", version);
+		jw_ku64("header_len", hlen);
+		jw_ku64("arch", arch);
+		jw_kstr("arch_name", arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown");
+		jw_kstr("release", (const char *)h.release);
+		jw_kstr("machine", (const char *)h.machine);
+		jw_ku64("page_size", d->page_size);
+		jw_khex("exclude", le64(h.exclude));
+		jw_key("exclude_names");
+		jw_arr_start();
+		{
+			char *tok, *save = NULL;
+
+			for (tok = strtok_r(excl, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+				jw_str(tok);
+		}
+		jw_arr_end();
+		jw_ku64("nr_tasks", d->nr_tasks);
+		jw_ku64("time_ns", t);
+		jw_kstr("time", when);
+		jw_obj_end();
+		jw_key("records");
+		jw_arr_start();
+	} else {
+		printf("image %s: version %u, arch %s, page size %u\n", d->name, version,
+		       arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", d->page_size);
+		printf("  kernel %s (%s), taken %s.%09" PRIu64 "\n", h.release, h.machine, when,
+		       t % 1000000000);
+		printf("  exclude: %s\n", excl[0] ? excl : "none");
+		printf("  tasks: %u\n", d->nr_tasks);
+	}
+	return 0;
+}
+
+/* ---- records ---- */
+
+static int check_len(struct dec *d, uint32_t len, size_t want)
+{
+	if (len != want)
+		return bad(d, "length %u, expected %zu", len, want);
+	return 0;
+}
+
+static int need_task(struct dec *d)
+{
+	if (!d->in_task)
+		return bad(d, "outside of a task (no CKPT_REC_TASK before it)");
+	return 0;
+}
+
+static int once(struct dec *d, uint32_t bit)
+{
+	if (d->seen & bit)
+		return bad(d, "second record of this type in task %u", d->pid);
+	d->seen |= bit;
+	return 0;
+}
+
+static void flush_vma(struct dec *d)
+{
+	char prot[4], flags[32], size[32];
+	const char *path;
+	size_t i;
+
+	if (!d->vma_pending)
+		return;
+	d->vma_pending = false;
+	prot_str(prot, d->vma_prot);
+	vma_flags_str(flags, sizeof(flags), d->vma_flags);
+	size_str(size, sizeof(size), d->vma_end - d->vma_start);
+	path = d->vma_file ? file_path(d, d->vma_file) : "";
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "vma");
+		jw_ku64("pid", d->pid);
+		jw_khex("start", d->vma_start);
+		jw_khex("end", d->vma_end);
+		jw_kstr("prot", prot);
+		jw_kstr("flags", flags);
+		jw_ku64("size", d->vma_end - d->vma_start);
+		jw_ku64("pgoff", d->vma_pgoff);
+		jw_ku64("file", d->vma_file);
+		jw_kstr("path", path);
+		jw_ku64("pages_stored", d->vma_pages);
+		if (d->list_pages) {
+			jw_key("pages");
+			jw_arr_start();
+			for (i = 0; i < d->nruns; i++) {
+				jw_obj_start();
+				jw_khex("addr", d->runs[i].addr);
+				jw_ku64("nr_pages", d->runs[i].nr);
+				jw_obj_end();
+			}
+			jw_arr_end();
+		}
+		jw_obj_end();
+	} else {
+		printf("    %012" PRIx64 "-%012" PRIx64 " %s %-8s %6s %s%s%s %" PRIu64 "\n",
+		       d->vma_start, d->vma_end, prot, flags, size, path, *path ? " " : "",
+		       d->vma_file ? "" : "[anon]", d->vma_pages);
+		for (i = 0; d->list_pages && i < d->nruns; i++)
+			printf("      pages %012" PRIx64 "-%012" PRIx64 " (%u)\n", d->runs[i].addr,
+			       d->runs[i].addr + (uint64_t)d->runs[i].nr * d->page_size,
+			       d->runs[i].nr);
+	}
+	d->nruns = 0;
+}
+
+static int rec_tasks(struct dec *d, uint32_t len)
+{
+	const struct ckpt_tasks *t = (const void *)d->rec;
+	uint32_t nr, i;
+
+	if (d->nrec)
+		return bad(d, "the task table must be the first record");
+	if (len < sizeof(*t))
+		return check_len(d, len, sizeof(*t));
+	nr = le32(t->nr);
+	if (len != sizeof(*t) + (uint64_t)nr * sizeof(t->task[0]))
+		return bad(d, "length %u, expected %zu + 24 * %u entries", len, sizeof(*t), nr);
+	if (nr != d->nr_tasks)
+		return bad(d, "%u entries, the file header says %u tasks", nr, d->nr_tasks);
+	if (t->__reserved)
+		return bad(d, "nonzero __reserved");
+	d->table = malloc(nr * sizeof(t->task[0]) + 1);
+	if (!d->table)
+		return bad(d, "out of memory");
+	memcpy(d->table, t->task, nr * sizeof(t->task[0]));
+	d->ntable = nr;
+	d->have_table = true;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "tasks");
+		jw_key("tasks");
+		jw_arr_start();
+	} else {
+		printf("task table:\n  %7s %7s %7s %7s %7s %5s\n", "PID", "TGID", "PPID", "PGID",
+		       "SID", "FLAGS");
+	}
+	for (i = 0; i < nr; i++) {
+		const struct ckpt_task_entry *e = &d->table[i];
+
+		if (json_output) {
+			jw_obj_start();
+			jw_ku64("pid", le32(e->pid));
+			jw_ku64("tgid", le32(e->tgid));
+			jw_ku64("ppid", le32(e->ppid));
+			jw_ku64("pgid", le32(e->pgid));
+			jw_ku64("sid", le32(e->sid));
+			jw_khex("flags", le32(e->flags));
+			jw_obj_end();
+		} else {
+			printf("  %7u %7u %7u %7u %7u %#5x\n", le32(e->pid), le32(e->tgid),
+			       le32(e->ppid), le32(e->pgid), le32(e->sid), le32(e->flags));
+		}
+	}
+	if (json_output) {
+		jw_arr_end();
+		jw_obj_end();
+	}
+	return 0;
+}
+
+static int rec_task(struct dec *d, uint32_t len)
+{
+	const struct ckpt_task *t = (const void *)d->rec;
+	uint32_t pid;
+	char comm[17];
+
+	if (check_len(d, len, sizeof(*t)))
+		return -1;
+	if (!d->have_table)
+		return bad(d, "task before the task table");
+	if (d->in_task)
+		return bad(d, "task %u begins inside task %u (no CKPT_REC_TASK_END)",
+			   le32(t->pid), d->pid);
+	if (t->__reserved)
+		return bad(d, "nonzero __reserved");
+	/* Records come per thread group leader, in the order of the table. */
+	while (d->next_entry < d->ntable &&
+	       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
+		d->next_entry++;
+	pid = le32(t->pid);
+	if (d->next_entry >= d->ntable)
+		return bad(d, "task %u is not in the task table (or out of order)", pid);
+	if (pid != le32(d->table[d->next_entry].pid))
+		return bad(d, "task %u, the task table has %u next", pid,
+			   le32(d->table[d->next_entry].pid));
+	d->next_entry++;
+	if (!le32(t->nr_threads))
+		return bad(d, "task %u has no threads", pid);
+
+	d->in_task = true;
+	d->pid = pid;
+	d->nr_threads = le32(t->nr_threads);
+	d->threads_seen = 0;
+	d->seen = 0;
+	d->have_thread = false;
+	d->nr_vmas = d->vmas_seen = 0;
+	d->tasks++;
+	memcpy(comm, t->comm, 16);
+	comm[16] = '\0';
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "task");
+		jw_ku64("pid", pid);
+		jw_kstr("comm", comm);
+		jw_ku64("nr_threads", d->nr_threads);
+		jw_khex("personality", le32(t->personality));
+		jw_ku64("exit_signal", le32(t->exit_signal));
+		jw_ku64("pdeath_signal", le32(t->pdeath_signal));
+		jw_obj_end();
+	} else {
+		printf("task %u \"%s\": %u thread%s, personality %#x, exit_signal %u, pdeath_signal %u\n",
+		       pid, comm, d->nr_threads, d->nr_threads == 1 ? "" : "s",
+		       le32(t->personality), le32(t->exit_signal), le32(t->pdeath_signal));
+	}
+	return 0;
+}
+
+static int rec_creds(struct dec *d, uint32_t len)
+{
+	const struct ckpt_creds *c = (const void *)d->rec;
+	uint32_t ng, i;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*c))
+		return check_len(d, len, sizeof(*c));
+	ng = le32(c->ngroups);
+	if (ng > CKPT_NGROUPS_MAX)
+		return bad(d, "%u groups, more than %d", ng, CKPT_NGROUPS_MAX);
+	if (len != sizeof(*c) + (uint64_t)ng * 4)
+		return bad(d, "length %u, expected %zu + 4 * %u groups", len, sizeof(*c), ng);
+	if (once(d, SEEN_CREDS))
+		return -1;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "creds");
+		jw_ku64("pid", d->pid);
+		jw_ku64("uid", le32(c->uid));
+		jw_ku64("euid", le32(c->euid));
+		jw_ku64("suid", le32(c->suid));
+		jw_ku64("fsuid", le32(c->fsuid));
+		jw_ku64("gid", le32(c->gid));
+		jw_ku64("egid", le32(c->egid));
+		jw_ku64("sgid", le32(c->sgid));
+		jw_ku64("fsgid", le32(c->fsgid));
+		jw_key("groups");
+		jw_arr_start();
+		for (i = 0; i < ng; i++)
+			jw_u64(le32(c->groups[i]));
+		jw_arr_end();
+		jw_khex("cap_inheritable", le64(c->cap_inheritable));
+		jw_khex("cap_permitted", le64(c->cap_permitted));
+		jw_khex("cap_effective", le64(c->cap_effective));
+		jw_khex("cap_bset", le64(c->cap_bset));
+		jw_khex("cap_ambient", le64(c->cap_ambient));
+		jw_khex("securebits", le32(c->securebits));
+		jw_obj_end();
+		return 0;
+	}
+	printf("  creds: uid %u/%u/%u/%u gid %u/%u/%u/%u (real/effective/saved/fs)\n",
+	       le32(c->uid), le32(c->euid), le32(c->suid), le32(c->fsuid),
+	       le32(c->gid), le32(c->egid), le32(c->sgid), le32(c->fsgid));
+	printf("    groups %u:", ng);
+	for (i = 0; i < ng && i < 16; i++)
+		printf(" %u", le32(c->groups[i]));
+	printf("%s\n", ng > 16 ? " ..." : "");
+	printf("    caps inh %#" PRIx64 " prm %#" PRIx64 " eff %#" PRIx64 " bset %#" PRIx64
+	       " amb %#" PRIx64 ", securebits %#x\n",
+	       (uint64_t)le64(c->cap_inheritable), (uint64_t)le64(c->cap_permitted),
+	       (uint64_t)le64(c->cap_effective), (uint64_t)le64(c->cap_bset),
+	       (uint64_t)le64(c->cap_ambient), le32(c->securebits));
+	return 0;
+}
+
+static int rec_thread(struct dec *d, uint32_t len)
+{
+	const struct ckpt_thread *t = (const void *)d->rec;
+	uint32_t kind = le32(t->syscall), restart = le32(t->restart);
+	uint64_t nr = le64(t->syscall_nr);
+	char sys[96], rb[160];
+
+	if (need_task(d) || check_len(d, len, sizeof(*t)))
+		return -1;
+	if (t->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (++d->threads_seen > d->nr_threads)
+		return bad(d, "more threads than the %u of task %u", d->nr_threads, d->pid);
+	switch (kind) {
+	case CKPT_SYSCALL_NONE:
+		snprintf(sys, sizeof(sys), "none");
+		break;
+	case CKPT_SYSCALL_RESTART:
+		snprintf(sys, sizeof(sys), "%" PRIu64 " (%s), executed again", nr,
+			 syscall_name(nr));
+		break;
+	case CKPT_SYSCALL_RESTART_BLOCK:
+		snprintf(sys, sizeof(sys), "%" PRIu64 " (%s), resumed by restart_syscall", nr,
+			 syscall_name(nr));
+		break;
+	default:
+		return bad(d, "unknown syscall %u", kind);
+	}
+	switch (restart) {
+	case CKPT_RESTART_NONE:
+		snprintf(rb, sizeof(rb), "none");
+		break;
+	case CKPT_RESTART_NANOSLEEP:
+		snprintf(rb, sizeof(rb), "nanosleep, %" PRIu64 " ns left on clock %u, rmtp %#" PRIx64,
+			 (uint64_t)le64(t->sleep_remaining_ns), le32(t->sleep_clockid),
+			 (uint64_t)le64(t->sleep_rmtp));
+		break;
+	default:
+		return bad(d, "unknown restart block kind %u", restart);
+	}
+	if (kind == CKPT_SYSCALL_RESTART_BLOCK && restart == CKPT_RESTART_NONE)
+		return bad(d, "resumed by restart_syscall but no restart block saved");
+	d->have_thread = true;
+	d->tid = le32(t->tid);
+	d->threads++;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "thread");
+		jw_ku64("pid", d->pid);
+		jw_ku64("tid", d->tid);
+		jw_kstr("syscall", kind == CKPT_SYSCALL_NONE ? "none" :
+			kind == CKPT_SYSCALL_RESTART ? "restart" : "restart_block");
+		jw_ku64("syscall_nr", nr);
+		jw_kstr("restart", restart == CKPT_RESTART_NONE ? "none" : "nanosleep");
+		jw_ku64("sleep_remaining_ns", le64(t->sleep_remaining_ns));
+		jw_ku64("sleep_clockid", le32(t->sleep_clockid));
+		jw_khex("sleep_rmtp", le64(t->sleep_rmtp));
+		jw_khex("clear_child_tid", le64(t->clear_child_tid));
+		jw_khex("robust_list", le64(t->robust_list));
+		jw_ku64("robust_list_len", le64(t->robust_list_len));
+		jw_khex("rseq", le64(t->rseq));
+		jw_ku64("rseq_len", le32(t->rseq_len));
+		jw_khex("rseq_sig", le32(t->rseq_sig));
+		jw_khex("sas_ss_sp", le64(t->sas_ss_sp));
+		jw_ku64("sas_ss_size", le64(t->sas_ss_size));
+		jw_khex("sas_ss_flags", le32(t->sas_ss_flags));
+		jw_khex("blocked", le64(t->blocked));
+		jw_obj_end();
+		return 0;
+	}
+	printf("  thread %u: syscall %s, restart block %s, blocked %#" PRIx64 "\n", d->tid,
+	       sys, rb, (uint64_t)le64(t->blocked));
+	printf("    clear_child_tid %#" PRIx64 " robust_list %#" PRIx64 "/%" PRIu64
+	       " rseq %#" PRIx64 "/%u sig %#x\n",
+	       (uint64_t)le64(t->clear_child_tid), (uint64_t)le64(t->robust_list),
+	       (uint64_t)le64(t->robust_list_len), (uint64_t)le64(t->rseq),
+	       le32(t->rseq_len), le32(t->rseq_sig));
+	if (le64(t->sas_ss_sp) || le64(t->sas_ss_size) || le32(t->sas_ss_flags))
+		printf("    sigaltstack %#" PRIx64 " size %" PRIu64 " flags %#x\n",
+		       (uint64_t)le64(t->sas_ss_sp), (uint64_t)le64(t->sas_ss_size),
+		       le32(t->sas_ss_flags));
+	return 0;
+}
+
+static int rec_regset(struct dec *d, uint32_t len)
+{
+	const struct ckpt_regset *r = (const void *)d->rec;
+	uint32_t size;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*r))
+		return check_len(d, len, sizeof(*r));
+	if (!d->have_thread)
+		return bad(d, "registers before any CKPT_REC_THREAD");
+	size = le32(r->size);
+	if (len != sizeof(*r) + (uint64_t)size)
+		return bad(d, "length %u, expected %zu + size %u", len, sizeof(*r), size);
+	d->regsets++;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "regset");
+		jw_ku64("pid", d->pid);
+		jw_ku64("tid", d->tid);
+		jw_khex("note_type", le32(r->note_type));
+		jw_kstr("note_name", note_name(le32(r->note_type)));
+		jw_ku64("size", size);
+		jw_obj_end();
+	} else {
+		printf("    regset %s (%#x): %u bytes\n", note_name(le32(r->note_type)),
+		       le32(r->note_type), size);
+	}
+	return 0;
+}
+
+static int rec_mm(struct dec *d, uint32_t len)
+{
+	const struct ckpt_mm *m = (const void *)d->rec;
+	uint32_t exe = le32(m->exe_file);
+
+	if (need_task(d) || check_len(d, len, sizeof(*m)))
+		return -1;
+	if (exe && !file_find(d, exe))
+		return bad(d, "exe_file %u is not a file defined before", exe);
+	if (le64(m->flags))
+		return bad(d, "unknown flags %#" PRIx64, (uint64_t)le64(m->flags));
+	if (once(d, SEEN_MM))
+		return -1;
+	d->nr_vmas = le32(m->nr_vmas);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "mm");
+		jw_ku64("pid", d->pid);
+		jw_khex("start_code", le64(m->start_code));
+		jw_khex("end_code", le64(m->end_code));
+		jw_khex("start_data", le64(m->start_data));
+		jw_khex("end_data", le64(m->end_data));
+		jw_khex("start_brk", le64(m->start_brk));
+		jw_khex("brk", le64(m->brk));
+		jw_khex("start_stack", le64(m->start_stack));
+		jw_khex("arg_start", le64(m->arg_start));
+		jw_khex("arg_end", le64(m->arg_end));
+		jw_khex("env_start", le64(m->env_start));
+		jw_khex("env_end", le64(m->env_end));
+		jw_khex("vdso", le64(m->vdso));
+		jw_ku64("exe_file", exe);
+		jw_kstr("exe", exe ? file_path(d, exe) : "");
+		jw_ku64("nr_vmas", d->nr_vmas);
+		jw_obj_end();
+		return 0;
+	}
+	printf("  mm: exe %s, %u areas\n", exe ? file_path(d, exe) : "none", d->nr_vmas);
+	printf("    code %#" PRIx64 "-%#" PRIx64 " data %#" PRIx64 "-%#" PRIx64
+	       " brk %#" PRIx64 "-%#" PRIx64 "\n",
+	       (uint64_t)le64(m->start_code), (uint64_t)le64(m->end_code),
+	       (uint64_t)le64(m->start_data), (uint64_t)le64(m->end_data),
+	       (uint64_t)le64(m->start_brk), (uint64_t)le64(m->brk));
+	printf("    stack %#" PRIx64 " args %#" PRIx64 "-%#" PRIx64 " env %#" PRIx64 "-%#" PRIx64
+	       " vdso %#" PRIx64 "\n",
+	       (uint64_t)le64(m->start_stack), (uint64_t)le64(m->arg_start),
+	       (uint64_t)le64(m->arg_end), (uint64_t)le64(m->env_start),
+	       (uint64_t)le64(m->env_end), (uint64_t)le64(m->vdso));
+	printf("    %-12s-%-12s %-3s %-8s %6s %s %s\n", "START", "END", "PRT", "FLAGS", "SIZE",
+	       "FILE", "PAGES");
+	return 0;
+}
+
+static int rec_vma(struct dec *d, uint32_t len)
+{
+	const struct ckpt_vma *v = (const void *)d->rec;
+	uint64_t start = le64(v->start), end = le64(v->end);
+	uint32_t file = le32(v->file), prot = le32(v->prot), flags = le32(v->flags);
+	uint64_t mask = d->page_size - 1;
+
+	if (need_task(d) || check_len(d, len, sizeof(*v)))
+		return -1;
+	if (!(d->seen & SEEN_MM))
+		return bad(d, "memory area before CKPT_REC_MM");
+	if (++d->vmas_seen > d->nr_vmas)
+		return bad(d, "more areas than the %u of CKPT_REC_MM", d->nr_vmas);
+	if (start >= end || (start & mask) || (end & mask))
+		return bad(d, "bad area %#" PRIx64 "-%#" PRIx64, start, end);
+	if (prot & ~(uint32_t)(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC))
+		return bad(d, "unknown prot bits %#x", prot);
+	if (flags & ~(uint32_t)(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP))
+		return bad(d, "unknown flags %#x", flags);
+	if (file && !file_find(d, file))
+		return bad(d, "file %u is not a file defined before", file);
+	if (v->__reserved)
+		return bad(d, "nonzero __reserved");
+
+	d->vma_pending = true;
+	d->vma_start = start;
+	d->vma_end = end;
+	d->vma_pgoff = le64(v->pgoff);
+	d->vma_prot = prot;
+	d->vma_flags = flags;
+	d->vma_file = file;
+	d->vma_pages = 0;
+	d->nruns = 0;
+	d->vmas++;
+	return 0;
+}
+
+/* The fixed part of CKPT_REC_PAGES is in d->rec; the contents are still to read. */
+static int rec_pages(struct dec *d, uint32_t len)
+{
+	const struct ckpt_pages *p = (const void *)d->rec;
+	uint64_t addr = le64(p->addr), end;
+	uint32_t nr = le32(p->nr_pages);
+
+	if (need_task(d))
+		return -1;
+	if (!d->vma_pending)
+		return bad(d, "pages not after a memory area");
+	if (nr < 1 || nr > CKPT_PAGES_MAX)
+		return bad(d, "%u pages, expected 1 to %d", nr, CKPT_PAGES_MAX);
+	if (len != sizeof(*p) + (uint64_t)nr * d->page_size)
+		return bad(d, "length %u, expected %zu + %u pages of %u", len, sizeof(*p), nr,
+			   d->page_size);
+	end = addr + (uint64_t)nr * d->page_size;
+	if ((addr & (d->page_size - 1)) || addr < d->vma_start || end > d->vma_end || end < addr)
+		return bad(d, "pages %#" PRIx64 "+%u outside the area %#" PRIx64 "-%#" PRIx64,
+			   addr, nr, d->vma_start, d->vma_end);
+	if (d->vma_flags & CKPT_VMA_EXCLUDED)
+		return bad(d, "pages stored for an excluded area");
+	if (p->__reserved)
+		return bad(d, "nonzero __reserved");
+	d->vma_pages += nr;
+	d->pages += nr;
+	if (d->list_pages) {
+		if (d->nruns == d->runs_cap) {
+			size_t cap = d->runs_cap ? d->runs_cap * 2 : 16;
+			struct pages_run *n = realloc(d->runs, cap * sizeof(*n));
+
+			if (!n)
+				return bad(d, "out of memory");
+			d->runs = n;
+			d->runs_cap = cap;
+		}
+		d->runs[d->nruns].addr = addr;
+		d->runs[d->nruns].nr = nr;
+		d->nruns++;
+	}
+	return 0;
+}
+
+static int rec_file(struct dec *d, uint32_t len)
+{
+	const struct ckpt_file *f = (const void *)d->rec;
+	uint32_t id = le32(f->id), kind = le32(f->kind), plen = le32(f->path_len);
+	char flags[160];
+	struct fobj *o;
+
+	if (!d->have_table)
+		return bad(d, "file before the task table");
+	if (len < sizeof(*f))
+		return check_len(d, len, sizeof(*f));
+	if (len != sizeof(*f) + (uint64_t)plen + 1)
+		return bad(d, "length %u, expected %zu + path_len %u + 1", len, sizeof(*f), plen);
+	if (f->path[plen] || memchr(f->path, '\0', plen))
+		return bad(d, "path is not %u bytes and a NUL", plen);
+	if (!id)
+		return bad(d, "file id 0");
+	if (file_find(d, id))
+		return bad(d, "file id %u defined twice", id);
+	if (!kind_name(kind))
+		return bad(d, "unknown file kind %u", kind);
+
+	if (d->nfiles == d->files_cap) {
+		size_t cap = d->files_cap ? d->files_cap * 2 : 16;
+		struct fobj *n = realloc(d->files, cap * sizeof(*n));
+
+		if (!n)
+			return bad(d, "out of memory");
+		d->files = n;
+		d->files_cap = cap;
+	}
+	o = &d->files[d->nfiles];
+	o->path = strdup((const char *)f->path);
+	if (!o->path)
+		return bad(d, "out of memory");
+	o->id = id;
+	o->kind = kind;
+	o->flags = le32(f->flags);
+	o->pos = le64(f->pos);
+	d->nfiles++;
+	open_flags_str(flags, sizeof(flags), o->flags);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "file");
+		if (d->in_task)
+			jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_kstr("kind", kind_name(kind));
+		jw_khex("flags", o->flags);
+		jw_kstr("flags_names", flags);
+		jw_key("mode");
+		printf("\"%#o\"", le32(f->mode));
+		jw_ku64("pos", o->pos);
+		jw_ku64("size", le64(f->size));
+		jw_khex("rdev", le32(f->rdev));
+		jw_kstr("path", o->path);
+		jw_obj_end();
+	} else {
+		printf("  file [%u] %s %s, %s, mode %#o, pos %" PRIu64 ", size %" PRIu64, id,
+		       kind_name(kind), o->path, flags, le32(f->mode), o->pos,
+		       (uint64_t)le64(f->size));
+		if (kind == CKPT_FILE_CHR)
+			printf(", rdev %u:%u", (le32(f->rdev) & 0xfff00) >> 8,
+			       (le32(f->rdev) & 0xff) | ((le32(f->rdev) >> 12) & 0xfff00));
+		putchar('\n');
+	}
+	return 0;
+}
+
+static int rec_fd(struct dec *d, uint32_t len)
+{
+	const struct ckpt_fd *f = (const void *)d->rec;
+	uint32_t id = le32(f->file), flags = le32(f->flags);
+	char oflags[160];
+	struct fobj *o;
+
+	if (need_task(d) || check_len(d, len, sizeof(*f)))
+		return -1;
+	o = file_find(d, id);
+	if (!o)
+		return bad(d, "fd %u: file %u is not defined before", le32(f->fd), id);
+	if (flags & ~(uint32_t)CKPT_FD_CLOEXEC)
+		return bad(d, "unknown fd flags %#x", flags);
+	if (f->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (le32(f->fd) > (1U << 30))
+		return bad(d, "fd %u out of range", le32(f->fd));
+	d->fds++;
+	open_flags_str(oflags, sizeof(oflags), o->flags);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "fd");
+		jw_ku64("pid", d->pid);
+		jw_ku64("fd", le32(f->fd));
+		jw_ku64("file", id);
+		jw_kstr("path", o->path);
+		jw_kstr("flags", oflags);
+		jw_ku64("pos", o->pos);
+		jw_kbool("cloexec", flags & CKPT_FD_CLOEXEC);
+		jw_obj_end();
+	} else {
+		printf("  fd %u -> [%u] %s (%s, pos %" PRIu64 ")%s\n", le32(f->fd), id, o->path,
+		       oflags, o->pos, flags & CKPT_FD_CLOEXEC ? " cloexec" : "");
+	}
+	return 0;
+}
+
+static int rec_fs(struct dec *d, uint32_t len)
+{
+	const struct ckpt_fs *f = (const void *)d->rec;
+	uint32_t clen = le32(f->cwd_len);
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*f))
+		return check_len(d, len, sizeof(*f));
+	/* cwd_len counts the path like ckpt_file.path_len, without the NUL */
+	if (len != sizeof(*f) + (uint64_t)clen + 1)
+		return bad(d, "length %u, expected %zu + cwd_len %u + 1", len, sizeof(*f), clen);
+	if (f->cwd[clen] || memchr(f->cwd, '\0', clen))
+		return bad(d, "cwd is not %u bytes and a NUL", clen);
+	if (le32(f->umask) & ~0777U)
+		return bad(d, "bad umask %#o", le32(f->umask));
+	if (once(d, SEEN_FS))
+		return -1;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "fs");
+		jw_ku64("pid", d->pid);
+		jw_kstr("cwd", (const char *)f->cwd);
+		jw_key("umask");
+		printf("\"%04o\"", le32(f->umask));
+		jw_obj_end();
+	} else {
+		printf("  cwd %s, umask %04o\n", f->cwd, le32(f->umask));
+	}
+	return 0;
+}
+
+static int rec_sighand(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sighand *s = (const void *)d->rec;
+	char name[32];
+	int i;
+
+	if (need_task(d) || check_len(d, len, sizeof(*s)) || once(d, SEEN_SIGHAND))
+		return -1;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sighand");
+		jw_ku64("pid", d->pid);
+		jw_key("actions");
+		jw_arr_start();
+	}
+	for (i = 0; i < CKPT_NSIG; i++) {
+		const struct ckpt_sigaction *a = &s->action[i];
+		uint64_t h = le64(a->handler);
+
+		if (!h)
+			continue;
+		sig_name(name, sizeof(name), i + 1);
+		if (json_output) {
+			jw_obj_start();
+			jw_ku64("signal", i + 1);
+			jw_kstr("name", name);
+			if (h == 1)
+				jw_kstr("handler", "SIG_IGN");
+			else
+				jw_khex("handler", h);
+			jw_khex("flags", le64(a->flags));
+			jw_khex("restorer", le64(a->restorer));
+			jw_khex("mask", le64(a->mask));
+			jw_obj_end();
+		} else if (h == 1) {
+			printf("  signal %-11s SIG_IGN\n", name);
+		} else {
+			printf("  signal %-11s handler %#" PRIx64 " flags %#" PRIx64 " restorer %#"
+			       PRIx64 " mask %#" PRIx64 "\n", name, h, (uint64_t)le64(a->flags),
+			       (uint64_t)le64(a->restorer), (uint64_t)le64(a->mask));
+		}
+	}
+	if (json_output) {
+		jw_arr_end();
+		jw_obj_end();
+	}
+	return 0;
+}
+
+static int rec_task_end(struct dec *d, uint32_t len)
+{
+	if (need_task(d) || check_len(d, len, sizeof(struct ckpt_rec)))
+		return -1;
+	if (d->threads_seen != d->nr_threads)
+		return bad(d, "task %u has %u thread records, CKPT_REC_TASK says %u", d->pid,
+			   d->threads_seen, d->nr_threads);
+	if (!(d->seen & SEEN_CREDS))
+		return bad(d, "task %u has no credentials record", d->pid);
+	if (d->vmas_seen != d->nr_vmas)
+		return bad(d, "task %u has %u memory areas, CKPT_REC_MM says %u", d->pid,
+			   d->vmas_seen, d->nr_vmas);
+	d->in_task = false;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "task_end");
+		jw_ku64("pid", d->pid);
+		jw_obj_end();
+	}
+	return 0;
+}
+
+static void rec_unknown(struct dec *d, uint32_t type, uint32_t len)
+{
+	d->unknown++;
+	d->unknown_bytes += len;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "unknown");
+		jw_khex("type_nr", type);
+		jw_ku64("offset", d->rec_off);
+		jw_ku64("len", len);
+		jw_obj_end();
+	} else {
+		printf("unknown record 0x%04x (%u bytes) at byte %" PRIu64 "\n", type, len,
+		       d->rec_off);
+	}
+}
+
+static int read_trailer(struct dec *d, uint32_t len, uint32_t crc)
+{
+	struct ckpt_trailer t;
+	unsigned char extra;
+
+	if (check_len(d, len, sizeof(t)))
+		return -1;
+	if (rd_read(&d->r, (char *)&t + sizeof(t.rec), sizeof(t) - sizeof(t.rec)) !=
+	    sizeof(t) - sizeof(t.rec))
+		return truncated(d, NULL);
+	if (d->in_task)
+		return bad(d, "inside task %u (no CKPT_REC_TASK_END)", d->pid);
+	if (!d->have_table)
+		return bad(d, "no task table in the image");
+	if (d->tasks != d->ntable - (d->ntable - d->next_entry) || d->next_entry < d->ntable) {
+		while (d->next_entry < d->ntable &&
+		       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
+			d->next_entry++;
+		if (d->next_entry < d->ntable)
+			return bad(d, "task %u of the task table has no records",
+				   le32(d->table[d->next_entry].pid));
+	}
+	if (le64(t.bytes) != d->rec_off)
+		return bad(d, "trailer says %" PRIu64 " bytes before it, there are %" PRIu64,
+			   (uint64_t)le64(t.bytes), d->rec_off);
+	if (le64(t.nr_records) != d->nrec)
+		return bad(d, "trailer says %" PRIu64 " records, there are %" PRIu64,
+			   (uint64_t)le64(t.nr_records), d->nrec);
+	if (le32(t.crc32) != crc)
+		return fail(d, "CRC mismatch: the trailer says 0x%08x, the %" PRIu64
+			    " bytes before it give 0x%08x", le32(t.crc32), d->rec_off, crc);
+	if (t.__reserved)
+		return bad(d, "nonzero __reserved");
+	if (rd_read(&d->r, &extra, 1))
+		return fail(d, "data after the trailer at byte %" PRIu64, d->r.off - 1);
+	if (d->r.err)
+		return truncated(d, NULL);
+	return 0;
+}
+
+/* Skip @n bytes of page contents, through the CRC. */
+static int skip(struct dec *d, uint64_t n)
+{
+	while (n) {
+		size_t k = n > sizeof(d->rec) ? sizeof(d->rec) : n;
+
+		if (rd_read(&d->r, d->rec, k) != k)
+			return truncated(d, NULL);
+		n -= k;
+	}
+	return 0;
+}
+
+/* Decode the whole image; 0 if it is valid. */
+static int decode(struct dec *d)
+{
+	struct ckpt_rec h;
+	uint32_t type, len, crc, pad;
+	uint64_t max;
+	int ret;
+
+	if (read_header(d))
+		return -1;
+	for (;;) {
+		d->rec_off = d->r.off;
+		crc = d->r.crc;
+		len = rd_read(&d->r, &h, sizeof(h));
+		if (!len && !d->r.err)
+			return fail(d, "truncated at byte %" PRIu64 ": the image ends before the trailer",
+				    d->r.off);
+		if (len != sizeof(h))
+			return truncated(d, "a record header");
+		type = le32(h.type);
+		len = le32(h.len);
+		d->rec_type = type;
+		if (type != CKPT_REC_PAGES)
+			flush_vma(d);
+		if (len < sizeof(h))
+			return bad(d, "length %u, shorter than the record header", len);
+		max = type == CKPT_REC_PAGES ?
+			sizeof(struct ckpt_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
+			CKPT_REC_MAX_LEN;
+		if (len > max)
+			return bad(d, "length %u, more than the %" PRIu64 " allowed", len, max);
+
+		if (type == CKPT_REC_TRAILER)
+			return read_trailer(d, len, crc);
+
+		if (type == CKPT_REC_PAGES) {
+			if (len < sizeof(struct ckpt_pages))
+				return check_len(d, len, sizeof(struct ckpt_pages));
+			if (rd_read(&d->r, d->rec + sizeof(h), sizeof(struct ckpt_pages) - sizeof(h)) !=
+			    sizeof(struct ckpt_pages) - sizeof(h))
+				return truncated(d, NULL);
+			memcpy(d->rec, &h, sizeof(h));
+			ret = rec_pages(d, len);
+			if (!ret)
+				ret = skip(d, CKPT_ALIGN((uint64_t)len) - sizeof(struct ckpt_pages));
+			if (ret)
+				return ret;
+			d->nrec++;
+			continue;
+		}
+
+		memcpy(d->rec, &h, sizeof(h));
+		pad = CKPT_ALIGN(len) - len;
+		if (rd_read(&d->r, d->rec + sizeof(h), CKPT_ALIGN(len) - sizeof(h)) !=
+		    CKPT_ALIGN(len) - sizeof(h))
+			return truncated(d, NULL);
+		if (!all_zero(d->rec + len, pad))
+			return bad(d, "nonzero padding");
+
+		switch (type) {
+		case CKPT_REC_TASKS:	ret = rec_tasks(d, len); break;
+		case CKPT_REC_TASK:	ret = rec_task(d, len); break;
+		case CKPT_REC_CREDS:	ret = rec_creds(d, len); break;
+		case CKPT_REC_TASK_END:	ret = rec_task_end(d, len); break;
+		case CKPT_REC_THREAD:	ret = rec_thread(d, len); break;
+		case CKPT_REC_REGSET:	ret = rec_regset(d, len); break;
+		case CKPT_REC_MM:	ret = rec_mm(d, len); break;
+		case CKPT_REC_VMA:	ret = rec_vma(d, len); break;
+		case CKPT_REC_FILE:	ret = rec_file(d, len); break;
+		case CKPT_REC_FD:	ret = rec_fd(d, len); break;
+		case CKPT_REC_FS:	ret = rec_fs(d, len); break;
+		case CKPT_REC_SIGHAND:	ret = rec_sighand(d, len); break;
+		default:
+			if (!d->nrec)
+				return bad(d, "the first record must be the task table (0x%04x)",
+					   CKPT_REC_TASKS);
+			rec_unknown(d, type, len);
+			ret = 0;
+		}
+		if (ret)
+			return ret;
+		d->nrec++;
+	}
+}
+
+static void totals(struct dec *d)
+{
+	if (json_output) {
+		jw_key("totals");
+		jw_obj_start();
+		jw_ku64("tasks", d->tasks);
+		jw_ku64("threads", d->threads);
+		jw_ku64("regsets", d->regsets);
+		jw_ku64("areas", d->vmas);
+		jw_ku64("pages", d->pages);
+		jw_ku64("page_bytes", d->pages * d->page_size);
+		jw_ku64("files", d->nfiles);
+		jw_ku64("fds", d->fds);
+		jw_ku64("unknown_records", d->unknown);
+		jw_ku64("bytes", d->r.off);
+		jw_obj_end();
+		return;
+	}
+	printf("totals: %" PRIu64 " tasks, %" PRIu64 " threads, %" PRIu64 " areas, %" PRIu64
+	       " pages stored (%" PRIu64 " KiB), %zu files, %" PRIu64 " fds",
+	       d->tasks, d->threads, d->vmas, d->pages, d->pages * d->page_size / 1024,
+	       d->nfiles, d->fds);
+	if (d->unknown)
+		printf(", %" PRIu64 " unknown records (%" PRIu64 " bytes)", d->unknown,
+		       d->unknown_bytes);
+	printf(", %" PRIu64 " bytes\n", d->r.off);
+}
+
+int do_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "pages",	no_argument,	NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool list_pages = false, header_done;
+	const char *name;
+	struct dec *d;
+	int opt, ret;
+	size_t i;
+
+	while ((opt = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'p':
+			list_pages = true;
+			break;
+		default:
+			return usage_error("info", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("info", optind == argc ? "missing FILE" : "too many arguments");
+	name = argv[optind];
+
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		p_err("out of memory");
+		return EXIT_ENV;
+	}
+	d->name = strcmp(name, "-") ? name : "(stdin)";
+	d->list_pages = list_pages;
+	if (!strcmp(name, "-")) {
+		d->r.fd = STDIN_FILENO;
+	} else {
+		d->r.fd = open(name, O_RDONLY | O_CLOEXEC);
+		if (d->r.fd < 0) {
+			p_err("cannot open %s: %s", name, strerror(errno));
+			free(d);
+			return EXIT_ENV;
+		}
+	}
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("file", d->name);
+	}
+	ret = decode(d);
+	header_done = d->page_size != 0 && (ret == 0 || d->r.off > sizeof(struct ckpt_file_header));
+	flush_vma(d);
+	if (json_output) {
+		if (header_done)
+			jw_arr_end();
+		totals(d);
+		jw_kbool("ok", !ret);
+		jw_ku64("records", d->nrec);
+		if (ret)
+			jw_kstr("error", d->err);
+		else
+			jw_khex("crc32", d->r.crc);
+		jw_obj_end();
+		jw_finish();
+	} else if (header_done) {
+		totals(d);
+	}
+	if (ret)
+		p_err("%s: %s", d->name, d->err);
+	else if (!json_output)
+		printf("image OK (%" PRIu64 " records, CRC 0x%08x)\n", d->nrec, d->r.crc);
+
+	if (d->r.fd != STDIN_FILENO)
+		close(d->r.fd);
+	for (i = 0; i < d->nfiles; i++)
+		free(d->files[i].path);
+	free(d->files);
+	free(d->runs);
+	free(d->table);
+	free(d);
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
