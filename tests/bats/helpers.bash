@@ -1,0 +1,261 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # globals for the tests
+#
+# Helpers for the ckpt controller tests.  Every test calls common_setup in
+# setup() and common_teardown in teardown(); groups and workloads made with
+# these helpers are removed by the teardown even when the test failed.
+#
+# Environment:
+#	CKPT_TEST_PARENT	parent group with +ckpt in its subtree_control
+#				(default /sys/fs/cgroup/test, made by run-tests.sh)
+#	CKPT_TEST_TIMEOUT	bound of every wait, in seconds (default 30)
+#	CKPT_CLI		the ckpt tool (default tools/ckptfs-util/ckpt)
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+WL=$REPO/tests/workloads/bin
+CKPT=${CKPT_CLI:-$REPO/tools/ckptfs-util/ckpt}
+CGROOT=/sys/fs/cgroup
+PARENT=${CKPT_TEST_PARENT:-$CGROOT/test}
+TIMEOUT=${CKPT_TEST_TIMEOUT:-30}
+
+# Size of struct ckpt_file_header and struct ckpt_trailer.
+HDR_LEN=184
+TRAILER_LEN=32
+
+declare -A ERRNO_NUM=(
+	[EPERM]=1 [ESRCH]=3 [EBADF]=9 [EBUSY]=16 [EINVAL]=22 [EDEADLK]=35
+	[ENOTEMPTY]=39 [ENODATA]=61 [EBADMSG]=74 [EOPNOTSUPP]=95
+	[ETIMEDOUT]=110
+)
+
+common_setup() {
+	[ -x "$WL/cgwrite" ] || skip "workloads not built (make -C tests/workloads)"
+	[ -d "$PARENT" ] || { echo "no parent group $PARENT" >&2; return 1; }
+	T=$(mktemp -d /tmp/ckpt-test.XXXXXX)
+	chmod 755 "$T"
+	: > "$T/.groups"
+	: > "$T/.pids"
+}
+
+# Dumps what helps to understand a failure, then removes everything.
+common_teardown() {
+	local g p i
+
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${T:-}" ]; then
+		echo "# --- state at failure"
+		while read -r g; do
+			[ -d "$g" ] || continue
+			echo "# $g: procs [$(tr '\n' ' ' < "$g/cgroup.procs")]" \
+			     "freeze $(cat "$g/cgroup.freeze" 2>/dev/null)"
+			sed 's/^/#   /' "$g/ckpt.state" 2>/dev/null
+		done < "$T/.groups"
+		for i in "$T"/*/log "$T"/*/result; do
+			[ -f "$i" ] || continue
+			echo "# $i (last lines):"
+			tail -n 5 "$i" | sed 's/^/#   /'
+		done
+	fi
+	[ -n "${T:-}" ] || return 0
+	while read -r p; do
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	done < "$T/.pids"
+	# children before parents: reverse creation order
+	tac "$T/.groups" | while read -r g; do
+		[ -d "$g" ] || continue
+		echo 1 > "$g/cgroup.kill" 2>/dev/null
+		wait_until populated_is "$g" 0 || true
+		rmdir "$g" 2>/dev/null || echo "# teardown: cannot remove $g" >&2
+	done
+	rm -rf "$T"
+}
+
+# wait_until CMD [ARG...]: polls CMD every 50 ms for at most $TIMEOUT s.
+wait_until() {
+	local end=$((SECONDS + TIMEOUT))
+
+	until "$@"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "timed out after ${TIMEOUT}s waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# new_group NAME: creates a group under $PARENT, prints its path.
+new_group() {
+	local g=$PARENT/t${BATS_TEST_NUMBER}-$1
+
+	[ -d "$g" ] && { echo 1 > "$g/cgroup.kill"; rmdir "$g"; }
+	mkdir "$g" || return 1
+	echo "$g" >> "$T/.groups"
+	echo "$g"
+}
+
+# track_group PATH: a group made otherwise, to remove at teardown.
+track_group() { echo "$1" >> "$T/.groups"; }
+# track_pid PID: a process outside the groups to kill at teardown.
+track_pid() { echo "$1" >> "$T/.pids"; }
+
+populated_is() { grep -qx "populated $2" "$1/cgroup.events"; }
+frozen_is() { grep -qx "frozen $2" "$1/cgroup.events"; }
+procs_of() { tr '\n' ' ' < "$1/cgroup.procs" | sed 's/ $//'; }
+gone() { [ ! -e "/proc/$1" ]; }
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status"; }
+
+# wl_start GROUP NAME PROG [ARG...]: starts workload PROG with state
+# directory $T/NAME (passed as -d, log in $T/NAME/log) in GROUP, waits until
+# it is ready; sets $pid.  $WL_PREFIX (words) goes before PROG, e.g. setpriv.
+wl_start() {
+	local g=$1 prog=$3 d=$T/$2
+
+	shift 3
+	mkdir -p "$d"
+	chmod 1777 "$d"
+	# shellcheck disable=SC2086
+	pid=$("$WL/spawn" -c "$g" -o "$d/log" -- ${WL_PREFIX:-} \
+		"$WL/$prog" -d "$d" "$@") || return 1
+	wait_until test -e "$d/ready" || { cat "$d/log" >&2; return 1; }
+	wait_until test "$(procs_of "$g")" = "$pid"
+}
+
+lines_of() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
+lines_ge() { [ "$(lines_of "$1")" -ge "$2" ]; }
+
+# wl_result NAME [N]: waits for the Nth (default 1st) line of the result
+# file of workload NAME, prints it.
+wl_result() {
+	local f=$T/$1/result n=${2:-1}
+
+	wait_until lines_ge "$f" "$n" || return 1
+	sed -n "${n}p" "$f"
+}
+
+# wl_check PID NAME: SIGUSR1 to the workload, the new result must be OK.
+wl_check() {
+	local f=$T/$2/result n r
+
+	n=$(($(lines_of "$f") + 1))
+	kill -USR1 "$1"
+	r=$(wl_result "$2" "$n") || return 1
+	case $r in
+	OK*) return 0 ;;
+	*) echo "workload $2: $(tail -n +"$n" "$f")" >&2; return 1 ;;
+	esac
+}
+
+# Counter logs: "count N" lines.
+last_count() { awk '$1 == "count" { c = $2 } END { print c + 0 }' "$1"; }
+log_lines() { wc -l < "$1"; }
+count_above() { [ "$(last_count "$1")" -gt "$2" ]; }
+# wait_count LOG N: until the count in LOG exceeds N.
+wait_count() { wait_until count_above "$1" "$2"; }
+# nth_count LOG N: the count on line N.
+nth_count() { sed -n "$2p" "$1" | awk '$1 == "count" { print $2 }'; }
+
+# state_get GROUP KEY: the value of KEY in ckpt.state.
+state_get() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "$1/ckpt.state"; }
+state_is() { [ "$(state_get "$1" "$2")" = "$3" ]; }
+
+# write_errno FILE VALUE: writes VALUE with one write(2), prints OK or the
+# errno name.
+write_errno() { "$WL/cgwrite" "$1" "$2" || true; }
+
+# ensure_write_fail FILE VALUE ERRNO...: the write fails with one of ERRNO.
+ensure_write_fail() {
+	local file=$1 value=$2 got e
+
+	shift 2
+	got=$("$WL/cgwrite" "$file" "$value") && {
+		echo "writing '$value' to $file succeeded, expected $*" >&2
+		return 1
+	}
+	for e in "$@"; do
+		[ "$got" = "$e" ] && return 0
+	done
+	echo "writing '$value' to $file failed with $got, expected $*" >&2
+	return 1
+}
+
+ensure_write_ok() {
+	local got
+
+	got=$("$WL/cgwrite" "$1" "$2") || {
+		echo "writing '$2' to $1 failed: $got" >&2
+		return 1
+	}
+}
+
+# image_out GROUP FILE / image_in GROUP FILE: hand an image file to GROUP.
+image_out() { ensure_write_ok_img -w "$2" "$1"; }
+image_in() { ensure_write_ok_img -r "$2" "$1"; }
+ensure_write_ok_img() {
+	local got
+
+	got=$("$WL/cgwrite" "$1" "$2" "$3/ckpt.image_fd") || {
+		echo "image_fd $2 for $3: $got" >&2
+		return 1
+	}
+}
+
+# checkpoint GROUP IMAGE [frozen|kill]; restart GROUP IMAGE [frozen]
+checkpoint() {
+	image_out "$1" "$2" || return 1
+	ensure_write_ok "$1/ckpt.trigger" "checkpoint${3:+ $3}"
+}
+restart() {
+	image_in "$1" "$2" || return 1
+	ensure_write_ok "$1/ckpt.trigger" "restart${3:+ $3}"
+}
+
+# assert_failed GROUP ERRNO_NAME: ckpt.state records the failure.
+assert_failed() {
+	local s
+
+	s=$(cat "$1/ckpt.state")
+	if ! echo "$s" | grep -qx 'last_result failed' ||
+	   ! echo "$s" | grep -qx "errno ${ERRNO_NUM[$2]}" ||
+	   ! echo "$s" | grep -q '^error .'; then
+		echo "ckpt.state does not record $2:" >&2
+		echo "$s" >&2
+		return 1
+	fi
+}
+
+# assert_running GROUP PID LOG: the counter PID is thawed and counting.
+assert_running() {
+	local c
+
+	grep -qx 0 "$1/cgroup.freeze" || { echo "group left frozen" >&2; return 1; }
+	wait_until frozen_is "$1" 0 || return 1
+	alive "$2" || { echo "process $2 is gone" >&2; return 1; }
+	c=$(last_count "$3")
+	wait_count "$3" $((c + 2))
+}
+
+# checkpoint_kill_counter GROUP IMAGE: starts a counter "c" in GROUP,
+# checkpoints it with kill once it has counted a bit, waits until its pid is
+# free.  Sets $pid and $last (the last count logged).
+checkpoint_kill_counter() {
+	wl_start "$1" c counter 50 || return 1
+	wait_count "$T/c/log" 3 || return 1
+	checkpoint "$1" "$2" kill || return 1
+	wait_until gone "$pid" || return 1
+	last=$(last_count "$T/c/log")
+}
+
+# Image bytes.
+byte_at() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
+set_byte() { printf '%b' "\\x$(printf %02x "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+le32_at() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+le64_at() { od -An -tu8 -j "$2" -N8 "$1" | tr -d ' '; }
+file_size() { stat -c %s "$1"; }
+
+# refute CMD...: CMD must fail (a bare "! cmd" does not fail a bats test).
+refute() {
+	if "$@"; then
+		echo "unexpectedly succeeded: $*" >&2
+		return 1
+	fi
+}
