@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2030,SC2031 # $pid, $last, $status: set by helpers and bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a checkpoint does not support yet must be refused with EOPNOTSUPP
+# and a reason naming it, and leave the program running unharmed: thawed,
+# counting, its state intact.
+
+load helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# refused OPTION REGEX: a counter with OPTION; the error line matches REGEX
+# ({pid} stands for the counter's pid).
+refused() {
+	G=$(new_group a)
+	wl_start "$G" c counter "$1" 50
+	wait_count "$T/c/log" 2
+	image_out "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
+	assert_failed "$G" EOPNOTSUPP
+	re=${2//\{pid\}/$pid}
+	grep -E "^error $re" "$G/ckpt.state" || {
+		grep '^error' "$G/ckpt.state"
+		echo "expected: error $re"
+		return 1
+	}
+	state_is "$G" state idle
+	state_is "$G" last_op checkpoint
+	assert_running "$G" "$pid" "$T/c/log"
+	wl_check "$pid" c
+	# the other modes do not kill or freeze it either
+	ensure_write_fail "$G/ckpt.trigger" "checkpoint kill" EOPNOTSUPP
+	ensure_write_fail "$G/ckpt.trigger" "checkpoint frozen" EOPNOTSUPP
+	assert_running "$G" "$pid" "$T/c/log"
+}
+
+@test "refuse: a pipe fd, EOPNOTSUPP naming the fd" {
+	refused -P "pid {pid} fd [0-9]+: .*pipe"
+	# both ends are still usable
+	read -r _ r w < "$T/c/info"
+	[ -e "/proc/$pid/fd/$r" ] && [ -e "/proc/$pid/fd/$w" ]
+}
+
+@test "refuse: a socket fd, EOPNOTSUPP naming the fd" {
+	refused -S "pid {pid} fd [0-9]+: .*socket"
+}
+
+@test "refuse: a second thread, EOPNOTSUPP naming the process" {
+	refused -T "pid {pid}: 2 threads"
+	[ "$(grep ^Threads: "/proc/$pid/status" | cut -f2)" = 2 ]
+}
+
+@test "refuse: a second process, EOPNOTSUPP" {
+	refused -F "(pid [0-9]+)?.*(process|task)"
+	read -r _ child < "$T/c/info"
+	alive "$child"
+	grep -qx "$child" "$G/cgroup.procs"
+}
+
+@test "refuse: a MAP_SHARED mapping, EOPNOTSUPP naming the process" {
+	refused -M "pid {pid}.*shared"
+}
+
+@test "refuse: a refused checkpoint to a FIFO still thaws the group" {
+	G=$(new_group a)
+	wl_start "$G" c counter -P 50
+	mkfifo "$T/fifo"
+	exec {rw}<>"$T/fifo"
+	image_out "$G" "$T/fifo"
+	exec {rw}>&-
+	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
+	assert_running "$G" "$pid" "$T/c/log"
+}

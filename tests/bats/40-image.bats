@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2030,SC2031 # $pid, $last, $status: set by helpers and bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# Restart from damaged images: refused with the documented errno, nothing
+# left behind (empty group, free pid), and the intact image still restarts.
+
+load helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# bad_image MUTATION ERRNO...: MUTATION (a function of the image path)
+# damages a copy of a good image; restart from it fails with one of ERRNO.
+bad_image() {
+	local mutate=$1 size
+
+	shift
+	G=$(new_group a)
+	checkpoint_kill_counter "$G" "$T/img"
+	size=$(file_size "$T/img")
+	cp "$T/img" "$T/bad"
+	"$mutate" "$T/bad" "$size"
+	refute cmp -s "$T/img" "$T/bad"
+	image_in "$G" "$T/bad"
+	ensure_write_fail "$G/ckpt.trigger" restart "$@"
+	populated_is "$G" 0
+	gone "$pid"
+	state_is "$G" last_op restart
+	state_is "$G" last_result failed
+	[ "$(state_get "$G" errno)" -gt 0 ]
+	grep '^error' "$G/ckpt.state"
+	# the failure left nothing behind: the good image restarts
+	n=$(log_lines "$T/c/log")
+	restart "$G" "$T/img"
+	[ "$(procs_of "$G")" = "$pid" ]
+	wait_count "$T/c/log" "$last"
+	[ "$(nth_count "$T/c/log" $((n + 1)))" = $((last + 1)) ]
+}
+
+flip_middle() { set_byte "$1" $(($2 / 2)) $(($(byte_at "$1" $(($2 / 2))) ^ 0xff)); }
+flip_crc() { set_byte "$1" $(($2 - 8)) $(($(byte_at "$1" $(($2 - 8))) ^ 0x01)); }
+truncate_half() { truncate -s $(($2 / 2)) "$1"; }
+truncate_trailer() { truncate -s $(($2 - TRAILER_LEN)) "$1"; }
+truncate_header() { truncate -s "$HDR_LEN" "$1"; }
+truncate_short_header() { truncate -s 20 "$1"; }
+bad_magic() { set_byte "$1" 0 0x58; }		# "XXCKPT"
+bad_version() { set_byte "$1" 8 2; }
+bad_arch() { set_byte "$1" 16 99; }
+bad_header_len() { set_byte "$1" 12 200; }
+bad_flags() { set_byte "$1" 36 1; }
+bad_tasks() { set_byte "$1" 32 0; }
+# the first record (the task table) claims more than the record limit
+bad_rec_len() { set_byte "$1" $((HDR_LEN + 6)) 0x7f; }
+bad_rec_type() { set_byte "$1" $((HDR_LEN + 1)) 0x7e; }
+
+@test "image: a byte flipped in the middle fails EBADMSG or EINVAL" {
+	bad_image flip_middle EBADMSG EINVAL
+}
+
+@test "image: a wrong CRC fails EBADMSG" {
+	bad_image flip_crc EBADMSG
+}
+
+@test "image: truncated to half fails ENODATA or EINVAL" {
+	bad_image truncate_half ENODATA EINVAL
+}
+
+@test "image: without its trailer fails ENODATA or EINVAL" {
+	bad_image truncate_trailer ENODATA EINVAL
+}
+
+@test "image: only a header fails ENODATA or EINVAL" {
+	bad_image truncate_header ENODATA EINVAL
+}
+
+@test "image: a short header or an empty file fails ENODATA or EINVAL" {
+	bad_image truncate_short_header ENODATA EINVAL
+	echo 1 > "$G/cgroup.kill"
+	wait_until gone "$pid"
+	cp "$T/img" "$T/empty"
+	: > "$T/empty"
+	image_in "$G" "$T/empty"
+	ensure_write_fail "$G/ckpt.trigger" restart ENODATA EINVAL
+	populated_is "$G" 0
+}
+
+@test "image: a wrong magic fails EINVAL" {
+	bad_image bad_magic EINVAL
+}
+
+@test "image: a wrong version fails EINVAL" {
+	bad_image bad_version EINVAL
+}
+
+@test "image: a wrong arch fails EINVAL" {
+	bad_image bad_arch EINVAL
+}
+
+@test "image: a wrong header length, flags or task count fails EINVAL" {
+	bad_image bad_header_len EINVAL EBADMSG
+	echo 1 > "$G/cgroup.kill"
+	wait_until gone "$pid"
+	for m in bad_flags bad_tasks; do
+		cp "$T/img" "$T/bad"
+		"$m" "$T/bad"
+		image_in "$G" "$T/bad"
+		ensure_write_fail "$G/ckpt.trigger" restart EINVAL EBADMSG
+		populated_is "$G" 0
+	done
+}
+
+@test "image: a malformed record (length, type) fails EINVAL" {
+	bad_image bad_rec_len EINVAL EBADMSG ENODATA
+	echo 1 > "$G/cgroup.kill"
+	wait_until gone "$pid"
+	cp "$T/img" "$T/bad"
+	bad_rec_type "$T/bad"
+	image_in "$G" "$T/bad"
+	ensure_write_fail "$G/ckpt.trigger" restart EINVAL EBADMSG
+	populated_is "$G" 0
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2030,SC2031 # $pid, $last, $status: set by helpers and bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# The ckpt tool (tools/ckptfs-util) on top of the controller.
+
+load helpers
+
+setup() {
+	common_setup
+	[ -x "$CKPT" ] || { echo "no ckpt tool at $CKPT" >&2; return 1; }
+}
+teardown() { common_teardown; }
+
+rel() { echo "${1#"$CGROOT"/}"; }
+
+@test "cli: checkpoint to a pipe, restart from a pipe" {
+	G=$(new_group a)
+	G2=$(new_group b)
+	wl_start "$G" c counter 50
+	wait_count "$T/c/log" 3
+	set -o pipefail
+	out=$("$CKPT" -q checkpoint "$(rel "$G")" -o - --kill |
+	      "$CKPT" -q restart "$G2" -i -)
+	[ "$out" = "$pid" ]
+	[ "$(procs_of "$G2")" = "$pid" ]
+	populated_is "$G" 0
+	last=$(last_count "$T/c/log")
+	wait_count "$T/c/log" "$last"
+	state_is "$G" last_op checkpoint
+	state_is "$G" last_result ok
+	state_is "$G2" last_op restart
+	state_is "$G2" last_result ok
+	state_is "$G2" bytes "$(state_get "$G" bytes)"
+	wl_check "$pid" c
+}
+
+@test "cli: checkpoint --kill to a file, restart --frozen" {
+	G=$(new_group a)
+	wl_start "$G" c counter 50
+	wait_count "$T/c/log" 3
+	"$CKPT" checkpoint "$G" -o "$T/img" --kill
+	wait_until gone "$pid"
+	last=$(last_count "$T/c/log")
+	[ "$(file_size "$T/img")" = "$(state_get "$G" bytes)" ]
+	run "$CKPT" restart "/$(rel "$G")" -i "$T/img" --frozen
+	[ "$status" = 0 ]
+	[ "${lines[-1]}" = "$pid" ]
+	[ "$(cat "$G/cgroup.freeze")" = 1 ]
+	echo 0 > "$G/cgroup.freeze"
+	wait_count "$T/c/log" "$last"
+	wl_check "$pid" c
+}
+
+@test "cli: info shows the task and its memory areas" {
+	G=$(new_group a)
+	wl_start "$G" m memcheck -m 1
+	"$CKPT" -q checkpoint "$G" -o "$T/img" --frozen
+	run "$CKPT" info "$T/img"
+	echo "$output"
+	[ "$status" = 0 ]
+	grep -Eq "^task $pid \"memcheck\"" <<< "$output"
+	# every area memcheck made, by its start address
+	while read -r area addr _; do
+		hex=$(printf %012x "$addr")
+		grep -q "$hex-" <<< "$output" || {
+			echo "area $area at $hex not shown"
+			return 1
+		}
+	done < "$T/m/info"
+	grep -q "$T/m/mapfile" <<< "$output"
+	# and from a pipe
+	"$CKPT" info - < "$T/img" > /dev/null
+	# a damaged image is refused
+	set_byte "$T/img" $(($(file_size "$T/img") - 8)) 0
+	set_byte "$T/img" $(($(file_size "$T/img") - 7)) 0
+	run "$CKPT" info "$T/img"
+	[ "$status" = 1 ]
+}
+
+@test "cli: exclude and state" {
+	G=$(new_group a)
+	"$CKPT" exclude "$(rel "$G")" +anon
+	[ "$(cat "$G/ckpt.exclude")" = anon ]
+	[ "$("$CKPT" exclude "$G")" = anon ]
+	run "$CKPT" exclude "$G" -anon +bogus
+	[ "$status" -ne 0 ]
+	[ "$(cat "$G/ckpt.exclude")" = anon ]
+	"$CKPT" exclude "$G" -anon
+	[ "$(cat "$G/ckpt.exclude")" = "" ]
+	run "$CKPT" state "$G"
+	[ "$status" = 0 ]
+	grep -q idle <<< "$output"
+}
+
+@test "cli: exit status 1 when the kernel refuses, 2 on usage errors, 3 on environment errors" {
+	G=$(new_group a)
+	run "$CKPT" checkpoint "$G" -o "$T/img"
+	[ "$status" = 1 ]
+	grep -qi 'no tasks\|ESRCH\|No such process' <<< "$output"
+	run "$CKPT"
+	[ "$status" = 2 ]
+	run "$CKPT" checkpoint "$G"
+	[ "$status" = 2 ]
+	run "$CKPT" checkpoint "$G" -o "$T/img" --frozen --kill
+	[ "$status" = 2 ]
+	run "$CKPT" checkpoint "$(rel "$G")-nosuch" -o "$T/img"
+	[ "$status" = 3 ]
+}
