@@ -10,8 +10,25 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-# maps_of PID: address range, perms, offset and path of every mapping.
-maps_of() { awk '{ print $1, $2, $3, $6 }' "/proc/$1/maps"; }
+# maps_of PID: the mappings as range, perms, offset (files only), path;
+# adjacent anonymous ranges that differ in nothing else merged, so that how areas
+# were split or merged inside the kernel does not matter.
+maps_of() {
+	awk '
+	function flush() { if (n) print s "-" e, p, o, f }
+	{
+		split($1, r, "-")
+		path = $6
+		off = (path ~ /^\//) ? $3 : "-"
+		if (n && off == "-" && o == "-" && r[1] == e && $2 == p && path == f) {
+			e = r[2]
+			next
+		}
+		flush()
+		s = r[1]; e = r[2]; p = $2; f = path; o = off; n = 1
+	}
+	END { flush() }' "/proc/$1/maps"
+}
 status_of() { grep -E "^($2):" "/proc/$1/status"; }
 
 @test "restart: plain shell, the writer is the parent, the count continues" {
