@@ -4,7 +4,8 @@
  *
  * Writes STRING (exactly, no newline added) to FILE with a single write(2).
  * On failure prints the errno name (EINVAL, EBUSY...) on stdout and exits 1;
- * on success prints nothing and exits 0.
+ * on success prints nothing and exits 0.  If FILE cannot be opened, prints
+ * "open:ERRNO" and exits 2.
  *
  * -r/-w open IMAGE read-only / write-only (created, truncated) first; in
  * STRING "{fd}" stands for its fd number, and STRING defaults to it, so
@@ -68,7 +69,10 @@ int main(int argc, char **argv)
 	}
 	fd = open(argv[optind], O_WRONLY);
 	if (fd < 0) {
+		const char *name = strerrorname_np(errno);
+
 		fprintf(stderr, "cgwrite: %s: %m\n", argv[optind]);
+		printf("open:%s\n", name ? name : "EUNKNOWN");
 		return 2;
 	}
 	if (uid >= 0 && (setresuid(-1, 0, -1) || setresgid(-1, 0, -1))) {
