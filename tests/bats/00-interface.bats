@@ -117,7 +117,7 @@ teardown() { common_teardown; }
 	wl_start "$G" c counter 50
 	image_out "$G" "$T/img"
 	for cmd in bogus Checkpoint "checkpoint bogus" "checkpoint frozen kill" \
-		   "restart now" "checkpointfrozen" ""; do
+		   "restart now" "checkpointfrozen" $'\n'; do
 		ensure_write_fail "$G/ckpt.trigger" "$cmd" EINVAL
 	done
 	state_is "$G" last_op none

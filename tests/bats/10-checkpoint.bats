@@ -174,7 +174,7 @@ check_image() {
 	[ "$output" = EPERM ]
 	assert_running "$G" "$pid" "$T/c/log"
 	# the same file opened by root works
-	ensure_write_ok "$G/ckpt.trigger" checkpoint
+	checkpoint "$G" "$T/img"
 	state_is "$G" last_result ok
 }
 

@@ -287,6 +287,7 @@ blocked_test() {
 	assert_failed "$G" EPERM
 	populated_is "$G" 0
 	chown 65534 "$G/ckpt.trigger"
+	image_in "$G" "$T/img"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$WL/cgwrite" "$G/ckpt.trigger" restart
 	[ "$status" = 1 ]
@@ -294,7 +295,7 @@ blocked_test() {
 	populated_is "$G" 0
 	gone "$pid"
 	# root can
-	ensure_write_ok "$G/ckpt.trigger" restart
+	restart "$G" "$T/img"
 	[ "$(procs_of "$G")" = "$pid" ]
 }
 

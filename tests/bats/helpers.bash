@@ -113,6 +113,9 @@ wl_start() {
 	shift 3
 	mkdir -p "$d"
 	chmod 1777 "$d"
+	# writable by whoever the workload runs as, also after a restart
+	: > "$d/log"
+	chmod 666 "$d/log"
 	# shellcheck disable=SC2086
 	pid=$("$WL/spawn" -c "$g" -o "$d/log" -- ${WL_PREFIX:-} \
 		"$WL/$prog" -d "$d" "$@") || return 1
