@@ -24,7 +24,7 @@ summary() {	# summary PASSED FAILED SKIPPED
 }
 
 env_fail() {
-	echo "run-tests: $*" >&2
+	echo "run-tests: $*"
 	summary 0 1 0
 }
 
