@@ -46,6 +46,22 @@ in_areas() {
 	wl_check "$pid" c
 }
 
+@test "cli: checkpoint to a pipe, then restart from a pipe" {
+	G=$(new_group a)
+	wl_start "$G" c counter 50
+	wait_count "$T/c/log" 3
+	set -o pipefail
+	"$CKPT" -q checkpoint "$G" -o - --kill | cat > "$T/img"
+	wait_until gone "$pid"
+	last=$(last_count "$T/c/log")
+	[ "$(file_size "$T/img")" = "$(state_get "$G" bytes)" ]
+	"$CKPT" info "$T/img" > /dev/null
+	out=$(cat "$T/img" | "$CKPT" -q restart "$G" -i -)
+	[ "$out" = "$pid" ]
+	wait_count "$T/c/log" "$last"
+	wl_check "$pid" c
+}
+
 @test "cli: checkpoint --kill to a file, restart --frozen" {
 	G=$(new_group a)
 	wl_start "$G" c counter 50
