@@ -56,6 +56,7 @@ in_areas() {
 	last=$(last_count "$T/c/log")
 	[ "$(file_size "$T/img")" = "$(state_get "$G" bytes)" ]
 	"$CKPT" info "$T/img" > /dev/null
+	# shellcheck disable=SC2002 # stdin must be a pipe, not the file
 	out=$(cat "$T/img" | "$CKPT" -q restart "$G" -i -)
 	[ "$out" = "$pid" ]
 	wait_count "$T/c/log" "$last"
