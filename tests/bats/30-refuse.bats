@@ -62,14 +62,3 @@ refused() {
 @test "refuse: a MAP_SHARED mapping, EOPNOTSUPP naming the process" {
 	refused -M "pid {pid}.*shared"
 }
-
-@test "refuse: a refused checkpoint to a FIFO still thaws the group" {
-	G=$(new_group a)
-	wl_start "$G" c counter -P 50
-	mkfifo "$T/fifo"
-	exec {rw}<>"$T/fifo"
-	image_out "$G" "$T/fifo"
-	exec {rw}>&-
-	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
-	assert_running "$G" "$pid" "$T/c/log"
-}
