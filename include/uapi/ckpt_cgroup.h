@@ -130,7 +130,7 @@ struct ckpt_task {
 	__le32	personality;
 	__le32	exit_signal;
 	__le32	pdeath_signal;
-	__le32	__reserved;
+	__le32	dumpable;		/* 0, 1 or 2, as PR_GET_DUMPABLE */
 };
 
 /* CKPT_REC_CREDS: ids as seen from the checkpointer's user namespace */

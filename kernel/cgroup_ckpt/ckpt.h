@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ckpt: internal interfaces between the controller, the orchestrator, the
+ * image stream and the per-resource code.
+ *
+ * cgroup.c parses and validates the ckpt.* files; run.c owns a &struct
+ * ckpt_ctx for the length of one operation and walks the resources in a
+ * fixed order; each resource file (task.c, thread.c, mm.c, files.c,
+ * signal.c) dumps and restores its own records through stream.c, and
+ * shares objects through objtab.c.  Resource code never touches cgroup
+ * files; the stream never knows what a task is.
+ */
+#ifndef _KERNEL_CGROUP_CKPT_H
+#define _KERNEL_CGROUP_CKPT_H
+
+#include <linux/cgroup.h>
+#include <linux/completion.h>
+#include <linux/cred.h>
+#include <linux/hashtable.h>
+#include <linux/refcount.h>
+#include <linux/signal_types.h>
+#include <linux/task_work.h>
+#include <linux/xarray.h>
+#include <linux/ckpt_cgroup.h>
+
+#define CKPT_REASON_LEN		256
+#define CKPT_IOBUF_SIZE		(64 * 1024)
+
+/* What a ckpt.trigger write asked for. */
+enum ckpt_cmd {
+	CKPT_CMD_CHECKPOINT,
+	CKPT_CMD_CHECKPOINT_FROZEN,
+	CKPT_CMD_CHECKPOINT_KILL,
+	CKPT_CMD_RESTART,
+	CKPT_CMD_RESTART_FROZEN,
+	NR_CKPT_CMDS,
+};
+
+enum ckpt_op {
+	CKPT_OP_NONE,
+	CKPT_OP_CHECKPOINT,
+	CKPT_OP_RESTART,
+};
+
+/**
+ * struct ckpt_cgroup - the ckpt state of one cgroup
+ * @css:	the css embedded in every controller's state
+ * @busy:	bit 0 set while an operation runs (EBUSY to others)
+ * @lock:	protects the fields below
+ * @exclude:	CKPT_EXCL_* classes that checkpoints leave out
+ * @image:	the file named through ckpt.image_fd, or NULL
+ * @op:		the operation running, or CKPT_OP_NONE
+ * @last_op:	the last operation that ended
+ * @last_err:	its result, 0 or a negative errno
+ * @tasks:	tasks it handled
+ * @bytes:	image bytes it wrote or read
+ * @duration_us: how long it took
+ * @reason:	why it failed, "" if it did not
+ * @state_file:	ckpt.state, notified on every change
+ */
+struct ckpt_cgroup {
+	struct cgroup_subsys_state	css;
+	unsigned long			busy;
+	struct mutex			lock;
+	u64				exclude;
+	struct file			*image;
+	enum ckpt_op			op;
+	enum ckpt_op			last_op;
+	int				last_err;
+	unsigned int			tasks;
+	u64				bytes;
+	u64				duration_us;
+	char				reason[CKPT_REASON_LEN];
+	struct cgroup_file		state_file;
+};
+
+/**
+ * struct ckpt_stream - the image, read or written strictly in order
+ * @file:	the image file (a reference held by the context)
+ * @pos:	file position for seekable files
+ * @buf:	staging buffer of CKPT_IOBUF_SIZE bytes
+ * @head:	bytes of @buf in use (writer) or consumed (reader)
+ * @tail:	bytes of @buf filled (reader)
+ * @bytes:	bytes written or consumed so far
+ * @crc:	running CRC-32 of those bytes (not yet post-inverted)
+ * @rec_crc:	reader: @crc before the header of the last record read
+ * @records:	records written or read so far
+ */
+struct ckpt_stream {
+	struct file	*file;
+	loff_t		pos;
+	u8		*buf;
+	size_t		head;
+	size_t		tail;
+	u64		bytes;
+	u32		crc;
+	u32		rec_crc;
+	u64		records;
+};
+
+/* One restored task, shared between the restarter and the new task. */
+struct ckpt_rtask {
+	struct ckpt_ctx		*ctx;
+	struct task_struct	*task;
+	pid_t			pid;
+	pid_t			sid;
+	int			err;
+	struct completion	ready;		/* task: my records are read */
+	struct completion	running;	/* task: my last work is done */
+	struct callback_head	work;		/* runs just before user mode */
+	/* what the restarter applies, or the task does last */
+	void			*regset[3];
+	u32			regset_note[3];
+	u32			regset_size[3];
+	unsigned int		nr_regsets;
+	unsigned long		user_ax;
+	sigset_t		blocked;
+	struct ckpt_thread	thread;
+	struct cred		*cred;
+	int			pdeath_signal;
+	unsigned int		last_fd;
+	unsigned int		nr_fds;
+	int			dumpable;
+	unsigned long		vma_start;	/* area the next PAGES belong to */
+	unsigned long		vma_end;
+	bool			have_mm;
+	bool			have_thread;
+};
+
+/**
+ * struct ckpt_ctx - one checkpoint or restart
+ * @ref:	the restarter and every task it created hold one
+ * @cc:		the group's state
+ * @cgrp:	the group
+ * @cmd:	what was asked
+ * @exclude:	classes left out
+ * @s:		the image stream
+ * @err:	first error, negative errno
+ * @reason:	why, as shown in ckpt.state
+ * @tasks:	the tasks of the group (checkpoint), referenced
+ * @nr_tasks:	how many
+ * @objs:	checkpoint: object pointer -> id; restart: id -> object
+ * @next_id:	next object id to hand out
+ * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
+ * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
+ * @rt:		restart: the tasks being created
+ * @abort:	restart: the restarter gave up; tasks must exit
+ * @go:		restart: the restarter applied registers; tasks may run
+ * @final:	restart: the last barrier before user mode
+ */
+struct ckpt_ctx {
+	refcount_t		ref;
+	struct ckpt_cgroup	*cc;
+	struct cgroup		*cgrp;
+	enum ckpt_cmd		cmd;
+	u64			exclude;
+	struct ckpt_stream	s;
+	int			err;
+	char			reason[CKPT_REASON_LEN];
+	struct task_struct	**tasks;
+	unsigned int		nr_tasks;
+	DECLARE_HASHTABLE(objhash, 8);
+	struct xarray		objs;
+	u32			next_id;
+	void			*pagebuf;
+	void			*rbuf;
+	struct ckpt_rtask	*rt;
+	unsigned int		nr_rt;
+	bool			abort;
+	struct completion	go;
+	struct completion	final;
+};
+
+/* cgroup.c */
+struct ckpt_cgroup *css_ckpt(struct cgroup_subsys_state *css);
+void ckpt_state_changed(struct ckpt_cgroup *cc);
+
+/* run.c */
+int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, struct file *opener);
+__printf(3, 4)
+int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+void ckpt_ctx_put(struct ckpt_ctx *ctx);
+
+/* restart.c */
+int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener);
+
+/* freeze.c */
+int ckpt_freeze(struct ckpt_ctx *ctx, bool *was_frozen);
+void ckpt_thaw(struct ckpt_ctx *ctx);
+bool ckpt_still_frozen(struct ckpt_ctx *ctx);
+
+/* stream.c */
+int ckpt_stream_init(struct ckpt_stream *s, struct file *file);
+void ckpt_stream_destroy(struct ckpt_stream *s);
+int ckpt_write_header(struct ckpt_ctx *ctx, u32 nr_tasks);
+int ckpt_write(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
+int ckpt_write2(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
+		const void *data, u32 data_len);
+int ckpt_write_trailer(struct ckpt_ctx *ctx);
+int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h);
+int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_rec *rec);
+int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len);
+int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_rec *rec);
+
+/* objtab.c */
+void ckpt_obj_init(struct ckpt_ctx *ctx);
+void ckpt_obj_destroy(struct ckpt_ctx *ctx);
+u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new);
+int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file);
+struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id);
+
+/* task.c */
+int ckpt_collect_tasks(struct ckpt_ctx *ctx);
+int ckpt_dump_tasks(struct ckpt_ctx *ctx);
+int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_task_end(struct ckpt_rtask *rt);
+
+/* thread.c + arch-x86.c */
+int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_regset(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_apply_regsets(struct ckpt_rtask *rt);
+void ckpt_thread_final(struct ckpt_rtask *rt);
+int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
+			    const void *regs, u32 size, struct ckpt_thread *th);
+int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
+int ckpt_arch_map_vdso(unsigned long addr);
+void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
+void ckpt_arch_set_return(unsigned long ax);
+
+/* mm.c */
+int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
+int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_rec *rec);
+
+/* files.c */
+int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		   struct file *file, u32 *id);
+int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_files_begin(struct ckpt_rtask *rt);
+int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
+
+/* signal.c */
+int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len);
+
+#endif /* _KERNEL_CGROUP_CKPT_H */
