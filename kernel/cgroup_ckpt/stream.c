@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: the image stream.
+ *
+ * Records go out and come in strictly in order through a staging buffer,
+ * so that a pipe or a socket works as well as a file.  Every byte is
+ * counted into a CRC-32 that the trailer carries.  The reader trusts
+ * nothing: each length is checked before it is used, and a stream that
+ * ends early is -ENODATA.
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/crc32.h>
+#include <linux/fs.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include "ckpt.h"
+
+static_assert(sizeof(struct ckpt_file_header) == 184);
+static_assert(sizeof(struct ckpt_rec) == 8);
+static_assert(sizeof(struct ckpt_trailer) == 32);
+
+static const u8 ckpt_zeros[8];
+
+/**
+ * ckpt_stream_init() - prepare a stream over a file
+ * @s:    the stream
+ * @file: the image; the caller keeps its reference until destroy
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_stream_init(struct ckpt_stream *s, struct file *file)
+{
+	memset(s, 0, sizeof(*s));
+	s->buf = kvmalloc(CKPT_IOBUF_SIZE, GFP_KERNEL);
+	if (!s->buf)
+		return -ENOMEM;
+	s->file = file;
+	s->pos = file->f_pos;
+	s->crc = ~0U;
+	return 0;
+}
+
+/**
+ * ckpt_stream_destroy() - release what ckpt_stream_init() took
+ * @s: the stream
+ *
+ * A stream over a seekable file leaves the file position after the image,
+ * as write(2) and read(2) would.
+ */
+void ckpt_stream_destroy(struct ckpt_stream *s)
+{
+	if (s->file && !(s->file->f_mode & FMODE_STREAM))
+		s->file->f_pos = s->pos;
+	kvfree(s->buf);
+	s->buf = NULL;
+}
+
+static int ckpt_io_error(struct ckpt_ctx *ctx, int err, const char *what)
+{
+	if (err == -ERESTARTSYS || err == -EINTR)
+		return ckpt_fail(ctx, -EINTR, "image: %s interrupted by a signal",
+				 what);
+	return ckpt_fail(ctx, err, "image: %s failed at byte %llu (error %d)",
+			 what, ctx->s.bytes, err);
+}
+
+static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
+{
+	struct ckpt_stream *s = &ctx->s;
+	ssize_t n;
+
+	while (len) {
+		if (fatal_signal_pending(current))
+			return ckpt_io_error(ctx, -EINTR, "writing");
+		n = kernel_write(s->file, p, len, &s->pos);
+		if (n < 0)
+			return ckpt_io_error(ctx, n, "writing");
+		if (n == 0)
+			return ckpt_io_error(ctx, -EIO, "writing");
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Append @len bytes to the image. */
+static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
+{
+	struct ckpt_stream *s = &ctx->s;
+	int ret;
+
+	s->crc = crc32_le(s->crc, p, len);
+	s->bytes += len;
+	if (s->head + len > CKPT_IOBUF_SIZE) {
+		ret = ckpt_flush(ctx, s->buf, s->head);
+		s->head = 0;
+		if (ret)
+			return ret;
+		if (len >= CKPT_IOBUF_SIZE)
+			return ckpt_flush(ctx, p, len);
+	}
+	memcpy(s->buf + s->head, p, len);
+	s->head += len;
+	return 0;
+}
+
+/**
+ * ckpt_write_header() - write the file header that starts every image
+ * @ctx:      the checkpoint
+ * @nr_tasks: tasks the image will hold
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_write_header(struct ckpt_ctx *ctx, u32 nr_tasks)
+{
+	struct ckpt_file_header h = { };
+
+	memcpy(h.magic, CKPT_MAGIC, CKPT_MAGIC_LEN);
+	h.version = cpu_to_le32(CKPT_VERSION);
+	h.header_len = cpu_to_le32(sizeof(h));
+	h.arch = cpu_to_le32(CKPT_ARCH_X86_64);
+	h.page_size = cpu_to_le32(PAGE_SIZE);
+	h.exclude = cpu_to_le64(ctx->exclude);
+	h.nr_tasks = cpu_to_le32(nr_tasks);
+	h.time_ns = cpu_to_le64(ktime_get_real_ns());
+	strscpy(h.release, utsname()->release, sizeof(h.release));
+	strscpy(h.machine, utsname()->machine, sizeof(h.machine));
+	return ckpt_out(ctx, &h, sizeof(h));
+}
+
+/**
+ * ckpt_write2() - write a record made of a header and a payload
+ * @ctx:      the checkpoint
+ * @rec:      the record's fixed part, starting with a &struct ckpt_rec
+ * @type:     CKPT_REC_*
+ * @hdr_len:  bytes of @rec
+ * @data:     payload that follows @rec, or NULL
+ * @data_len: bytes of @data
+ *
+ * Fills in @rec's type and length and pads the record to 8 bytes.
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_write2(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
+		const void *data, u32 data_len)
+{
+	struct ckpt_rec *r = rec;
+	u32 len = hdr_len + data_len;
+	int ret;
+
+	r->type = cpu_to_le32(type);
+	r->len = cpu_to_le32(len);
+	ret = ckpt_out(ctx, rec, hdr_len);
+	if (!ret && data_len)
+		ret = ckpt_out(ctx, data, data_len);
+	if (!ret && CKPT_ALIGN(len) != len)
+		ret = ckpt_out(ctx, ckpt_zeros, CKPT_ALIGN(len) - len);
+	if (!ret)
+		ctx->s.records++;
+	return ret;
+}
+
+/**
+ * ckpt_write() - write a record of fixed size
+ * @ctx:  the checkpoint
+ * @rec:  the record, starting with a &struct ckpt_rec
+ * @type: CKPT_REC_*
+ * @len:  its size
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_write(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
+{
+	return ckpt_write2(ctx, rec, type, len, NULL, 0);
+}
+
+/**
+ * ckpt_write_trailer() - end the image and push it out
+ * @ctx: the checkpoint
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_write_trailer(struct ckpt_ctx *ctx)
+{
+	struct ckpt_stream *s = &ctx->s;
+	struct ckpt_trailer t = { };
+	int ret;
+
+	t.rec.type = cpu_to_le32(CKPT_REC_TRAILER);
+	t.rec.len = cpu_to_le32(sizeof(t));
+	t.nr_records = cpu_to_le64(s->records);
+	t.bytes = cpu_to_le64(s->bytes);
+	t.crc32 = cpu_to_le32(~s->crc);
+	ret = ckpt_out(ctx, &t, sizeof(t));
+	if (!ret)
+		ret = ckpt_flush(ctx, s->buf, s->head);
+	s->head = 0;
+	return ret;
+}
+
+/* Take exactly @len bytes from the image into @p. */
+static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
+{
+	struct ckpt_stream *s = &ctx->s;
+	ssize_t n;
+
+	while (len) {
+		size_t chunk;
+
+		if (s->head == s->tail) {
+			if (fatal_signal_pending(current))
+				return ckpt_io_error(ctx, -EINTR, "reading");
+			n = kernel_read(s->file, s->buf, CKPT_IOBUF_SIZE,
+					&s->pos);
+			if (n < 0)
+				return ckpt_io_error(ctx, n, "reading");
+			if (n == 0)
+				return ckpt_fail(ctx, -ENODATA,
+						 "image: truncated at byte %llu",
+						 s->bytes);
+			s->head = 0;
+			s->tail = n;
+		}
+		chunk = min(len, s->tail - s->head);
+		memcpy(p, s->buf + s->head, chunk);
+		s->crc = crc32_le(s->crc, p, chunk);
+		s->head += chunk;
+		s->bytes += chunk;
+		p += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/**
+ * ckpt_read_header() - read and check the file header of an image
+ * @ctx: the restart
+ * @h:   where to put it
+ *
+ * Return: 0, or -EINVAL for an image of another format, version, machine
+ * or page size (the reason is recorded), or a stream error.
+ */
+int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h)
+{
+	int ret;
+
+	ret = ckpt_in(ctx, h, sizeof(*h));
+	if (ret)
+		return ret;
+	if (memcmp(h->magic, CKPT_MAGIC, CKPT_MAGIC_LEN))
+		return ckpt_fail(ctx, -EINVAL, "image: bad magic, not a ckpt image");
+	if (le32_to_cpu(h->version) != CKPT_VERSION)
+		return ckpt_fail(ctx, -EINVAL,
+				 "image: format version %u, this kernel reads %u",
+				 le32_to_cpu(h->version), CKPT_VERSION);
+	if (le32_to_cpu(h->header_len) != sizeof(*h))
+		return ckpt_fail(ctx, -EINVAL, "image: bad header length %u",
+				 le32_to_cpu(h->header_len));
+	if (le32_to_cpu(h->arch) != CKPT_ARCH_X86_64)
+		return ckpt_fail(ctx, -EINVAL, "image: made for arch %u",
+				 le32_to_cpu(h->arch));
+	if (le32_to_cpu(h->page_size) != PAGE_SIZE)
+		return ckpt_fail(ctx, -EINVAL, "image: page size %u",
+				 le32_to_cpu(h->page_size));
+	if (le64_to_cpu(h->exclude) & ~CKPT_EXCL_ALL)
+		return ckpt_fail(ctx, -EINVAL, "image: unknown exclude bits %#llx",
+				 le64_to_cpu(h->exclude));
+	if (h->flags || memchr_inv(h->__pad, 0, sizeof(h->__pad)) ||
+	    !memchr(h->release, 0, sizeof(h->release)) ||
+	    !memchr(h->machine, 0, sizeof(h->machine)))
+		return ckpt_fail(ctx, -EINVAL, "image: malformed header");
+	return 0;
+}
+
+/* Largest payload, header included, each record type may have. */
+static u32 ckpt_rec_max(u32 type)
+{
+	if (type == CKPT_REC_PAGES)
+		return sizeof(struct ckpt_pages) + CKPT_PAGES_MAX * PAGE_SIZE;
+	return CKPT_REC_MAX_LEN;
+}
+
+/**
+ * ckpt_read_rec() - read the header of the next record
+ * @ctx: the restart
+ * @rec: where to put it, in CPU byte order
+ *
+ * The payload (rec->len - sizeof(*rec) bytes) must then be taken with
+ * ckpt_read_payload(), which also consumes the padding.
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_rec *rec)
+{
+	struct ckpt_stream *s = &ctx->s;
+	u64 at = s->bytes;
+	int ret;
+
+	/* The CRC the trailer must match is that of the bytes before it. */
+	s->rec_crc = s->crc;
+	s->records++;
+	ret = ckpt_in(ctx, rec, sizeof(*rec));
+	if (ret)
+		return ret;
+	rec->type = le32_to_cpu(rec->type);
+	rec->len = le32_to_cpu(rec->len);
+	if (rec->len < sizeof(*rec) || rec->len > ckpt_rec_max(rec->type))
+		return ckpt_fail(ctx, -EINVAL,
+				 "image: record type %#x at byte %llu has bad length %u",
+				 rec->type, at, rec->len);
+	return 0;
+}
+
+/**
+ * ckpt_read_payload() - read the rest of a record and its padding
+ * @ctx: the restart
+ * @buf: where to put it
+ * @len: bytes to read: the record's length less what was read of it
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len)
+{
+	u8 pad[8];
+	u32 npad = (8 - (ctx->s.bytes + len) % 8) % 8;
+	int ret;
+
+	ret = ckpt_in(ctx, buf, len);
+	if (!ret && npad) {
+		ret = ckpt_in(ctx, pad, npad);
+		if (!ret && memchr_inv(pad, 0, npad))
+			ret = ckpt_fail(ctx, -EINVAL,
+					"image: non-zero padding at byte %llu",
+					ctx->s.bytes - npad);
+	}
+	return ret;
+}
+
+/**
+ * ckpt_read_trailer() - check the trailer, whose header was just read
+ * @ctx: the restart
+ * @rec: the trailer's record header
+ *
+ * Return: 0 if the record count and CRC match the stream, -EBADMSG if not,
+ * another negative errno on a stream error.
+ */
+int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_rec *rec)
+{
+	struct ckpt_stream *s = &ctx->s;
+	struct ckpt_trailer t;
+	u64 bytes = s->bytes - sizeof(*rec);
+	u64 records = s->records - 1;
+	u32 crc = ~s->rec_crc;
+	int ret;
+
+	if (rec->len != sizeof(t))
+		return ckpt_fail(ctx, -EINVAL, "image: bad trailer length %u",
+				 rec->len);
+	ret = ckpt_read_payload(ctx, (u8 *)&t + sizeof(*rec),
+				sizeof(t) - sizeof(*rec));
+	if (ret)
+		return ret;
+	if (le64_to_cpu(t.nr_records) != records ||
+	    le64_to_cpu(t.bytes) != bytes)
+		return ckpt_fail(ctx, -EBADMSG,
+				 "image: trailer counts %llu records in %llu bytes, read %llu in %llu",
+				 le64_to_cpu(t.nr_records), le64_to_cpu(t.bytes),
+				 records, bytes);
+	if (le32_to_cpu(t.crc32) != crc)
+		return ckpt_fail(ctx, -EBADMSG,
+				 "image: checksum mismatch (image %#x, computed %#x)",
+				 le32_to_cpu(t.crc32), crc);
+	return 0;
+}
