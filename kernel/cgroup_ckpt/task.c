@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: the tasks of the group, their table and their per-task records
+ * (identity and credentials), and the order in which the other resources
+ * of a task are written.
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/ipc_namespace.h>
+#include <linux/mnt_namespace.h>
+#include <linux/nsproxy.h>
+#include <linux/personality.h>
+#include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/securebits.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+#include <linux/uidgid.h>
+#include "ckpt.h"
+
+static_assert(sizeof(struct ckpt_task_entry) == 24);
+static_assert(sizeof(struct ckpt_task) == 48);
+static_assert(sizeof(struct ckpt_creds) == 88);
+
+static int ckpt_add_task(struct ckpt_ctx *ctx, struct task_struct *t,
+			 unsigned int *cap)
+{
+	struct task_struct **tasks;
+
+	if (ctx->nr_tasks == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		tasks = krealloc_array(ctx->tasks, *cap, sizeof(*tasks),
+				       GFP_KERNEL);
+		if (!tasks)
+			return -ENOMEM;
+		ctx->tasks = tasks;
+	}
+	ctx->tasks[ctx->nr_tasks++] = get_task_struct(t);
+	return 0;
+}
+
+/* What about @t this kernel cannot checkpoint yet, or must not. */
+static int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	pid_t pid = task_pid_vnr(t);
+	struct nsproxy *ns;
+	const char *what = NULL;
+	bool pending;
+
+	if (t->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: a kernel thread", pid);
+	if (t->exit_state || (t->flags & PF_EXITING))
+		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: exiting", pid);
+	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+		return ckpt_fail(ctx, -EPERM,
+				 "pid %d: permission denied (the writer may not ptrace it)",
+				 pid);
+	if (t->ptrace)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: traced by another process", pid);
+	if (get_nr_threads(t) > 1)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: %d threads; multi-threaded processes are not supported yet",
+				 task_tgid_vnr(t), get_nr_threads(t));
+	if (t->seccomp.mode)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: seccomp filters are not supported yet", pid);
+	if (t->io_uring)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: io_uring is not supported", pid);
+
+	task_lock(t);
+	ns = t->nsproxy;
+	if (!ns)
+		what = "no namespaces";
+	else if (ns->mnt_ns != current->nsproxy->mnt_ns)
+		what = "mount";
+	else if (ns->uts_ns != current->nsproxy->uts_ns)
+		what = "uts";
+	else if (ns->ipc_ns != current->nsproxy->ipc_ns)
+		what = "ipc";
+	else if (ns->net_ns != current->nsproxy->net_ns)
+		what = "network";
+	else if (ns->pid_ns_for_children != task_active_pid_ns(current))
+		what = "pid (for children)";
+	task_unlock(t);
+	if (!what && task_active_pid_ns(t) != task_active_pid_ns(current))
+		what = "pid";
+	if (!what && task_cred_xxx(t, user_ns) != current_user_ns())
+		what = "user";
+	if (what)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: runs in another %s namespace than the writer; not supported yet",
+				 pid, what);
+
+	spin_lock_irq(&t->sighand->siglock);
+	pending = !sigisemptyset(&t->pending.signal) ||
+		  !sigisemptyset(&t->signal->shared_pending.signal);
+	if (t->signal->flags & SIGNAL_STOP_STOPPED)
+		what = "stopped by a signal (job control)";
+	spin_unlock_irq(&t->sighand->siglock);
+	if (pending)
+		what = "pending signals";
+	if (what)
+		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: %s; not supported yet",
+				 pid, what);
+	return ckpt_arch_check_task(ctx, t);
+}
+
+/**
+ * ckpt_collect_tasks() - take a reference to every task of the frozen group
+ * @ctx: the checkpoint
+ *
+ * Return: 0, -ESRCH for an empty group, or the first refusal.
+ */
+int ckpt_collect_tasks(struct ckpt_ctx *ctx)
+{
+	struct css_task_iter it;
+	struct task_struct *t;
+	unsigned int i, cap = 0;
+	int ret = 0;
+
+	css_task_iter_start(&ctx->cgrp->self, 0, &it);
+	while (!ret && (t = css_task_iter_next(&it)))
+		ret = ckpt_add_task(ctx, t, &cap);
+	css_task_iter_end(&it);
+	if (ret)
+		return ckpt_fail(ctx, ret, "out of memory");
+	if (!ctx->nr_tasks)
+		return ckpt_fail(ctx, -ESRCH, "no tasks in the group");
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		ret = ckpt_check_task(ctx, ctx->tasks[i]);
+		if (ret)
+			return ret;
+	}
+	if (ctx->nr_tasks > 1)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: a second process in the group (pid %d); only one is supported yet",
+				 task_pid_vnr(ctx->tasks[1]),
+				 task_pid_vnr(ctx->tasks[0]));
+	return 0;
+}
+
+/**
+ * ckpt_dump_tasks() - write the task table
+ * @ctx: the checkpoint
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_tasks(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tasks *r;
+	unsigned int i;
+	size_t len = struct_size(r, task, ctx->nr_tasks);
+	int ret;
+
+	if (len > CKPT_REC_MAX_LEN)
+		return ckpt_fail(ctx, -EOPNOTSUPP, "too many tasks (%u)",
+				 ctx->nr_tasks);
+	r = kzalloc(len, GFP_KERNEL);
+	if (!r)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	r->nr = cpu_to_le32(ctx->nr_tasks);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->tasks[i], *parent;
+		struct ckpt_task_entry *e = &r->task[i];
+		pid_t ppid = 0;
+		unsigned int j;
+
+		rcu_read_lock();
+		parent = rcu_dereference(t->real_parent);
+		for (j = 0; j < ctx->nr_tasks; j++)
+			if (ctx->tasks[j] == parent)
+				ppid = task_pid_vnr(parent);
+		e->pid = cpu_to_le32(task_pid_vnr(t));
+		e->tgid = cpu_to_le32(task_tgid_vnr(t));
+		e->ppid = cpu_to_le32(ppid);
+		e->pgid = cpu_to_le32(task_pgrp_vnr(t));
+		e->sid = cpu_to_le32(task_session_vnr(t));
+		rcu_read_unlock();
+	}
+	ret = ckpt_write(ctx, r, CKPT_REC_TASKS, len);
+	kfree(r);
+	return ret;
+}
+
+static u64 ckpt_cap(kernel_cap_t c)
+{
+	return c.cap[0] | (u64)c.cap[1] << 32;
+}
+
+static int ckpt_dump_creds(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct user_namespace *ns = current_user_ns();
+	const struct cred *cred = get_task_cred(t);
+	struct group_info *gi = cred->group_info;
+	struct ckpt_creds *r;
+	size_t len = struct_size(r, groups, gi->ngroups);
+	int i, ret;
+
+	if (len > CKPT_REC_MAX_LEN) {
+		put_cred(cred);
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: %d supplementary groups, too many",
+				 task_pid_vnr(t), gi->ngroups);
+	}
+	r = kzalloc(len, GFP_KERNEL);
+	if (!r) {
+		put_cred(cred);
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	}
+	r->uid = cpu_to_le32(from_kuid_munged(ns, cred->uid));
+	r->euid = cpu_to_le32(from_kuid_munged(ns, cred->euid));
+	r->suid = cpu_to_le32(from_kuid_munged(ns, cred->suid));
+	r->fsuid = cpu_to_le32(from_kuid_munged(ns, cred->fsuid));
+	r->gid = cpu_to_le32(from_kgid_munged(ns, cred->gid));
+	r->egid = cpu_to_le32(from_kgid_munged(ns, cred->egid));
+	r->sgid = cpu_to_le32(from_kgid_munged(ns, cred->sgid));
+	r->fsgid = cpu_to_le32(from_kgid_munged(ns, cred->fsgid));
+	r->cap_inheritable = cpu_to_le64(ckpt_cap(cred->cap_inheritable));
+	r->cap_permitted = cpu_to_le64(ckpt_cap(cred->cap_permitted));
+	r->cap_effective = cpu_to_le64(ckpt_cap(cred->cap_effective));
+	r->cap_bset = cpu_to_le64(ckpt_cap(cred->cap_bset));
+	r->cap_ambient = cpu_to_le64(ckpt_cap(cred->cap_ambient));
+	r->securebits = cpu_to_le32(cred->securebits);
+	r->ngroups = cpu_to_le32(gi->ngroups);
+	for (i = 0; i < gi->ngroups; i++)
+		r->groups[i] = cpu_to_le32(from_kgid_munged(ns, gi->gid[i]));
+	put_cred(cred);
+	ret = ckpt_write(ctx, r, CKPT_REC_CREDS, len);
+	kfree(r);
+	return ret;
+}
+
+/**
+ * ckpt_dump_task() - write every record of one task
+ * @ctx: the checkpoint
+ * @t:   a frozen task of the group
+ *
+ * The order here is the order restart reads them in.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_task r = { };
+	struct ckpt_rec end = { };
+	struct mm_struct *mm;
+	int ret;
+
+	r.pid = cpu_to_le32(task_pid_vnr(t));
+	r.nr_threads = cpu_to_le32(get_nr_threads(t));
+	get_task_comm(r.comm, t);
+	r.personality = cpu_to_le32(t->personality);
+	r.exit_signal = cpu_to_le32(t->exit_signal);
+	r.pdeath_signal = cpu_to_le32(t->pdeath_signal);
+	mm = get_task_mm(t);
+	if (mm) {
+		r.dumpable = cpu_to_le32(get_dumpable(mm));
+		mmput(mm);
+	}
+	ret = ckpt_write(ctx, &r, CKPT_REC_TASK, sizeof(r));
+	if (!ret)
+		ret = ckpt_dump_creds(ctx, t);
+	if (!ret)
+		ret = ckpt_dump_thread(ctx, t);
+	if (!ret)
+		ret = ckpt_dump_signals(ctx, t);
+	if (!ret)
+		ret = ckpt_dump_files(ctx, t);
+	if (!ret)
+		ret = ckpt_dump_mm(ctx, t);
+	if (!ret)
+		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
+	return ret;
+}
+
+/**
+ * ckpt_restore_task_rec() - apply a task's identity to the current task
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_TASK
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_task *r = rec;
+	u32 pers = le32_to_cpu(r->personality);
+	char comm[TASK_COMM_LEN];
+
+	if (len != sizeof(*r))
+		return ckpt_fail(rt->ctx, -EINVAL, "image: malformed task record");
+	if (le32_to_cpu(r->pid) != rt->pid)
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: task record for pid %u where pid %d was expected",
+				 le32_to_cpu(r->pid), rt->pid);
+	if (le32_to_cpu(r->nr_threads) != 1)
+		return ckpt_fail(rt->ctx, -EOPNOTSUPP,
+				 "pid %d: %u threads; not supported yet", rt->pid,
+				 le32_to_cpu(r->nr_threads));
+	if ((pers & PER_MASK) != PER_LINUX ||
+	    !valid_signal(le32_to_cpu(r->pdeath_signal)) ||
+	    le32_to_cpu(r->dumpable) > SUID_DUMP_ROOT)
+		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: bad task attributes",
+				 rt->pid);
+	memcpy(comm, r->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = 0;
+	set_task_comm(current, comm);
+	current->personality = pers;
+	rt->pdeath_signal = le32_to_cpu(r->pdeath_signal);
+	rt->dumpable = le32_to_cpu(r->dumpable);
+	return 0;
+}
+
+static int ckpt_restore_cap(u64 v, kernel_cap_t *cap)
+{
+	kernel_cap_t full = CAP_FULL_SET;
+
+	cap->cap[0] = lower_32_bits(v);
+	cap->cap[1] = upper_32_bits(v);
+	return cap_issubset(*cap, full) ? 0 : -EINVAL;
+}
+
+/**
+ * ckpt_restore_creds() - prepare the credentials a task gets at the end
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_CREDS
+ * @len: bytes of @rec
+ *
+ * The credentials are committed by ckpt_restore_task_end(), once files
+ * were opened with the restarter's rights.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct ckpt_creds *r = rec;
+	struct group_info *gi;
+	struct cred *new;
+	u32 i, ngroups;
+	int err = -EINVAL;
+
+	if (len < sizeof(*r) || rt->cred)
+		goto bad;
+	ngroups = le32_to_cpu(r->ngroups);
+	if (ngroups > CKPT_NGROUPS_MAX || len != struct_size(r, groups, ngroups))
+		goto bad;
+	new = prepare_creds();
+	if (!new)
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	rt->cred = new;
+	new->uid = make_kuid(ns, le32_to_cpu(r->uid));
+	new->euid = make_kuid(ns, le32_to_cpu(r->euid));
+	new->suid = make_kuid(ns, le32_to_cpu(r->suid));
+	new->fsuid = make_kuid(ns, le32_to_cpu(r->fsuid));
+	new->gid = make_kgid(ns, le32_to_cpu(r->gid));
+	new->egid = make_kgid(ns, le32_to_cpu(r->egid));
+	new->sgid = make_kgid(ns, le32_to_cpu(r->sgid));
+	new->fsgid = make_kgid(ns, le32_to_cpu(r->fsgid));
+	if (!uid_valid(new->uid) || !uid_valid(new->euid) ||
+	    !uid_valid(new->suid) || !uid_valid(new->fsuid) ||
+	    !gid_valid(new->gid) || !gid_valid(new->egid) ||
+	    !gid_valid(new->sgid) || !gid_valid(new->fsgid))
+		goto bad;
+	if (ckpt_restore_cap(le64_to_cpu(r->cap_inheritable), &new->cap_inheritable) ||
+	    ckpt_restore_cap(le64_to_cpu(r->cap_permitted), &new->cap_permitted) ||
+	    ckpt_restore_cap(le64_to_cpu(r->cap_effective), &new->cap_effective) ||
+	    ckpt_restore_cap(le64_to_cpu(r->cap_bset), &new->cap_bset) ||
+	    ckpt_restore_cap(le64_to_cpu(r->cap_ambient), &new->cap_ambient))
+		goto bad;
+	if (!cap_issubset(new->cap_effective, new->cap_permitted) ||
+	    !cap_issubset(new->cap_ambient,
+			  cap_intersect(new->cap_permitted, new->cap_inheritable)))
+		goto bad;
+	new->securebits = le32_to_cpu(r->securebits);
+	if (new->securebits & ~(SECURE_ALL_BITS | SECURE_ALL_LOCKS))
+		goto bad;
+
+	gi = groups_alloc(ngroups);
+	if (!gi)
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	for (i = 0; i < ngroups; i++) {
+		gi->gid[i] = make_kgid(ns, le32_to_cpu(r->groups[i]));
+		if (!gid_valid(gi->gid[i])) {
+			put_group_info(gi);
+			goto bad;
+		}
+	}
+	groups_sort(gi);
+	set_groups(new, gi);
+	put_group_info(gi);
+	return 0;
+bad:
+	return ckpt_fail(rt->ctx, err, "image: pid %d: malformed credentials",
+			 rt->pid);
+}
+
+/**
+ * ckpt_restore_task_end() - last steps of a task's own restore
+ * @rt: the task being restored (current)
+ *
+ * Commits the credentials, then what committing them resets.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_task_end(struct ckpt_rtask *rt)
+{
+	struct cred *cred = rt->cred;
+
+	if (!cred || !rt->have_mm || !rt->have_thread)
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: credentials, memory or thread missing",
+				 rt->pid);
+	rt->cred = NULL;
+	commit_creds(cred);
+	set_dumpable(current->mm, rt->dumpable);
+	current->pdeath_signal = rt->pdeath_signal;
+	if (rt->sid == rt->pid && ksys_setsid() < 0)
+		return ckpt_fail(rt->ctx, -EPERM,
+				 "pid %d: cannot become a session leader again",
+				 rt->pid);
+	return 0;
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: per-thread state.
+ *
+ * Registers go through the regset interface, exactly as PTRACE_GETREGSET
+ * and PTRACE_SETREGSET move them, so the image holds what a debugger
+ * would see and restart validates it as ptrace does.  Setting registers
+ * through a regset needs a target that is not running; so the restored
+ * task parks itself and the restarter applies them (ckpt_apply_regsets()),
+ * then the task does what only it can do, just before user mode
+ * (ckpt_thread_final()).
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/elf.h>
+#include <linux/futex.h>
+#include <linux/regset.h>
+#include <linux/rseq.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include "ckpt.h"
+
+static_assert(sizeof(struct ckpt_thread) == 120);
+static_assert(sizeof(struct ckpt_regset) == 16);
+
+/* The regsets saved, in the order they are restored. */
+static const u32 ckpt_notes[] = { NT_PRSTATUS, NT_X86_XSTATE, NT_PRFPREG };
+
+static int ckpt_note_index(u32 note)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++)
+		if (ckpt_notes[i] == note)
+			return i;
+	return -1;
+}
+
+static const struct user_regset *ckpt_find_regset(struct task_struct *t,
+						   u32 note)
+{
+	const struct user_regset_view *view = task_user_regset_view(t);
+	int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == note)
+			return &view->regsets[i];
+	return NULL;
+}
+
+/**
+ * ckpt_dump_thread() - write a frozen thread's state and registers
+ * @ctx: the checkpoint
+ * @t:   the thread
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_regset hdr = { };
+	struct ckpt_thread th = { };
+	void *data[ARRAY_SIZE(ckpt_notes)] = { };
+	int size[ARRAY_SIZE(ckpt_notes)] = { };
+	int i, ret = 0;
+
+	/* Frozen means parked; make sure it is also off the CPU. */
+	wait_task_inactive(t, 0);
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++) {
+		const struct user_regset *rs = ckpt_find_regset(t, ckpt_notes[i]);
+
+		if (!rs || (rs->active && rs->active(t, rs) <= 0))
+			continue;
+		size[i] = regset_get_alloc(t, rs, rs->n * rs->size, &data[i]);
+		if (size[i] < 0) {
+			ret = ckpt_fail(ctx, size[i],
+					"pid %d: cannot read registers (note %#x)",
+					task_pid_vnr(t), ckpt_notes[i]);
+			size[i] = 0;
+			goto out;
+		}
+	}
+	if (!size[0]) {
+		ret = ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: no general registers",
+				task_pid_vnr(t));
+		goto out;
+	}
+
+	th.tid = cpu_to_le32(task_pid_vnr(t));
+	ret = ckpt_arch_syscall_state(ctx, t, data[0], size[0], &th);
+	if (ret)
+		goto out;
+	th.clear_child_tid = cpu_to_le64((unsigned long)t->clear_child_tid);
+	th.robust_list = cpu_to_le64((unsigned long)t->robust_list);
+	if (t->robust_list)
+		th.robust_list_len = cpu_to_le64(sizeof(*t->robust_list));
+	th.rseq = cpu_to_le64((unsigned long)t->rseq);
+	if (t->rseq)
+		th.rseq_len = cpu_to_le32(sizeof(*t->rseq));
+	th.rseq_sig = cpu_to_le32(t->rseq_sig);
+	th.sas_ss_sp = cpu_to_le64(t->sas_ss_sp);
+	th.sas_ss_size = cpu_to_le64(t->sas_ss_size);
+	th.sas_ss_flags = cpu_to_le32(t->sas_ss_flags);
+	th.blocked = cpu_to_le64(t->blocked.sig[0]);
+	ret = ckpt_write(ctx, &th, CKPT_REC_THREAD, sizeof(th));
+
+	for (i = 0; !ret && i < ARRAY_SIZE(ckpt_notes); i++) {
+		if (!size[i])
+			continue;
+		hdr.note_type = cpu_to_le32(ckpt_notes[i]);
+		hdr.size = cpu_to_le32(size[i]);
+		ret = ckpt_write2(ctx, &hdr, CKPT_REC_REGSET, sizeof(hdr),
+				  data[i], size[i]);
+	}
+out:
+	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++)
+		kvfree(data[i]);
+	return ret;
+}
+
+/**
+ * ckpt_restore_thread() - take a thread record, in the restored task
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_THREAD
+ * @len: bytes of @rec
+ *
+ * Registers pointers the kernel keeps for user space; what must wait for
+ * the very end (the signal mask, the return value register) is kept in @rt.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_thread *th = rec;
+	u64 rl = le64_to_cpu(th->robust_list);
+	u64 rseq = le64_to_cpu(th->rseq);
+	u64 ss_sp = le64_to_cpu(th->sas_ss_sp);
+	u64 ss_size = le64_to_cpu(th->sas_ss_size);
+	u32 ss_flags = le32_to_cpu(th->sas_ss_flags);
+	sigset_t blocked;
+
+	if (len != sizeof(*th) || th->__reserved || rt->have_thread)
+		goto bad;
+	if (le32_to_cpu(th->tid) != rt->pid ||
+	    le32_to_cpu(th->syscall) > CKPT_SYSCALL_RESTART_BLOCK ||
+	    le32_to_cpu(th->restart) > CKPT_RESTART_NANOSLEEP)
+		goto bad;
+	if (le32_to_cpu(th->syscall) == CKPT_SYSCALL_RESTART_BLOCK &&
+	    le32_to_cpu(th->restart) != CKPT_RESTART_NANOSLEEP)
+		goto bad;
+	if (le64_to_cpu(th->clear_child_tid) >= TASK_SIZE ||
+	    rl >= TASK_SIZE || rseq >= TASK_SIZE || ss_sp >= TASK_SIZE)
+		goto bad;
+	if (rl && le64_to_cpu(th->robust_list_len) != sizeof(*current->robust_list))
+		goto bad;
+	if (rseq && (le32_to_cpu(th->rseq_len) != sizeof(*current->rseq) ||
+		     !IS_ALIGNED(rseq, __alignof__(*current->rseq))))
+		goto bad;
+	if (ss_flags & ~(SS_DISABLE | SS_AUTODISARM | SS_ONSTACK))
+		goto bad;
+
+	rt->thread = *th;
+	current->clear_child_tid = (int __user *)(unsigned long)
+				   le64_to_cpu(th->clear_child_tid);
+	current->robust_list = (struct robust_list_head __user *)(unsigned long)rl;
+	current->rseq = (struct rseq __user *)(unsigned long)rseq;
+	current->rseq_sig = le32_to_cpu(th->rseq_sig);
+	if (rseq)
+		rseq_set_notify_resume(current);
+	current->sas_ss_sp = ss_sp;
+	current->sas_ss_size = ss_size;
+	current->sas_ss_flags = ss_flags;
+
+	blocked.sig[0] = le64_to_cpu(th->blocked);
+	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	rt->blocked = blocked;
+	rt->have_thread = true;
+	return 0;
+bad:
+	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed thread record",
+			 rt->pid);
+}
+
+/**
+ * ckpt_restore_regset() - keep a regset for the restarter to apply
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_REGSET
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_regset(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_regset *r = rec;
+	u32 size = le32_to_cpu(r->size);
+	int i;
+
+	if (len < sizeof(*r) || size != len - sizeof(*r) || !size)
+		goto bad;
+	i = ckpt_note_index(le32_to_cpu(r->note_type));
+	if (i < 0 || rt->regset[i])
+		goto bad;
+	rt->regset[i] = kvmalloc(size, GFP_KERNEL);
+	if (!rt->regset[i])
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	memcpy(rt->regset[i], r->data, size);
+	rt->regset_size[i] = size;
+	rt->nr_regsets = ARRAY_SIZE(ckpt_notes);
+	return 0;
+bad:
+	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed registers",
+			 rt->pid);
+}
+
+/**
+ * ckpt_apply_regsets() - set a parked restored task's registers
+ * @rt: the task, waiting in the kernel for the restarter
+ *
+ * Context: the restarter, not @rt->task.  Sleeps.
+ * Return: 0 or a negative errno.
+ */
+int ckpt_apply_regsets(struct ckpt_rtask *rt)
+{
+	struct task_struct *t = rt->task;
+	int i, ret;
+
+	if (!rt->regset[0])
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: no general registers", rt->pid);
+	ret = ckpt_arch_fixup_regs(rt, rt->regset[0], rt->regset_size[0]);
+	if (ret)
+		return ret;
+
+	wait_task_inactive(t, 0);
+	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++) {
+		const struct user_regset *rs;
+
+		if (!rt->regset[i])
+			continue;
+		/* XSTATE holds all of FPREGS; one is enough. */
+		if (ckpt_notes[i] == NT_PRFPREG && rt->regset[1])
+			continue;
+		rs = ckpt_find_regset(t, ckpt_notes[i]);
+		if (!rs || !rs->set)
+			return ckpt_fail(rt->ctx, -EOPNOTSUPP,
+					 "pid %d: registers of note %#x cannot be restored here",
+					 rt->pid, ckpt_notes[i]);
+		if (rt->regset_size[i] != rs->n * rs->size)
+			return ckpt_fail(rt->ctx, -EOPNOTSUPP,
+					 "pid %d: registers of note %#x are %u bytes, this CPU has %u (another CPU model?)",
+					 rt->pid, ckpt_notes[i], rt->regset_size[i],
+					 rs->n * rs->size);
+		ret = rs->set(t, rs, 0, rt->regset_size[i], rt->regset[i], NULL);
+		if (ret)
+			return ckpt_fail(rt->ctx, -EINVAL,
+					 "image: pid %d: registers of note %#x rejected (%d)",
+					 rt->pid, ckpt_notes[i], ret);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_thread_final() - the last thing a restored thread does in the kernel
+ * @rt: the task (current)
+ *
+ * Runs from task work on the way to user mode, after the return from the
+ * kernel function the task started in cleared the return value register:
+ * put that back, rearm the sleep it was in, and unblock the signals it had
+ * unblocked.  Until then it blocked all of them, so no signal frame could
+ * be built from half-restored registers.
+ */
+void ckpt_thread_final(struct ckpt_rtask *rt)
+{
+	struct ckpt_thread *th = &rt->thread;
+
+	if (le32_to_cpu(th->restart) == CKPT_RESTART_NANOSLEEP)
+		ckpt_arch_restart_sleep(th);
+	ckpt_arch_set_return(rt->user_ax);
+	set_current_blocked(&rt->blocked);
+}
