@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: open files, the fd table, cwd and umask.
+ *
+ * An open file description is an object: written once (path, flags,
+ * offset), then referred to by id from every fd and memory area using it,
+ * so that sharing survives.  Restart reopens files by path with the
+ * restarter's rights.  What cannot be reopened by path (pipes, sockets,
+ * terminals, event fds, deleted files, files of pseudo file systems) is
+ * refused at checkpoint with a reason naming the fd.
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/dcache.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kdev_t.h>
+#include <linux/magic.h>
+#include <linux/major.h>
+#include <linux/namei.h>
+#include <linux/net.h>
+#include <linux/path.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include "ckpt.h"
+
+static_assert(sizeof(struct ckpt_file) == 48);
+static_assert(sizeof(struct ckpt_fd) == 24);
+static_assert(sizeof(struct ckpt_fs) == 16);
+
+/* Flags of an open file that reopening it must give again. */
+#define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
+			 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
+			 O_NOATIME | __O_SYNC | O_PATH)
+
+/* /dev/null, zero, full, random, urandom */
+static bool ckpt_mem_dev(dev_t rdev)
+{
+	if (MAJOR(rdev) != MEM_MAJOR)
+		return false;
+	switch (MINOR(rdev)) {
+	case 3: case 5: case 7: case 8: case 9:
+		return true;
+	}
+	return false;
+}
+
+static bool ckpt_pseudo_fs(struct super_block *sb)
+{
+	switch (sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BPF_FS_MAGIC:
+		return true;
+	}
+	return false;
+}
+
+static const char *ckpt_sock_name(struct file *file)
+{
+	struct socket *sock = sock_from_file(file);
+	struct sock *sk = sock ? sock->sk : NULL;
+
+	if (!sk)
+		return "socket";
+	switch (sk->sk_family) {
+	case AF_UNIX:
+		return "unix socket";
+	case AF_NETLINK:
+		return "netlink socket";
+	case AF_PACKET:
+		return "packet socket";
+	case AF_INET:
+	case AF_INET6:
+		if (sk->sk_protocol == IPPROTO_TCP)
+			return "TCP socket";
+		if (sk->sk_protocol == IPPROTO_UDP)
+			return "UDP socket";
+		return "IP socket";
+	}
+	return "socket";
+}
+
+/* "pid 12 fd 3" or "pid 12 memory" */
+static int ckpt_file_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
+			    int fd, const char *what, const char *path)
+{
+	char where[24] = "memory";
+
+	if (fd >= 0)
+		snprintf(where, sizeof(where), "fd %d", fd);
+	return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d %s: %s (%s)",
+			 task_pid_vnr(t), where, what, path);
+}
+
+/**
+ * ckpt_dump_file() - write an open file description once, get its id
+ * @ctx:  the checkpoint
+ * @t:    the task using it (named in a refusal)
+ * @fd:   the fd it is used through, or -1 for a memory mapping
+ * @file: the file
+ * @id:   where to put its object id
+ *
+ * Return: 0, or -EOPNOTSUPP (with the reason) for a file that cannot be
+ * reopened at restart, or another negative errno.
+ */
+int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		   struct file *file, u32 *id)
+{
+	struct inode *inode = file_inode(file);
+	umode_t mode = inode->i_mode;
+	struct ckpt_file r = { };
+	char *page, *path;
+	bool new;
+	u32 kind;
+	int ret;
+
+	*id = ckpt_obj_lookup_file(ctx, file, &new);
+	if (!*id)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	if (!new)
+		return 0;
+
+	page = (char *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	path = d_path(&file->f_path, page, PAGE_SIZE);
+	if (IS_ERR(path)) {
+		ret = ckpt_file_refuse(ctx, t, fd, "path too long", "?");
+		goto out;
+	}
+
+	if (S_ISREG(mode))
+		kind = CKPT_FILE_REG;
+	else if (S_ISDIR(mode))
+		kind = CKPT_FILE_DIR;
+	else if (S_ISCHR(mode) && ckpt_mem_dev(inode->i_rdev))
+		kind = CKPT_FILE_CHR;
+	else
+		kind = 0;
+
+	ret = 0;
+	if (S_ISSOCK(mode))
+		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
+				       ckpt_sock_name(file));
+	else if (S_ISFIFO(mode))
+		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
+				       "pipe");
+	else if (S_ISCHR(mode) && !kind)
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
+					MAJOR(inode->i_rdev) == TTYAUX_MAJOR ||
+					MAJOR(inode->i_rdev) >= UNIX98_PTY_SLAVE_MAJOR) ?
+				       "a terminal; not supported yet" :
+				       "unsupported character device", path);
+	else if (!kind)
+		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type", path);
+	else if (kind != CKPT_FILE_CHR && ckpt_pseudo_fs(inode->i_sb))
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a file of a pseudo file system", path);
+	else if (d_unlinked(file->f_path.dentry))
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a deleted file; not supported yet", path);
+	if (ret)
+		goto out;
+
+	r.id = cpu_to_le32(*id);
+	r.kind = cpu_to_le32(kind);
+	r.flags = cpu_to_le32(file->f_flags & CKPT_FILE_FLAGS);
+	r.mode = cpu_to_le32(mode);
+	r.pos = cpu_to_le64(file->f_pos);
+	r.size = cpu_to_le64(i_size_read(inode));
+	r.rdev = cpu_to_le32(new_encode_dev(inode->i_rdev));
+	r.path_len = cpu_to_le32(strlen(path));
+	ret = ckpt_write2(ctx, &r, CKPT_REC_FILE, sizeof(r), path,
+			  strlen(path) + 1);
+out:
+	free_page((unsigned long)page);
+	return ret;
+}
+
+static int ckpt_dump_fs(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct path pwd, root, myroot;
+	struct ckpt_fs r = { };
+	char *page, *cwd;
+	int ret;
+
+	task_lock(t);
+	if (!t->fs) {
+		task_unlock(t);
+		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: no fs_struct",
+				 task_pid_vnr(t));
+	}
+	get_fs_pwd(t->fs, &pwd);
+	get_fs_root(t->fs, &root);
+	r.umask = cpu_to_le32(t->fs->umask);
+	task_unlock(t);
+
+	get_fs_root(current->fs, &myroot);
+	ret = path_equal(&root, &myroot) ? 0 :
+	      ckpt_fail(ctx, -EOPNOTSUPP,
+			"pid %d: has another root directory than the writer (chroot); not supported yet",
+			task_pid_vnr(t));
+	path_put(&myroot);
+	path_put(&root);
+	if (ret)
+		goto out_pwd;
+
+	page = (char *)__get_free_page(GFP_KERNEL);
+	if (!page) {
+		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
+		goto out_pwd;
+	}
+	cwd = d_path(&pwd, page, PAGE_SIZE);
+	if (IS_ERR(cwd) || d_unlinked(pwd.dentry))
+		ret = ckpt_fail(ctx, -EOPNOTSUPP,
+				"pid %d cwd: deleted or unreachable", task_pid_vnr(t));
+	else {
+		r.cwd_len = cpu_to_le32(strlen(cwd));
+		ret = ckpt_write2(ctx, &r, CKPT_REC_FS, sizeof(r), cwd,
+				  strlen(cwd) + 1);
+	}
+	free_page((unsigned long)page);
+out_pwd:
+	path_put(&pwd);
+	return ret;
+}
+
+static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
+{
+	struct files_struct *files;
+	bool ret = false;
+
+	task_lock(t);
+	files = t->files;
+	if (files) {
+		spin_lock(&files->file_lock);
+		ret = close_on_exec(fd, files_fdtable(files));
+		spin_unlock(&files->file_lock);
+	}
+	task_unlock(t);
+	return ret;
+}
+
+/**
+ * ckpt_dump_files() - write cwd, umask and every fd of a task
+ * @ctx: the checkpoint
+ * @t:   the task
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	unsigned int fd;
+	int ret;
+
+	ret = ckpt_dump_fs(ctx, t);
+	for (fd = 0; !ret; fd++) {
+		struct ckpt_fd r = { };
+		struct file *file;
+		u32 id;
+
+		rcu_read_lock();
+		file = task_lookup_next_fd_rcu(t, &fd);
+		if (file && !get_file_rcu(file))
+			file = ERR_PTR(-EAGAIN);
+		rcu_read_unlock();
+		if (!file)
+			break;
+		if (IS_ERR(file))
+			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
+					 task_pid_vnr(t), fd);
+		ret = ckpt_dump_file(ctx, t, fd, file, &id);
+		fput(file);
+		if (ret)
+			break;
+		r.fd = cpu_to_le32(fd);
+		r.file = cpu_to_le32(id);
+		r.flags = cpu_to_le32(ckpt_fd_cloexec(t, fd) ? CKPT_FD_CLOEXEC : 0);
+		ret = ckpt_write(ctx, &r, CKPT_REC_FD, sizeof(r));
+	}
+	return ret;
+}
+
+/**
+ * ckpt_restore_files_begin() - drop the fds the restarter's clone inherited
+ * @rt: the task being restored (current)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_files_begin(struct ckpt_rtask *rt)
+{
+	int ret = __close_range(0, ~0U, 0);
+
+	return ret ? ckpt_fail(rt->ctx, ret, "cannot close inherited files") : 0;
+}
+
+/* A NUL-terminated string of @len bytes ending the record. */
+static const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
+{
+	char *s = rec + hdr;
+
+	if (len != hdr + slen + 1 || !slen || s[slen] || strlen(s) != slen)
+		return NULL;
+	return s;
+}
+
+/**
+ * ckpt_restore_file() - reopen an open file description of the image
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_FILE
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_file *r = rec;
+	u32 kind = le32_to_cpu(r->kind);
+	u32 flags = le32_to_cpu(r->flags);
+	loff_t pos = le64_to_cpu(r->pos);
+	struct file *file;
+	const char *path;
+	umode_t mode;
+
+	if (len < sizeof(*r))
+		goto bad;
+	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
+	if (!path || path[0] != '/' || (flags & ~CKPT_FILE_FLAGS) || pos < 0 ||
+	    kind < CKPT_FILE_REG || kind > CKPT_FILE_CHR)
+		goto bad;
+
+	file = filp_open(path, flags | O_LARGEFILE, 0);
+	if (IS_ERR(file))
+		return ckpt_fail(rt->ctx, PTR_ERR(file),
+				 "pid %d: cannot reopen %s (error %ld)", rt->pid,
+				 path, PTR_ERR(file));
+	mode = file_inode(file)->i_mode;
+	if ((kind == CKPT_FILE_REG && !S_ISREG(mode)) ||
+	    (kind == CKPT_FILE_DIR && !S_ISDIR(mode)) ||
+	    (kind == CKPT_FILE_CHR &&
+	     (!S_ISCHR(mode) ||
+	      new_encode_dev(file_inode(file)->i_rdev) != le32_to_cpu(r->rdev) ||
+	      !ckpt_mem_dev(file_inode(file)->i_rdev)))) {
+		fput(file);
+		return ckpt_fail(rt->ctx, -ESTALE,
+				 "pid %d: %s is not the kind of file it was", rt->pid,
+				 path);
+	}
+	if (pos && (file->f_mode & FMODE_LSEEK) &&
+	    vfs_llseek(file, pos, SEEK_SET) != pos) {
+		fput(file);
+		return ckpt_fail(rt->ctx, -ESTALE,
+				 "pid %d: cannot seek %s to %lld", rt->pid, path, pos);
+	}
+	return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
+bad:
+	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed file record",
+			 rt->pid);
+}
+
+/**
+ * ckpt_restore_fd() - install a reopened file at its fd number
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_FD
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_fd *r = rec;
+	u32 fd = le32_to_cpu(r->fd);
+	u32 flags = le32_to_cpu(r->flags);
+	struct file *file;
+	int ret;
+
+	if (len != sizeof(*r) || r->__reserved || (flags & ~CKPT_FD_CLOEXEC) ||
+	    fd > INT_MAX || (rt->nr_fds && fd <= rt->last_fd))
+		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed fd record",
+				 rt->pid);
+	file = ckpt_obj_get_file(rt->ctx, le32_to_cpu(r->file));
+	if (!file)
+		return -EINVAL;
+	ret = replace_fd(fd, file, flags & CKPT_FD_CLOEXEC ? O_CLOEXEC : 0);
+	fput(file);
+	if (ret < 0)
+		return ckpt_fail(rt->ctx, ret, "pid %d fd %u: cannot install (error %d)",
+				 rt->pid, fd, ret);
+	rt->last_fd = fd;
+	rt->nr_fds++;
+	return 0;
+}
+
+/**
+ * ckpt_restore_fs() - restore umask and cwd
+ * @rt:  the task being restored (current, with an fs_struct of its own)
+ * @rec: its CKPT_REC_FS
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_fs *r = rec;
+	const char *cwd;
+	struct path path;
+	int ret;
+
+	if (len < sizeof(*r))
+		goto bad;
+	cwd = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->cwd_len));
+	if (!cwd || cwd[0] != '/' || (le32_to_cpu(r->umask) & ~0777))
+		goto bad;
+	ret = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
+	if (ret)
+		return ckpt_fail(rt->ctx, ret, "pid %d: cannot enter cwd %s (error %d)",
+				 rt->pid, cwd, ret);
+	set_fs_pwd(current->fs, &path);
+	path_put(&path);
+	current->fs->umask = le32_to_cpu(r->umask);
+	return 0;
+bad:
+	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed fs record",
+			 rt->pid);
+}

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: address spaces.
+ *
+ * Checkpoint writes the layout (one record per area) and, for each area,
+ * the pages only the process has: anonymous pages, including the copies a
+ * private file mapping made of the pages it wrote.  Pages that are still
+ * the file's, never-touched and zero pages are not written, as in a core
+ * dump; an area that never had an anon_vma has no page of its own at all.
+ *
+ * Restart builds a fresh mm in the restored task the way exec does
+ * (exec_mmap()), maps each area at its address, and fills in the pages
+ * through the same path ptrace's PTRACE_POKEDATA takes, which also writes
+ * into read-only private mappings.
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/binfmts.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/personality.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/userfaultfd_k.h>
+#include <asm/elf.h>
+#include "ckpt.h"
+
+static_assert(sizeof(struct ckpt_mm) == 120);
+static_assert(sizeof(struct ckpt_vma) == 48);
+static_assert(sizeof(struct ckpt_pages) == 24);
+
+/* Pages looked at per hold of the mmap lock. */
+#define CKPT_SCAN_BATCH		64
+
+struct ckpt_area {
+	unsigned long	start, end, pgoff;
+	unsigned long	vm_flags;
+	struct file	*file;
+	bool		has_anon;
+	u32		flags;		/* CKPT_VMA_* */
+};
+
+/* Why an area cannot be checkpointed, or NULL. */
+static const char *ckpt_vma_refusal(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+		return "shared memory mapping; not supported yet";
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
+		return "device memory mapping";
+	if (is_vm_hugetlb_page(vma))
+		return "hugetlb mapping; not supported yet";
+	if (vma->vm_flags & VM_LOCKED)
+		return "mlocked mapping; not supported yet";
+	if (userfaultfd_armed(vma))
+		return "userfaultfd-registered mapping; not supported yet";
+	return NULL;
+}
+
+static int ckpt_collect_areas(struct ckpt_ctx *ctx, struct task_struct *t,
+			      struct mm_struct *mm, struct ckpt_area **areasp,
+			      unsigned int *nrp)
+{
+	unsigned long vdso = (unsigned long)mm->context.vdso;
+	struct ckpt_area *areas;
+	struct vm_area_struct *vma;
+	unsigned int nr = 0, n = 0;
+	int ret = 0;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	for_each_vma(vmi, vma)
+		nr++;
+	areas = kvcalloc(nr, sizeof(*areas), GFP_KERNEL);
+	if (!areas)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+
+	vma_iter_init(&vmi, mm, 0);
+	for_each_vma(vmi, vma) {
+		struct ckpt_area *a = &areas[n];
+		const char *why = ckpt_vma_refusal(vma);
+
+		if (!vma->vm_file && vma->vm_ops && vma->vm_ops->name) {
+			const char *name = vma->vm_ops->name(vma);
+
+			/* The vDSO is mapped anew, with its data pages. */
+			if (vma->vm_start == vdso ||
+			    (name && !strcmp(name, "[vvar]")))
+				continue;
+			why = "special mapping; not supported";
+		}
+		if (why) {
+			ret = ckpt_fail(ctx, -EOPNOTSUPP,
+					"pid %d memory %lx-%lx: %s",
+					task_pid_vnr(t), vma->vm_start,
+					vma->vm_end, why);
+			break;
+		}
+		a->start = vma->vm_start;
+		a->end = vma->vm_end;
+		a->pgoff = vma->vm_pgoff;
+		a->vm_flags = vma->vm_flags;
+		a->has_anon = vma->anon_vma;
+		if (vma->vm_file)
+			a->file = get_file(vma->vm_file);
+		if (vma->vm_flags & VM_GROWSDOWN)
+			a->flags |= CKPT_VMA_GROWSDOWN;
+		if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk &&
+		    !vma->vm_file)
+			a->flags |= CKPT_VMA_HEAP;
+		/* Stacks are always kept: without them nothing resumes. */
+		if ((ctx->exclude & CKPT_EXCL_ANON) && vma_is_anonymous(vma) &&
+		    !(vma->vm_flags & VM_GROWSDOWN) &&
+		    !(vma->vm_start <= mm->start_stack &&
+		      mm->start_stack < vma->vm_end))
+			a->flags |= CKPT_VMA_EXCLUDED;
+		n++;
+	}
+	*areasp = areas;
+	*nrp = n;
+	return ret;
+}
+
+static void ckpt_free_areas(struct ckpt_area *areas, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (areas[i].file)
+			fput(areas[i].file);
+	kvfree(areas);
+}
+
+static int ckpt_flush_pages(struct ckpt_ctx *ctx, unsigned long addr,
+			    unsigned int n)
+{
+	struct ckpt_pages r = { };
+
+	if (!n)
+		return 0;
+	r.addr = cpu_to_le64(addr);
+	r.nr_pages = cpu_to_le32(n);
+	return ckpt_write2(ctx, &r, CKPT_REC_PAGES, sizeof(r), ctx->pagebuf,
+			   n * PAGE_SIZE);
+}
+
+/* The anonymous page mapped at @addr, with a reference, or NULL. */
+static struct page *ckpt_anon_page(struct mm_struct *mm,
+				   struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+	struct page *page;
+
+	/* Present pages, without faulting anything in; holes are errors. */
+	page = follow_page(vma, addr, FOLL_GET | FOLL_DUMP);
+	if (IS_ERR(page))
+		return NULL;
+	/* Not present but not empty either: swapped out, say. */
+	if (!page && get_user_pages_remote(mm, addr, 1, FOLL_FORCE | FOLL_DUMP,
+					   &page, NULL, NULL) != 1)
+		return NULL;
+	if (page && !PageAnon(page)) {
+		put_page(page);
+		return NULL;
+	}
+	return page;
+}
+
+static int ckpt_dump_pages(struct ckpt_ctx *ctx, struct task_struct *t,
+			   struct mm_struct *mm, struct ckpt_area *a)
+{
+	unsigned long addr = a->start, run = 0;
+	unsigned int n = 0;
+	int ret = 0;
+
+	while (!ret && addr < a->end) {
+		struct vm_area_struct *vma;
+		bool gap = false;
+		int i;
+
+		if (mmap_read_lock_killable(mm))
+			return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+		vma = vma_lookup(mm, addr);
+		if (!vma || vma->vm_start != a->start || vma->vm_end != a->end) {
+			mmap_read_unlock(mm);
+			return ckpt_fail(ctx, -EAGAIN,
+					 "pid %d memory %lx-%lx: changed during the checkpoint",
+					 task_pid_vnr(t), a->start, a->end);
+		}
+		for (i = 0; i < CKPT_SCAN_BATCH && addr < a->end && n < CKPT_PAGES_MAX;
+		     i++, addr += PAGE_SIZE) {
+			struct page *page = ckpt_anon_page(mm, vma, addr);
+			void *kaddr;
+
+			if (!page) {
+				if (n) {
+					gap = true;
+					addr += PAGE_SIZE;
+					break;
+				}
+				continue;
+			}
+			if (!n)
+				run = addr;
+			kaddr = kmap_local_page(page);
+			memcpy(ctx->pagebuf + n * PAGE_SIZE, kaddr, PAGE_SIZE);
+			kunmap_local(kaddr);
+			put_page(page);
+			n++;
+		}
+		mmap_read_unlock(mm);
+		if (gap || n == CKPT_PAGES_MAX || addr >= a->end) {
+			ret = ckpt_flush_pages(ctx, run, n);
+			n = 0;
+		}
+		cond_resched();
+	}
+	return ret;
+}
+
+/**
+ * ckpt_dump_mm() - write the address space of a frozen task
+ * @ctx: the checkpoint
+ * @t:   the task
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_area *areas = NULL;
+	struct ckpt_mm r = { };
+	struct mm_struct *mm;
+	struct file *exe;
+	unsigned int i, nr = 0;
+	u32 exe_id = 0;
+	int ret;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: no address space",
+				 task_pid_vnr(t));
+	if (mmap_read_lock_killable(mm)) {
+		mmput(mm);
+		return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+	}
+	ret = ckpt_collect_areas(ctx, t, mm, &areas, &nr);
+	r.start_code = cpu_to_le64(mm->start_code);
+	r.end_code = cpu_to_le64(mm->end_code);
+	r.start_data = cpu_to_le64(mm->start_data);
+	r.end_data = cpu_to_le64(mm->end_data);
+	r.start_brk = cpu_to_le64(mm->start_brk);
+	r.brk = cpu_to_le64(mm->brk);
+	r.start_stack = cpu_to_le64(mm->start_stack);
+	spin_lock(&mm->arg_lock);
+	r.arg_start = cpu_to_le64(mm->arg_start);
+	r.arg_end = cpu_to_le64(mm->arg_end);
+	r.env_start = cpu_to_le64(mm->env_start);
+	r.env_end = cpu_to_le64(mm->env_end);
+	spin_unlock(&mm->arg_lock);
+	r.vdso = cpu_to_le64((unsigned long)mm->context.vdso);
+	mmap_read_unlock(mm);
+	if (ret)
+		goto out;
+
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		ret = ckpt_dump_file(ctx, t, -1, exe, &exe_id);
+		fput(exe);
+		if (ret)
+			goto out;
+	}
+	r.exe_file = cpu_to_le32(exe_id);
+	r.nr_vmas = cpu_to_le32(nr);
+	ret = ckpt_write(ctx, &r, CKPT_REC_MM, sizeof(r));
+
+	for (i = 0; !ret && i < nr; i++) {
+		struct ckpt_area *a = &areas[i];
+		struct ckpt_vma v = { };
+		u32 id = 0;
+
+		if (a->file) {
+			ret = ckpt_dump_file(ctx, t, -1, a->file, &id);
+			if (ret)
+				break;
+		}
+		v.start = cpu_to_le64(a->start);
+		v.end = cpu_to_le64(a->end);
+		v.pgoff = cpu_to_le64(a->file ? a->pgoff : 0);
+		v.prot = cpu_to_le32((a->vm_flags & VM_READ ? CKPT_PROT_READ : 0) |
+				     (a->vm_flags & VM_WRITE ? CKPT_PROT_WRITE : 0) |
+				     (a->vm_flags & VM_EXEC ? CKPT_PROT_EXEC : 0));
+		v.flags = cpu_to_le32(a->flags);
+		v.file = cpu_to_le32(id);
+		ret = ckpt_write(ctx, &v, CKPT_REC_VMA, sizeof(v));
+		if (!ret && a->has_anon && !(a->flags & CKPT_VMA_EXCLUDED))
+			ret = ckpt_dump_pages(ctx, t, mm, a);
+	}
+out:
+	ckpt_free_areas(areas, nr);
+	mmput(mm);
+	return ret;
+}
+
+/**
+ * ckpt_restore_mm_begin() - give the restored task an empty mm of its own
+ * @rt: the task being restored (current, still sharing the restarter's mm)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_mm_begin(struct ckpt_rtask *rt)
+{
+	struct rlimit rlim_stack;
+	struct mm_struct *mm;
+	int ret;
+
+	mm = mm_alloc();
+	if (!mm)
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	ret = exec_mmap(mm);
+	if (ret) {
+		mmput(mm);
+		return ckpt_fail(rt->ctx, ret, "pid %d: cannot switch mm (error %d)",
+				 rt->pid, ret);
+	}
+	set_personality_64bit();
+	mm->task_size = TASK_SIZE;
+	task_lock(current->group_leader);
+	rlim_stack = current->signal->rlim[RLIMIT_STACK];
+	task_unlock(current->group_leader);
+	arch_pick_mmap_layout(mm, &rlim_stack);
+	return 0;
+}
+
+static bool ckpt_user_range(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+/**
+ * ckpt_restore_mm() - restore the layout fields, exe file and vDSO
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_MM
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct mm_struct *mm = current->mm;
+	struct ckpt_mm *r = rec;
+	u64 vdso = le64_to_cpu(r->vdso);
+	int ret;
+
+	if (len != sizeof(*r) || r->flags || rt->have_mm ||
+	    !ckpt_user_range(le64_to_cpu(r->start_code), le64_to_cpu(r->end_code)) ||
+	    !ckpt_user_range(le64_to_cpu(r->start_data), le64_to_cpu(r->end_data)) ||
+	    !ckpt_user_range(le64_to_cpu(r->start_brk), le64_to_cpu(r->brk)) ||
+	    !ckpt_user_range(le64_to_cpu(r->arg_start), le64_to_cpu(r->arg_end)) ||
+	    !ckpt_user_range(le64_to_cpu(r->env_start), le64_to_cpu(r->env_end)) ||
+	    le64_to_cpu(r->start_stack) >= TASK_SIZE || vdso >= TASK_SIZE ||
+	    !PAGE_ALIGNED(vdso))
+		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed mm record",
+				 rt->pid);
+	if (vdso) {
+		ret = ckpt_arch_map_vdso(vdso);
+		if (ret)
+			return ckpt_fail(rt->ctx, ret,
+					 "pid %d: cannot map the vDSO at %llx (error %d)",
+					 rt->pid, vdso, ret);
+	}
+	if (r->exe_file) {
+		struct file *exe = ckpt_obj_get_file(rt->ctx, le32_to_cpu(r->exe_file));
+
+		if (!exe)
+			return -EINVAL;
+		ret = set_mm_exe_file(mm, exe);
+		fput(exe);
+		if (ret)
+			return ckpt_fail(rt->ctx, ret,
+					 "pid %d: cannot set the executable (error %d)",
+					 rt->pid, ret);
+	}
+
+	mmap_write_lock(mm);
+	mm->start_code = le64_to_cpu(r->start_code);
+	mm->end_code = le64_to_cpu(r->end_code);
+	mm->start_data = le64_to_cpu(r->start_data);
+	mm->end_data = le64_to_cpu(r->end_data);
+	mm->start_brk = le64_to_cpu(r->start_brk);
+	mm->brk = le64_to_cpu(r->brk);
+	mm->start_stack = le64_to_cpu(r->start_stack);
+	spin_lock(&mm->arg_lock);
+	mm->arg_start = le64_to_cpu(r->arg_start);
+	mm->arg_end = le64_to_cpu(r->arg_end);
+	mm->env_start = le64_to_cpu(r->env_start);
+	mm->env_end = le64_to_cpu(r->env_end);
+	spin_unlock(&mm->arg_lock);
+	mmap_write_unlock(mm);
+	rt->have_mm = true;
+	return 0;
+}
+
+/**
+ * ckpt_restore_vma() - map one area of the image
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_VMA
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_vma *r = rec;
+	u64 start = le64_to_cpu(r->start), end = le64_to_cpu(r->end);
+	u64 pgoff = le64_to_cpu(r->pgoff);
+	u32 prot = le32_to_cpu(r->prot), flags = le32_to_cpu(r->flags);
+	unsigned long mflags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
+	struct file *file = NULL;
+	unsigned long addr;
+
+	if (len != sizeof(*r) || r->__reserved || !rt->have_mm ||
+	    start >= end || end > TASK_SIZE || !PAGE_ALIGNED(start) ||
+	    !PAGE_ALIGNED(end) ||
+	    (prot & ~(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC)) ||
+	    (flags & ~(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP)) ||
+	    pgoff > (ULONG_MAX >> PAGE_SHIFT) - ((end - start) >> PAGE_SHIFT) ||
+	    (!r->file && pgoff))
+		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed memory area",
+				 rt->pid);
+	if (r->file) {
+		file = ckpt_obj_get_file(rt->ctx, le32_to_cpu(r->file));
+		if (!file)
+			return -EINVAL;
+	} else {
+		mflags |= MAP_ANONYMOUS;
+	}
+	if (flags & CKPT_VMA_GROWSDOWN)
+		mflags |= MAP_GROWSDOWN;
+
+	addr = vm_mmap(file, start, end - start,
+		       (prot & CKPT_PROT_READ ? PROT_READ : 0) |
+		       (prot & CKPT_PROT_WRITE ? PROT_WRITE : 0) |
+		       (prot & CKPT_PROT_EXEC ? PROT_EXEC : 0),
+		       mflags, pgoff << PAGE_SHIFT);
+	if (file)
+		fput(file);
+	if (addr != start)
+		return ckpt_fail(rt->ctx, IS_ERR_VALUE(addr) ? (int)addr : -EEXIST,
+				 "pid %d: cannot map memory %llx-%llx (error %ld)",
+				 rt->pid, start, end,
+				 IS_ERR_VALUE(addr) ? (long)addr : -EEXIST);
+	rt->vma_start = start;
+	rt->vma_end = (flags & CKPT_VMA_EXCLUDED) ? start : end;
+	return 0;
+}
+
+/**
+ * ckpt_restore_pages() - read page contents into the current mm
+ * @rt:  the task being restored (current)
+ * @rec: the header of a CKPT_REC_PAGES, whose payload is next in the stream
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_rec *rec)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct ckpt_pages r;
+	u64 addr, bytes;
+	u32 nr;
+	int ret;
+
+	if (rec->len < sizeof(r))
+		goto bad;
+	ret = ckpt_read_payload(ctx, (u8 *)&r + sizeof(*rec),
+				sizeof(r) - sizeof(*rec));
+	if (ret)
+		return ret;
+	addr = le64_to_cpu(r.addr);
+	nr = le32_to_cpu(r.nr_pages);
+	bytes = (u64)nr * PAGE_SIZE;
+	if (!nr || nr > CKPT_PAGES_MAX || r.__reserved ||
+	    rec->len != sizeof(r) + bytes || !PAGE_ALIGNED(addr) ||
+	    addr < rt->vma_start || addr + bytes > rt->vma_end)
+		goto bad;
+	ret = ckpt_read_payload(ctx, ctx->pagebuf, bytes);
+	if (ret)
+		return ret;
+	if (access_remote_vm(current->mm, addr, ctx->pagebuf, bytes,
+			     FOLL_FORCE | FOLL_WRITE) != bytes)
+		return ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
+				 rt->pid, addr);
+	return 0;
+bad:
+	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed page record",
+			 rt->pid);
+}
