@@ -61,7 +61,7 @@ enum ckpt_op {
 struct ckpt_cgroup {
 	struct cgroup_subsys_state	css;
 	unsigned long			busy;
-	struct mutex			lock;
+	struct mutex			lock;	/* see above */
 	u64				exclude;
 	struct file			*image;
 	enum ckpt_op			op;

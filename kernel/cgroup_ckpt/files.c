@@ -220,10 +220,10 @@ static int ckpt_dump_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 		goto out_pwd;
 	}
 	cwd = d_path(&pwd, page, PAGE_SIZE);
-	if (IS_ERR(cwd) || d_unlinked(pwd.dentry))
+	if (IS_ERR(cwd) || d_unlinked(pwd.dentry)) {
 		ret = ckpt_fail(ctx, -EOPNOTSUPP,
 				"pid %d cwd: deleted or unreachable", task_pid_vnr(t));
-	else {
+	} else {
 		r.cwd_len = cpu_to_le32(strlen(cwd));
 		ret = ckpt_write2(ctx, &r, CKPT_REC_FS, sizeof(r), cwd,
 				  strlen(cwd) + 1);

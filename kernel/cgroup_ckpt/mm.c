@@ -67,10 +67,11 @@ static int ckpt_collect_areas(struct ckpt_ctx *ctx, struct task_struct *t,
 	unsigned long vdso = (unsigned long)mm->context.vdso;
 	struct ckpt_area *areas;
 	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
 	unsigned int nr = 0, n = 0;
 	int ret = 0;
-	VMA_ITERATOR(vmi, mm, 0);
 
+	vma_iter_init(&vmi, mm, 0);
 	for_each_vma(vmi, vma)
 		nr++;
 	areas = kvcalloc(nr, sizeof(*areas), GFP_KERNEL);

@@ -65,8 +65,10 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		ret = ckpt_read_payload(ctx, buf + sizeof(rec), len - sizeof(rec));
 		if (ret)
 			return ret;
-		if (rec.type != CKPT_REC_VMA)
-			rt->vma_start = rt->vma_end = 0;
+		if (rec.type != CKPT_REC_VMA) {
+			rt->vma_start = 0;
+			rt->vma_end = 0;
+		}
 
 		switch (rec.type) {
 		case CKPT_REC_TASK:

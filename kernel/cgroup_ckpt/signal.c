@@ -11,7 +11,8 @@
 #include "ckpt.h"
 
 static_assert(sizeof(struct ckpt_sighand) == 8 + 32 * CKPT_NSIG);
-static_assert(_NSIG == CKPT_NSIG && _NSIG_WORDS == 1);
+static_assert(ARRAY_SIZE(((struct ckpt_sighand *)NULL)->action) == _NSIG);
+static_assert(_NSIG_WORDS == 1);
 
 /**
  * ckpt_dump_signals() - write the handlers of a task

@@ -38,8 +38,8 @@ static int ckpt_note_index(u32 note)
 	return -1;
 }
 
-static const struct user_regset *ckpt_find_regset(struct task_struct *t,
-						   u32 note)
+static const struct user_regset *
+ckpt_find_regset(struct task_struct *t, u32 note)
 {
 	const struct user_regset_view *view = task_user_regset_view(t);
 	int i;
