@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# ckpt: build the test kernel (Debian's linux-source-6.1 + our controller),
+# the userspace tools, and run things in a QEMU guest.
+#
+#   make            deps + kernel + tools
+#   make test       ... then run tests/run-tests.sh in the guest
+#   make demo       ... then run scripts/demo.sh in the guest
+#   make run SCRIPT=path [ARGS="..."]
+#   make check      checkpatch, W=1 and sparse on kernel/cgroup_ckpt/
+#   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
+
+SHELL		:= /bin/bash
+.SHELLFLAGS	:= -eu -o pipefail -c
+
+KVER		:= 6.1
+TARBALL		:= /usr/src/linux-source-$(KVER).tar.xz
+BUILD		:= build
+SRC		:= $(BUILD)/linux-source-$(KVER)
+KCONFIG		?= ckpt
+ifeq ($(KCONFIG),ckpt)
+OBJ		:= $(BUILD)/obj
+FRAGMENTS	:= config/ckpt.config
+else
+OBJ		:= $(BUILD)/obj-$(KCONFIG)
+FRAGMENTS	:= config/ckpt.config config/$(KCONFIG).config
+endif
+BZIMAGE		:= $(OBJ)/arch/x86/boot/bzImage
+JOBS		?= $(shell nproc)
+KCC		?= ccache gcc
+
+# ccache: paths under the repo are hashed relative to it, so a fresh clone
+# elsewhere reuses the same cache.
+export CCACHE_BASEDIR := $(CURDIR)
+
+KMAKE		= $(MAKE) -C $(SRC) O=$(CURDIR)/$(OBJ) CC="$(KCC)" -j$(JOBS)
+
+EXTRACT_STAMP	:= $(SRC)/.ckpt-extracted
+HOOKS_STAMP	:= $(SRC)/.ckpt-hooks.applied
+CONFIG_STAMP	:= $(OBJ)/.ckpt-config.stamp
+
+PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
+	libssl-dev bc cpio rsync bats criu cgroup-tools busybox-static \
+	python3-docutils sparse codespell gcc make xz-utils patch perl \
+	iproute2 util-linux
+
+CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
+
+.PHONY: all deps kernel sync-src tools run test demo bench check clean distclean \
+	hook-size headers
+
+all: deps kernel tools
+
+# ---- packages ---------------------------------------------------------------
+# apt-get runs only when a package is missing.
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: run as root (apt-get install needs it)" >&2; exit 1; fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -q; \
+		apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# ---- kernel source tree -------------------------------------------------------
+$(EXTRACT_STAMP):
+	@mkdir -p $(BUILD)
+	@if [ -f $(SRC)/Makefile ]; then \
+		echo "kernel: using the already extracted $(SRC)"; \
+	else \
+		echo "kernel: extracting $(TARBALL)"; \
+		rm -rf $(BUILD)/.extract $(SRC); mkdir -p $(BUILD)/.extract; \
+		tar -C $(BUILD)/.extract -xf $(TARBALL); \
+		mv $(BUILD)/.extract/linux-source-$(KVER) $(SRC); \
+		rmdir $(BUILD)/.extract; \
+	fi
+	@touch $@
+
+# Applies patches/hooks.patch once.  A copy of what was applied is kept in
+# the stamp, so that a changed patch is first reverted, then the new one applied.
+$(HOOKS_STAMP): patches/hooks.patch $(EXTRACT_STAMP)
+	@if [ -f $@ ] && ! cmp -s $@ $<; then \
+		echo "kernel: hooks.patch changed, reverting the old one"; \
+		patch -d $(SRC) -p1 -R --forward -s < $@; \
+		rm -f $@; \
+	fi
+	@if patch -d $(SRC) -p1 -R --dry-run -f -s < $< >/dev/null 2>&1; then \
+		echo "kernel: hooks.patch is already applied"; \
+	else \
+		echo "kernel: applying hooks.patch"; \
+		patch -d $(SRC) -p1 --forward -s < $<; \
+	fi
+	@cp $< $@
+	@$(MAKE) -s --no-print-directory hook-size
+
+hook-size:
+	@awk '/^\+\+\+ /{files++; next} /^--- /{next} /^[-+]/{n++} \
+		END{printf "hook patch: %d lines changed in %d files\n", n, files}' \
+		patches/hooks.patch
+
+# Copies our sources into the tree; only files whose content changed are
+# written (rsync -c), files deleted here are deleted there.
+sync-src: $(HOOKS_STAMP)
+	@mkdir -p $(SRC)/kernel/cgroup_ckpt
+	@rsync -rci --delete --exclude='*.o' --exclude='.*' --exclude='*.cmd' \
+		kernel/cgroup_ckpt/ $(SRC)/kernel/cgroup_ckpt/ | sed 's/^/sync: /'
+	@rsync -ci include/uapi/ckpt_cgroup.h \
+		$(SRC)/include/uapi/linux/ckpt_cgroup.h | sed 's/^/sync: /'
+	@if [ -f Documentation/cgroup-ckpt.rst ]; then \
+		rsync -ci Documentation/cgroup-ckpt.rst \
+			$(SRC)/Documentation/admin-guide/cgroup-ckpt.rst | sed 's/^/sync: /'; \
+	fi
+
+# .config is regenerated only when a fragment changes.  Every =y line of
+# the fragments must survive olddefconfig (catches typos, unmet dependencies).
+$(CONFIG_STAMP): $(FRAGMENTS) | sync-src
+	@mkdir -p $(OBJ)
+	@echo "kernel: generating $(OBJ)/.config from tinyconfig + $(FRAGMENTS)"
+	@$(KMAKE) -s tinyconfig >/dev/null
+	@cd $(SRC) && ./scripts/kconfig/merge_config.sh -m -O $(CURDIR)/$(OBJ) \
+		$(CURDIR)/$(OBJ)/.config $(addprefix $(CURDIR)/,$(FRAGMENTS)) >/dev/null
+	@$(KMAKE) -s olddefconfig
+	@missing=$$(grep -h '^CONFIG_[A-Za-z0-9_]*=y$$' $(FRAGMENTS) | sort -u | \
+		while read -r l; do grep -qx "$$l" $(OBJ)/.config || echo "$$l"; done); \
+	if [ -n "$$missing" ]; then \
+		echo "kernel: these options of $(FRAGMENTS) did not survive olddefconfig" \
+			"(typo or unmet dependency):" >&2; \
+		echo "$$missing" | sed 's/^/  /' >&2; \
+		exit 1; \
+	fi
+	@touch $@
+
+kernel: $(CONFIG_STAMP) sync-src
+	@echo "kernel: building $(BZIMAGE)"
+	@$(KMAKE) bzImage
+	@$(MAKE) -s --no-print-directory hook-size
+	@ls -l $(BZIMAGE)
+
+# Exported UAPI headers (usable with -I$(OBJ)/usr/include).
+headers: $(CONFIG_STAMP) sync-src
+	@$(KMAKE) -s headers_install
+
+# ---- userspace -----------------------------------------------------------------
+tools:
+	@if [ -f tools/ckptfs-util/Makefile ]; then \
+		$(MAKE) -C tools/ckptfs-util; \
+	else echo "tools: no tools/ckptfs-util/Makefile yet"; fi
+	@if [ -f tests/workloads/Makefile ]; then \
+		$(MAKE) -C tests/workloads; \
+	else echo "tools: no tests/workloads/Makefile yet"; fi
+
+# ---- running in the guest --------------------------------------------------------
+GUEST_RUN = scripts/guest-run --kernel $(BZIMAGE)
+
+run: kernel tools
+	@[ -n "$(SCRIPT)" ] || { echo "usage: make run SCRIPT=path [ARGS=...]" >&2; exit 2; }
+	$(GUEST_RUN) $(SCRIPT) $(ARGS)
+
+test: deps kernel tools
+	$(GUEST_RUN) tests/run-tests.sh $(ARGS)
+
+demo: deps kernel tools
+	$(GUEST_RUN) scripts/demo.sh
+
+bench:
+	@echo "bench: not yet implemented (issue 6)" >&2
+	@exit 1
+
+# ---- static checks ---------------------------------------------------------------
+# C=2: sparse runs on every file of the directory, even if up to date.
+check: $(CONFIG_STAMP) sync-src
+	@rc=0; \
+	echo "check: checkpatch"; \
+	perl $(SRC)/scripts/checkpatch.pl --no-tree --strict --terse -f $(CKPT_SRCS) || rc=1; \
+	echo "check: W=1 C=2 kernel/cgroup_ckpt/"; \
+	$(KMAKE) W=1 C=2 kernel/cgroup_ckpt/ || rc=1; \
+	exit $$rc
+
+# ---- cleaning ----------------------------------------------------------------------
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/obj-* $(BUILD)/guest
+	@for d in tools/ckptfs-util tests/workloads; do \
+		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean || true; done
+
+distclean:
+	rm -rf $(BUILD)
