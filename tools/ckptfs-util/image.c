@@ -94,6 +94,7 @@ struct dec {
 	struct reader	r;
 	const char	*name;
 	bool		list_pages;
+	bool		header_ok;
 	char		err[512];
 
 	uint32_t	page_size;
@@ -129,7 +130,7 @@ struct dec {
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
 
-	unsigned char	rec[CKPT_REC_MAX_LEN];
+	unsigned char	rec[CKPT_REC_MAX_LEN] __attribute__((aligned(8)));
 };
 
 /* bits of dec.seen */
@@ -243,28 +244,34 @@ static void size_str(char *s, size_t size, uint64_t bytes)
 		snprintf(s, size, "%" PRIu64, bytes);
 }
 
+/*
+ * O_* flags of an open file as the kernel keeps them (f_flags): the
+ * generic values, which x86_64 uses, not the C library's (its O_LARGEFILE
+ * is 0 on 64-bit).
+ */
 static void open_flags_str(char *s, size_t size, uint32_t flags)
 {
 	static const struct { uint32_t bit; const char *name; } fl[] = {
-		{ O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
-		{ O_DSYNC, "O_DSYNC" }, { O_DIRECT, "O_DIRECT" },
-		{ O_LARGEFILE, "O_LARGEFILE" }, { O_DIRECTORY, "O_DIRECTORY" },
-		{ O_NOFOLLOW, "O_NOFOLLOW" }, { O_NOATIME, "O_NOATIME" },
-		{ O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
+		{ 00000100, "O_CREAT" }, { 00000200, "O_EXCL" }, { 00000400, "O_NOCTTY" },
+		{ 00001000, "O_TRUNC" }, { 00002000, "O_APPEND" }, { 00004000, "O_NONBLOCK" },
+		{ 00010000, "O_DSYNC" }, { 00020000, "FASYNC" }, { 00040000, "O_DIRECT" },
+		{ 00100000, "O_LARGEFILE" }, { 00200000, "O_DIRECTORY" },
+		{ 00400000, "O_NOFOLLOW" }, { 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" },
+		{ 04000000, "__O_SYNC" }, { 010000000, "O_PATH" }, { 020000000, "__O_TMPFILE" },
 	};
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACC3" };
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
 	size_t used, i;
 
-	used = snprintf(s, size, "%s", acc[flags & O_ACCMODE]);
-	flags &= ~O_ACCMODE;
+	used = snprintf(s, size, "%s", acc[flags & 3]);
+	flags &= ~3U;
 	for (i = 0; i < sizeof(fl) / sizeof(fl[0]) && used < size; i++) {
-		if ((flags & fl[i].bit) == fl[i].bit && fl[i].bit) {
+		if (flags & fl[i].bit) {
 			used += snprintf(s + used, size - used, "|%s", fl[i].name);
 			flags &= ~fl[i].bit;
 		}
 	}
 	if (flags && used < size)
-		snprintf(s + used, size - used, "|0x%x", flags);
+		snprintf(s + used, size - used, "|%#o", flags);
 }
 
 static const char *kind_name(uint32_t kind)
@@ -310,12 +317,11 @@ static const char *syscall_name(uint64_t nr)
 
 static void sig_name(char *s, size_t size, int sig)
 {
-	const char *n = sigabbrev_np(sig);
+	/* kernel numbers: 32 and up are real-time, whatever libc calls them */
+	const char *n = sig < 32 ? sigabbrev_np(sig) : NULL;
 
 	if (n)
 		snprintf(s, size, "SIG%s", n);
-	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(s, size, "SIGRTMIN+%d", sig - SIGRTMIN);
 	else
 		snprintf(s, size, "SIG%d", sig);
 }
@@ -486,9 +492,9 @@ static void flush_vma(struct dec *d)
 		}
 		jw_obj_end();
 	} else {
-		printf("    %012" PRIx64 "-%012" PRIx64 " %s %-8s %6s %s%s%s %" PRIu64 "\n",
-		       d->vma_start, d->vma_end, prot, flags, size, path, *path ? " " : "",
-		       d->vma_file ? "" : "[anon]", d->vma_pages);
+		printf("    %012" PRIx64 "-%012" PRIx64 " %s %-14s %6s %s %" PRIu64 "\n",
+		       d->vma_start, d->vma_end, prot, flags, size,
+		       d->vma_file ? path : "[anon]", d->vma_pages);
 		for (i = 0; d->list_pages && i < d->nruns; i++)
 			printf("      pages %012" PRIx64 "-%012" PRIx64 " (%u)\n", d->runs[i].addr,
 			       d->runs[i].addr + (uint64_t)d->runs[i].nr * d->page_size,
@@ -566,8 +572,8 @@ static int rec_task(struct dec *d, uint32_t len)
 	if (d->in_task)
 		return bad(d, "task %u begins inside task %u (no CKPT_REC_TASK_END)",
 			   le32(t->pid), d->pid);
-	if (t->__reserved)
-		return bad(d, "nonzero __reserved");
+	if (le32(t->dumpable) > 2)
+		return bad(d, "dumpable %u, expected 0, 1 or 2", le32(t->dumpable));
 	/* Records come per thread group leader, in the order of the table. */
 	while (d->next_entry < d->ntable &&
 	       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
@@ -602,11 +608,13 @@ static int rec_task(struct dec *d, uint32_t len)
 		jw_khex("personality", le32(t->personality));
 		jw_ku64("exit_signal", le32(t->exit_signal));
 		jw_ku64("pdeath_signal", le32(t->pdeath_signal));
+		jw_ku64("dumpable", le32(t->dumpable));
 		jw_obj_end();
 	} else {
-		printf("task %u \"%s\": %u thread%s, personality %#x, exit_signal %u, pdeath_signal %u\n",
+		printf("task %u \"%s\": %u thread%s, personality %#x, exit_signal %u, pdeath_signal %u, dumpable %u\n",
 		       pid, comm, d->nr_threads, d->nr_threads == 1 ? "" : "s",
-		       le32(t->personality), le32(t->exit_signal), le32(t->pdeath_signal));
+		       le32(t->personality), le32(t->exit_signal), le32(t->pdeath_signal),
+		       le32(t->dumpable));
 	}
 	return 0;
 }
@@ -834,8 +842,8 @@ static int rec_mm(struct dec *d, uint32_t len)
 	       (uint64_t)le64(m->start_stack), (uint64_t)le64(m->arg_start),
 	       (uint64_t)le64(m->arg_end), (uint64_t)le64(m->env_start),
 	       (uint64_t)le64(m->env_end), (uint64_t)le64(m->vdso));
-	printf("    %-12s-%-12s %-3s %-8s %6s %s %s\n", "START", "END", "PRT", "FLAGS", "SIZE",
-	       "FILE", "PAGES");
+	printf("    %-25s %-3s %-14s %6s %s\n", "START-END", "PRT", "FLAGS", "SIZE",
+	       "FILE PAGES-STORED");
 	return 0;
 }
 
@@ -970,8 +978,8 @@ static int rec_file(struct dec *d, uint32_t len)
 		jw_kstr("kind", kind_name(kind));
 		jw_khex("flags", o->flags);
 		jw_kstr("flags_names", flags);
-		jw_key("mode");
-		printf("\"%#o\"", le32(f->mode));
+		snprintf(flags, sizeof(flags), "%#o", le32(f->mode));
+		jw_kstr("mode", flags);
 		jw_ku64("pos", o->pos);
 		jw_ku64("size", le64(f->size));
 		jw_khex("rdev", le32(f->rdev));
@@ -1052,8 +1060,10 @@ static int rec_fs(struct dec *d, uint32_t len)
 		jw_kstr("type", "fs");
 		jw_ku64("pid", d->pid);
 		jw_kstr("cwd", (const char *)f->cwd);
-		jw_key("umask");
-		printf("\"%04o\"", le32(f->umask));
+		char um[16];
+
+		snprintf(um, sizeof(um), "%04o", le32(f->umask));
+		jw_kstr("umask", um);
 		jw_obj_end();
 	} else {
 		printf("  cwd %s, umask %04o\n", f->cwd, le32(f->umask));
@@ -1163,14 +1173,12 @@ static int read_trailer(struct dec *d, uint32_t len, uint32_t crc)
 		return bad(d, "inside task %u (no CKPT_REC_TASK_END)", d->pid);
 	if (!d->have_table)
 		return bad(d, "no task table in the image");
-	if (d->tasks != d->ntable - (d->ntable - d->next_entry) || d->next_entry < d->ntable) {
-		while (d->next_entry < d->ntable &&
-		       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
-			d->next_entry++;
-		if (d->next_entry < d->ntable)
-			return bad(d, "task %u of the task table has no records",
-				   le32(d->table[d->next_entry].pid));
-	}
+	while (d->next_entry < d->ntable &&
+	       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
+		d->next_entry++;
+	if (d->next_entry < d->ntable)
+		return bad(d, "task %u of the task table has no records",
+			   le32(d->table[d->next_entry].pid));
 	if (le64(t.bytes) != d->rec_off)
 		return bad(d, "trailer says %" PRIu64 " bytes before it, there are %" PRIu64,
 			   (uint64_t)le64(t.bytes), d->rec_off);
@@ -1212,6 +1220,7 @@ static int decode(struct dec *d)
 
 	if (read_header(d))
 		return -1;
+	d->header_ok = true;
 	for (;;) {
 		d->rec_off = d->r.off;
 		crc = d->r.crc;
@@ -1367,14 +1376,14 @@ int do_info(int argc, char **argv)
 		jw_kstr("file", d->name);
 	}
 	ret = decode(d);
-	header_done = d->page_size != 0 && (ret == 0 || d->r.off > sizeof(struct ckpt_file_header));
+	header_done = d->header_ok;
 	flush_vma(d);
 	if (json_output) {
 		if (header_done)
 			jw_arr_end();
 		totals(d);
 		jw_kbool("ok", !ret);
-		jw_ku64("records", d->nrec);
+		jw_ku64("nr_records", d->nrec);
 		if (ret)
 			jw_kstr("error", d->err);
 		else

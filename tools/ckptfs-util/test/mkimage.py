@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Write a synthetic ckpt image, valid per include/uapi/ckpt_cgroup.h.
+
+Two tasks (the second with two threads), credentials, registers, an
+address space with file and anonymous areas and stored pages, open files,
+cwd and signal handlers, then the trailer with the record count and the
+CRC-32 of every byte before it.
+
+  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--page-size N]
+"""
+import argparse
+import struct
+import sys
+import zlib
+
+MAGIC = b"LXCKPT\r\n"
+REC = {
+    "TASKS": 0x0001, "TRAILER": 0x00FF,
+    "TASK": 0x0101, "CREDS": 0x0102, "TASK_END": 0x01FF,
+    "THREAD": 0x0201, "REGSET": 0x0202,
+    "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
+    "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
+    "SIGHAND": 0x0501,
+}
+
+
+def align8(n):
+    return (n + 7) & ~7
+
+
+class Image:
+    def __init__(self, page_size):
+        self.out = bytearray()
+        self.nrec = 0
+        self.page_size = page_size
+
+    def header(self, nr_tasks, exclude):
+        rel = b"6.1.0-ckpt".ljust(65, b"\0")
+        mach = b"x86_64".ljust(65, b"\0")
+        hdr = struct.pack("<8sIIIIQII Q", MAGIC, 1, 184, 1, self.page_size,
+                          exclude, nr_tasks, 0, 1700000000123456789)
+        hdr += rel + mach + b"\0" * 6
+        assert len(hdr) == 184, len(hdr)
+        self.out += hdr
+
+    def rec(self, name, payload):
+        length = 8 + len(payload)
+        self.out += struct.pack("<II", REC[name], length) + payload
+        self.out += b"\0" * (align8(length) - length)
+        self.nrec += 1
+
+    def trailer(self):
+        crc = zlib.crc32(bytes(self.out)) & 0xFFFFFFFF
+        self.out += struct.pack("<IIQQII", REC["TRAILER"], 32, self.nrec,
+                                len(self.out), crc, 0)
+
+
+def cstr(s):
+    return s.encode() + b"\0"
+
+
+def build(args):
+    ps = args.page_size
+    img = Image(ps)
+    # pid, tgid, ppid, pgid, sid, flags; 202 is a second thread of 201
+    table = [(200, 200, 0, 200, 200, 0),
+             (201, 201, 200, 200, 200, 0),
+             (202, 201, 200, 200, 200, 0)]
+    img.header(len(table), 1 if args.exclude_anon else 0)
+    img.rec("TASKS", struct.pack("<II", len(table), 0) +
+            b"".join(struct.pack("<6I", *e) for e in table))
+
+    # shared file objects, defined before their first use
+    def file(fid, kind, flags, mode, pos, size, rdev, path):
+        p = path.encode()
+        img.rec("FILE", struct.pack("<IIIIQQII", fid, kind, flags, mode, pos,
+                                    size, rdev, len(p)) + p + b"\0")
+
+    file(1, 1, 0o100000, 0o100755, 0, 43416, 0, "/usr/bin/sleep")
+    file(2, 3, 0o2, 0o20666, 0, 0, (1 << 8) | 3, "/dev/null")
+    file(3, 1, 0o2101, 0o100644, 1234, 1234, 0, "/tmp/app log.txt")
+
+    if args.unknown:
+        # a record type from the future: readers skip it
+        length = 8 + 5
+        img.out += struct.pack("<II", 0x0999, length) + b"hello" + b"\0" * 3
+        img.nrec += 1
+
+    for pid, nthreads, comm in ((200, 1, b"sh"), (201, 2, b"sleep")):
+        img.rec("TASK", struct.pack("<II16sIIII", pid, nthreads, comm, 0, 17, 0, 1))
+        groups = [4, 24, 27]
+        img.rec("CREDS", struct.pack("<8I5QII", 1000, 1000, 1000, 1000,
+                                     100, 100, 100, 100, 0, 0, 0,
+                                     0x1FFFFFFFFFF, 0, 0, len(groups)) +
+                struct.pack("<%dI" % len(groups), *groups))
+        for t in range(nthreads):
+            tid = pid + t
+            if t == 0 and pid == 201:
+                # in clock_nanosleep, resumed through restart_syscall
+                th = struct.pack("<IIQIIQQ", tid, 2, 230, 1, 1, 2500000000, 0x7ffd0000)
+            elif t == 1:
+                th = struct.pack("<IIQIIQQ", tid, 1, 202, 0, 0, 0, 0)
+            else:
+                th = struct.pack("<IIQIIQQ", tid, 0, 0, 0, 0, 0, 0)
+            th += struct.pack("<QQQQIIQQIIQ", 0x7f0000001000, 0x7f0000002000, 24,
+                              0x7f0000003000, 32, 0x53053053, 0, 0, 2, 0, 1 << 9)
+            img.rec("THREAD", th)
+            img.rec("REGSET", struct.pack("<II", 1, 216) + bytes(range(216)))
+            img.rec("REGSET", struct.pack("<II", 2, 512) + b"\x11" * 512)
+            img.rec("REGSET", struct.pack("<II", 0x202, 13) + b"x" * 13)  # padding
+        vmas = [
+            # start, end, pgoff, prot, flags, file, pages to store
+            (0x400000, 0x400000 + 4 * ps, 0, 5, 0, 1, []),
+            (0x600000, 0x600000 + 2 * ps, 4, 3, 0, 1, [(0x600000, 1)]),
+            (0x700000, 0x700000 + 8 * ps, 0, 3, 4, 0, [(0x700000, 2), (0x700000 + 5 * ps, 3)]),
+            (0x7f0000000000, 0x7f0000000000 + 16 * ps, 0, 3,
+             2 if args.exclude_anon else 0, 0,
+             [] if args.exclude_anon else [(0x7f0000000000, 16)]),
+            (0x7ffd00000000, 0x7ffd00000000 + 4 * ps, 0, 3, 1, 0,
+             [(0x7ffd00000000 + 2 * ps, 2)]),
+        ]
+        img.rec("MM", struct.pack("<12QII Q", 0x400000, 0x404000, 0x600000, 0x602000,
+                                  0x700000, 0x708000, 0x7ffd00004000,
+                                  0x7ffd00003000, 0x7ffd00003100,
+                                  0x7ffd00003100, 0x7ffd00003f00,
+                                  0x7ffff7fc1000, 1, len(vmas), 0))
+        for start, end, pgoff, prot, flags, f, pages in vmas:
+            img.rec("VMA", struct.pack("<QQQIIII", start, end, pgoff, prot, flags, f, 0))
+            for addr, n in pages:
+                data = bytes([(addr >> 12) & 0xFF]) * (n * ps)
+                img.rec("PAGES", struct.pack("<QII", addr, n, 0) + data)
+        for fd, fid, fl in ((0, 2, 0), (1, 3, 0), (2, 3, 0), (5, 2, 1)):
+            img.rec("FD", struct.pack("<IIII", fd, fid, fl, 0))
+        cwd = b"/home/user"
+        img.rec("FS", struct.pack("<II", 0o022, len(cwd)) + cwd + b"\0")
+        acts = [(0, 0, 0, 0)] * 64
+        acts[1] = (0x401234, 0x14000000, 0x401000, 0)  # SIGINT
+        acts[12] = (1, 0, 0, 0)                         # SIGPIPE ignored
+        acts[33] = (0x401300, 0x4, 0x401000, 1 << 1)    # SIGRTMIN
+        img.rec("SIGHAND", b"".join(struct.pack("<4Q", *a) for a in acts))
+        img.rec("TASK_END", b"")
+    img.trailer()
+    return bytes(img.out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-o", "--output", default="-")
+    ap.add_argument("--unknown", action="store_true", help="add a record of an unknown type")
+    ap.add_argument("--exclude-anon", action="store_true")
+    ap.add_argument("--page-size", type=int, default=4096)
+    args = ap.parse_args()
+    data = build(args)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        with open(args.output, "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()

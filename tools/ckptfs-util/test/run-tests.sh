@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Tests of the ckpt tool that need no ckpt kernel:
+#  - "ckpt info" on synthetic images from mkimage.py: valid, through a pipe,
+#    JSON, unknown records, truncated at many offsets, bit-flipped; under
+#    ASan/UBSan (build/ckpt-asan) and valgrind;
+#  - the cgroup commands against a fake cgroup tree of plain files
+#    (CKPT_CGROUP_ROOT).
+#
+# Environment: FULL=1 truncates at every 8 bytes of the image (slow);
+# VALGRIND=0 skips valgrind; FLIPS=N bit flips (default 300).
+set -u
+
+cd "$(dirname "$0")/.." || exit 1
+CKPT=$PWD/ckpt
+ASAN=$PWD/build/ckpt-asan
+[ -x "$ASAN" ] || ASAN=$CKPT
+MKIMAGE=$PWD/test/mkimage.py
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect CODE DESCRIPTION -- COMMAND...: run, compare the exit status
+expect() {
+	local want=$1 what=$2 rc
+	shift 3
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok
+	else
+		ko "$what: exit $rc, expected $want"
+		sed 's/^/    /' "$TMP/err" >&2
+	fi
+}
+
+# grep_in FILE PATTERN DESCRIPTION
+grep_in() {
+	if grep -q -e "$2" "$1"; then ok; else ko "$3: no '$2' in $(basename "$1")"; sed 's/^/    /' "$1" >&2; fi
+}
+
+json_ok() {
+	if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null; then
+		ok
+	else
+		ko "$2: invalid JSON"
+		head -c 2000 "$1" >&2
+	fi
+}
+
+############################################################ info
+
+python3 "$MKIMAGE" -o "$TMP/good.img" || exit 1
+python3 "$MKIMAGE" --unknown -o "$TMP/unknown.img"
+python3 "$MKIMAGE" --exclude-anon -o "$TMP/excl.img"
+python3 "$MKIMAGE" --page-size 65536 -o "$TMP/64k.img"
+
+expect 0 "info good" -- "$ASAN" info "$TMP/good.img"
+grep_in "$TMP/out" '^image OK (56 records, CRC 0x' "info good"
+grep_in "$TMP/out" 'thread 201: syscall 230 (clock_nanosleep), resumed by restart_syscall' "thread state"
+grep_in "$TMP/out" '7f0000000000-7f0000010000 rw- -  *64K \[anon\] 16' "area line"
+grep_in "$TMP/out" 'fd 5 -> \[2\] /dev/null (O_RDWR, pos 0) cloexec' "fd line"
+grep_in "$TMP/out" 'signal SIGPIPE *SIG_IGN' "sighand"
+grep_in "$TMP/out" '^totals: 2 tasks, 3 threads, 10 areas, 48 pages' "totals"
+
+expect 0 "info via a pipe" -- sh -c "cat '$TMP/good.img' | '$ASAN' info -"
+grep_in "$TMP/out" '^image OK' "info via a pipe"
+
+expect 0 "info --pages" -- "$ASAN" info --pages "$TMP/good.img"
+grep_in "$TMP/out" 'pages 000000700000-000000702000 (2)' "info --pages"
+
+expect 0 "info --json" -- "$ASAN" info --json --pages "$TMP/good.img"
+json_ok "$TMP/out" "info --json"
+grep_in "$TMP/out" '"ok": true' "info --json"
+expect 0 "global --json" -- "$ASAN" --json info "$TMP/good.img"
+json_ok "$TMP/out" "global --json"
+
+expect 0 "info unknown record" -- "$ASAN" info "$TMP/unknown.img"
+grep_in "$TMP/out" 'unknown record 0x0999 (13 bytes)' "unknown record"
+expect 0 "info exclude anon" -- "$ASAN" info "$TMP/excl.img"
+grep_in "$TMP/out" 'exclude: anon' "exclude anon header"
+grep_in "$TMP/out" 'rw- excluded  *64K \[anon\] 0' "excluded area"
+expect 0 "info 64K pages" -- "$ASAN" info "$TMP/64k.img"
+
+# Precise errors
+printf 'NOTANIMAGE-at-all' >"$TMP/magic.img"
+expect 1 "bad magic" -- "$ASAN" info "$TMP/magic.img"
+grep_in "$TMP/err" 'bad magic' "bad magic"
+head -c 5 "$TMP/good.img" >"$TMP/short.img"
+expect 1 "5 bytes" -- "$ASAN" info "$TMP/short.img"
+grep_in "$TMP/err" 'truncated at byte 5 in the file header' "5 bytes"
+: >"$TMP/empty.img"
+expect 1 "empty" -- "$ASAN" info "$TMP/empty.img"
+
+# a byte in the middle of page contents: only the CRC can tell
+python3 - "$TMP/good.img" "$TMP/crc.img" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+d[100000] ^= 0x40
+open(sys.argv[2], 'wb').write(d)
+PY
+expect 1 "CRC" -- "$ASAN" info "$TMP/crc.img"
+grep_in "$TMP/err" 'CRC mismatch' "CRC"
+expect 1 "CRC json" -- "$ASAN" info --json "$TMP/crc.img"
+json_ok "$TMP/out" "CRC json"
+grep_in "$TMP/out" '"ok": false' "CRC json"
+
+# inside the first PAGES record
+size=$(stat -c %s "$TMP/good.img")
+head -c 20000 "$TMP/good.img" >"$TMP/trunc.img"
+expect 1 "truncated in pages" -- "$ASAN" info "$TMP/trunc.img"
+grep_in "$TMP/err" 'truncated at byte 20000 in record type 0x0303' "truncated in pages"
+cat "$TMP/good.img" "$TMP/good.img" >"$TMP/double.img"
+expect 1 "data after the trailer" -- "$ASAN" info "$TMP/double.img"
+grep_in "$TMP/err" "data after the trailer at byte $size" "data after the trailer"
+
+# Truncation at every 8 bytes (FULL=1), or at every 8 bytes of the first
+# 16 KiB and the last 4 KiB and every 1000 bytes in between.
+crashes=0
+for ((n = 0; n < size; n += 8)); do
+	if [ "${FULL:-0}" != 1 ] && [ $n -gt 16384 ] && [ $n -lt $((size - 4096)) ]; then
+		[ $((n % 1000)) -lt 8 ] || continue
+	fi
+	head -c $n "$TMP/good.img" | "$ASAN" info - >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 1 ] || ! grep -q -e 'truncated at byte' -e 'bad magic' "$TMP/err"; then
+		crashes=$((crashes + 1))
+		echo "truncated to $n: exit $rc: $(cat "$TMP/err")" >&2
+	fi
+done
+[ $crashes -eq 0 ] && ok || ko "$crashes truncations misreported"
+
+# Bit flips: exit 1 with a message, never a crash or a sanitizer report.
+python3 - "$TMP/good.img" "$TMP/flip" "${FLIPS:-300}" <<'PY'
+import random, sys
+d = open(sys.argv[1], 'rb').read()
+random.seed(1234)
+n = int(sys.argv[3])
+for i in range(n):
+    b = bytearray(d)
+    # mostly in the metadata; page contents are just CRC'd
+    off = random.randrange(len(b)) if i % 4 == 0 else random.randrange(min(len(b), 16384))
+    b[off] ^= 1 << random.randrange(8)
+    open('%s.%d' % (sys.argv[2], i), 'wb').write(b)
+PY
+crashes=0
+for f in "$TMP"/flip.*; do
+	"$ASAN" info "$f" >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 1 ] || [ ! -s "$TMP/err" ] || grep -q -e Sanitizer -e 'runtime error' "$TMP/err"; then
+		crashes=$((crashes + 1))
+		echo "$(basename "$f"): exit $rc: $(head -3 "$TMP/err")" >&2
+	fi
+	"$ASAN" info --json "$f" >"$TMP/out" 2>/dev/null
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out" 2>/dev/null ||
+		{ crashes=$((crashes + 1)); echo "$(basename "$f"): bad JSON" >&2; }
+done
+[ $crashes -eq 0 ] && ok || ko "$crashes bit flips misreported"
+
+if [ "${VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
+	vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all "$@"; }
+	expect 0 "valgrind good" -- vg "$CKPT" info --pages "$TMP/good.img"
+	expect 0 "valgrind json" -- vg "$CKPT" info --json --pages "$TMP/unknown.img"
+	expect 1 "valgrind trunc" -- vg "$CKPT" info "$TMP/trunc.img"
+	expect 1 "valgrind crc" -- vg "$CKPT" info --json "$TMP/crc.img"
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		expect 1 "valgrind flip $i" -- vg "$CKPT" info --pages "$TMP/flip.$i"
+	done
+fi
+
+############################################################ usage
+
+expect 2 "no command" -- "$CKPT"
+expect 2 "unknown command" -- "$CKPT" frobnicate
+expect 0 "--help" -- "$CKPT" --help
+grep_in "$TMP/out" 'Exit status' "--help"
+grep_in "$TMP/out" 'ssh host ckpt restart b -i -' "--help"
+expect 0 "help info" -- "$CKPT" help info
+expect 0 "info --help" -- "$CKPT" info --help
+grep_in "$TMP/out" 'Usage: ckpt info' "info --help"
+expect 2 "help unknown" -- "$CKPT" help frob
+expect 0 "--version" -- "$CKPT" --version
+expect 2 "info no file" -- "$CKPT" info
+expect 2 "info bad option" -- "$CKPT" info --frob x
+expect 3 "info missing file" -- "$CKPT" info "$TMP/nonexistent"
+
+############################################################ fake cgroup
+
+export CKPT_CGROUP_ROOT=$TMP/cg
+fake_group() {		# fake_group NAME: a cgroup with ckpt enabled
+	local g=$CKPT_CGROUP_ROOT/$1
+	mkdir -p "$g"
+	rm -f "$g"/ckpt.* "$g"/cgroup.procs
+	: >"$g/ckpt.exclude"
+	: >"$g/ckpt.image_fd"
+	: >"$g/ckpt.trigger"
+	printf 'state idle\nlast_op checkpoint\nlast_result ok\nerrno 0\ntasks 3\nbytes 205496\nduration_us 12345\n' \
+		>"$g/ckpt.state"
+	printf '4242\n4243\n' >"$g/cgroup.procs"
+}
+mkdir -p "$CKPT_CGROUP_ROOT"
+: >"$CKPT_CGROUP_ROOT/cgroup.subtree_control"
+fake_group app
+G=$CKPT_CGROUP_ROOT/app
+
+expect 0 "state" -- "$CKPT" state app
+grep_in "$TMP/out" '^state idle' "state"
+expect 0 "state full path" -- "$CKPT" state "$G"
+expect 0 "state /app" -- "$CKPT" state /app
+expect 0 "state --json" -- "$CKPT" state app --json
+json_ok "$TMP/out" "state --json"
+grep_in "$TMP/out" '"duration_us": 12345' "state --json"
+expect 3 "state missing cgroup" -- "$CKPT" state nope
+expect 3 "state root" -- "$CKPT" state /
+mkdir -p "$CKPT_CGROUP_ROOT/plain"
+expect 3 "state no ckpt" -- "$CKPT" state plain
+grep_in "$TMP/err" 'ckpt is not enabled' "state no ckpt"
+CKPT_CGROUP_ROOT=$TMP/none expect 3 "no cgroup2" -- "$CKPT" state app
+
+expect 0 "exclude show" -- "$CKPT" exclude app
+expect 0 "exclude set" -- "$CKPT" exclude app +anon
+grep_in "$G/ckpt.exclude" '^+anon$' "exclude set"
+expect 2 "exclude unknown class" -- "$CKPT" exclude app +heap
+expect 2 "exclude bad token" -- "$CKPT" exclude app anon
+expect 0 "exclude minus" -- "$CKPT" exclude app -anon
+grep_in "$G/ckpt.exclude" '^-anon$' "exclude minus"
+
+fake_group app
+expect 0 "checkpoint" -- "$CKPT" checkpoint app -o "$TMP/app.img" --kill
+grep_in "$G/ckpt.trigger" '^checkpoint kill$' "checkpoint --kill"
+grep_in "$G/ckpt.image_fd" '^none' "image fd released"
+grep_in "$TMP/err" 'checkpointed app: 3 tasks, 205496 bytes, 12.345 ms' "summary"
+[ -f "$TMP/app.img" ] && ok || ko "checkpoint: no image file"
+[ "$(stat -c %a "$TMP/app.img")" = 600 ] && ok || ko "image mode not 0600"
+
+fake_group app
+expect 0 "checkpoint -q --exclude" -- "$CKPT" checkpoint -q app -o - --exclude +anon
+[ -s "$TMP/err" ] && ko "-q printed: $(cat "$TMP/err")" || ok
+# --exclude is for this checkpoint only: the previous set comes back
+grep_in "$G/ckpt.exclude" '^-anon$' "exclude restored"
+expect 2 "checkpoint no -o" -- "$CKPT" checkpoint app
+expect 2 "checkpoint two modes" -- "$CKPT" checkpoint app -o x --frozen --kill
+expect 2 "checkpoint bad exclude" -- "$CKPT" checkpoint app -o x --exclude +frob
+expect 2 "checkpoint two groups" -- "$CKPT" checkpoint app app2 -o x
+expect 3 "checkpoint missing cgroup" -- "$CKPT" checkpoint nope -o "$TMP/nope.img"
+[ -e "$TMP/nope.img" ] && ko "image created for a missing cgroup" || ok
+expect 3 "checkpoint unwritable" -- "$CKPT" checkpoint app -o /nonexistent/dir/x.img
+
+# A failing trigger: the error, then the kernel's reason, and no image left.
+fake_group app
+ln -sf /dev/full "$G/ckpt.trigger"
+printf 'state idle\nlast_op checkpoint\nlast_result failed\nerrno 95\ntasks 0\nbytes 0\nduration_us 0\nerror pid 231 fd 5: unsupported file type (pipe)\n' \
+	>"$G/ckpt.state"
+expect 1 "checkpoint failure" -- "$CKPT" checkpoint app -o "$TMP/fail.img"
+grep_in "$TMP/err" '^ckpt: checkpoint of app failed: No space left on device' "failure message"
+grep_in "$TMP/err" '^ckpt: pid 231 fd 5: unsupported file type (pipe)' "kernel reason"
+[ -e "$TMP/fail.img" ] && ko "partial image left behind" || ok
+expect 0 "state after failure" -- "$CKPT" state app --json
+grep_in "$TMP/out" '"error": "pid 231 fd 5: unsupported file type (pipe)"' "state error json"
+
+fake_group app
+expect 0 "restart" -- "$CKPT" restart app -i "$TMP/good.img" --frozen
+grep_in "$G/ckpt.trigger" '^restart frozen$' "restart --frozen"
+grep_in "$TMP/out" '^4242$' "restart prints pids"
+expect 0 "restart stdin" -- sh -c "'$CKPT' restart app -i - <'$TMP/good.img'"
+expect 1 "restart --wait, no children" -- "$CKPT" restart app -i "$TMP/good.img" --wait
+expect 3 "restart missing image" -- "$CKPT" restart app -i "$TMP/nonexistent"
+# a missing group is created (and +ckpt enabled in the parent); the fake
+# one gets no ckpt files, so it is removed again
+expect 3 "restart creates group" -- "$CKPT" restart newgrp -i "$TMP/good.img"
+grep_in "$CKPT_CGROUP_ROOT/cgroup.subtree_control" '+ckpt' "parent +ckpt"
+[ -d "$CKPT_CGROUP_ROOT/newgrp" ] && ko "created group not removed" || ok
+expect 3 "restart no parent" -- "$CKPT" restart a/b/c -i "$TMP/good.img"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
