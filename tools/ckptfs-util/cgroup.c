@@ -566,7 +566,7 @@ int do_restart(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *in = NULL, *cmd = "restart";
-	bool wait = false, created = false;
+	bool wait = false, created = false, restored = false;
 	pid_t pids[1024];
 	struct cgroup cg;
 	int opt, ret, err, fd, n, i;
@@ -644,6 +644,7 @@ int do_restart(int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto out_close;
 	}
+	restored = true;
 	summary(&cg, "restarted");
 
 	n = read_procs(&cg, pids, sizeof(pids) / sizeof(pids[0]));
@@ -657,7 +658,8 @@ out_close:
 	if (fd != STDIN_FILENO)
 		close(fd);
 out_rmdir:
-	if (ret && created && !wait)
+	/* a group we made for a restart that did not happen */
+	if (created && !restored)
 		rmdir(cg.path);
 	return ret;
 }
