@@ -416,7 +416,7 @@ int do_checkpoint(int argc, char **argv)
 	if (!out)
 		return usage_error("checkpoint", "missing -o FILE (\"-o -\" for standard output)");
 	if (excl_arg) {
-		ret = excl_tokens(excl, sizeof(excl), &excl_arg, 1);
+		ret = excl_tokens("checkpoint", excl, sizeof(excl), &excl_arg, 1);
 		if (ret)
 			return ret;
 	}
@@ -731,7 +731,7 @@ int do_exclude(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (argc > 2) {
-		ret = excl_tokens(buf, sizeof(buf), argv + 2, argc - 2);
+		ret = excl_tokens("exclude", buf, sizeof(buf), argv + 2, argc - 2);
 		if (ret)
 			return ret;
 	}

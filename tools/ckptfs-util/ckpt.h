@@ -44,7 +44,7 @@ struct excl_class {
 extern const struct excl_class excl_classes[];
 const struct excl_class *excl_class_find(const char *name, size_t len);
 /* "+anon -anon" from "+anon,-anon" or argv tokens; EXIT_* */
-int excl_tokens(char *out, size_t size, char **tok, int ntok);
+int excl_tokens(const char *cmd, char *out, size_t size, char **tok, int ntok);
 void excl_names(char *out, size_t size, uint64_t bits);
 
 /* crc32.c */

@@ -1210,9 +1210,40 @@ static int skip(struct dec *d, uint64_t n)
 	return 0;
 }
 
+typedef int (*rec_fn)(struct dec *d, uint32_t len);
+
+/* Decoders of the records held whole in d->rec (not PAGES, not TRAILER). */
+static rec_fn rec_handler(uint32_t type)
+{
+	static const struct {
+		uint32_t	type;
+		rec_fn		fn;
+	} handlers[] = {
+		{ CKPT_REC_TASKS,	rec_tasks },
+		{ CKPT_REC_TASK,	rec_task },
+		{ CKPT_REC_CREDS,	rec_creds },
+		{ CKPT_REC_TASK_END,	rec_task_end },
+		{ CKPT_REC_THREAD,	rec_thread },
+		{ CKPT_REC_REGSET,	rec_regset },
+		{ CKPT_REC_MM,		rec_mm },
+		{ CKPT_REC_VMA,		rec_vma },
+		{ CKPT_REC_FILE,	rec_file },
+		{ CKPT_REC_FD,		rec_fd },
+		{ CKPT_REC_FS,		rec_fs },
+		{ CKPT_REC_SIGHAND,	rec_sighand },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].type == type)
+			return handlers[i].fn;
+	return NULL;
+}
+
 /* Decode the whole image; 0 if it is valid. */
 static int decode(struct dec *d)
 {
+	rec_fn handler;
 	struct ckpt_rec h;
 	uint32_t type, len, crc, pad;
 	uint64_t max;
@@ -1270,20 +1301,10 @@ static int decode(struct dec *d)
 		if (!all_zero(d->rec + len, pad))
 			return bad(d, "nonzero padding");
 
-		switch (type) {
-		case CKPT_REC_TASKS:	ret = rec_tasks(d, len); break;
-		case CKPT_REC_TASK:	ret = rec_task(d, len); break;
-		case CKPT_REC_CREDS:	ret = rec_creds(d, len); break;
-		case CKPT_REC_TASK_END:	ret = rec_task_end(d, len); break;
-		case CKPT_REC_THREAD:	ret = rec_thread(d, len); break;
-		case CKPT_REC_REGSET:	ret = rec_regset(d, len); break;
-		case CKPT_REC_MM:	ret = rec_mm(d, len); break;
-		case CKPT_REC_VMA:	ret = rec_vma(d, len); break;
-		case CKPT_REC_FILE:	ret = rec_file(d, len); break;
-		case CKPT_REC_FD:	ret = rec_fd(d, len); break;
-		case CKPT_REC_FS:	ret = rec_fs(d, len); break;
-		case CKPT_REC_SIGHAND:	ret = rec_sighand(d, len); break;
-		default:
+		handler = rec_handler(type);
+		if (handler) {
+			ret = handler(d, len);
+		} else {
 			if (!d->nrec)
 				return bad(d, "the first record must be the task table (0x%04x)",
 					   CKPT_REC_TASKS);

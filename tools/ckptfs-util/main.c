@@ -225,7 +225,7 @@ const struct excl_class *excl_class_find(const char *name, size_t len)
  * separated line ckpt.exclude takes, checking every class name here so
  * that a typo is a usage error rather than a kernel EINVAL.
  */
-int excl_tokens(char *out, size_t size, char **tok, int ntok)
+int excl_tokens(const char *cmd, char *out, size_t size, char **tok, int ntok)
 {
 	size_t used = 0;
 	int i;
@@ -239,13 +239,13 @@ int excl_tokens(char *out, size_t size, char **tok, int ntok)
 
 			if (n) {
 				if ((p[0] != '+' && p[0] != '-') || n < 2)
-					return usage_error(NULL, "bad exclusion '%.*s': expected +CLASS or -CLASS",
+					return usage_error(cmd, "bad exclusion '%.*s': expected +CLASS or -CLASS",
 							   (int)n, p);
 				if (!excl_class_find(p + 1, n - 1))
-					return usage_error(NULL, "unknown exclusion class '%.*s'",
+					return usage_error(cmd, "unknown exclusion class '%.*s'",
 							   (int)n - 1, p + 1);
 				if (used + n + 2 > size)
-					return usage_error(NULL, "too many exclusion tokens");
+					return usage_error(cmd, "too many exclusion tokens");
 				used += sprintf(out + used, "%s%.*s", used ? " " : "", (int)n, p);
 			}
 			p += n;
@@ -254,7 +254,7 @@ int excl_tokens(char *out, size_t size, char **tok, int ntok)
 		}
 	}
 	if (!used)
-		return usage_error(NULL, "no exclusion class given");
+		return usage_error(cmd, "no exclusion class given");
 	return EXIT_OK;
 }
 
