@@ -192,9 +192,10 @@ int ckpt_arch_map_vdso(unsigned long addr)
 {
 	long ret;
 
+	/* Returns the size of the vDSO on success. */
 	ret = do_arch_prctl_64(current, ARCH_MAP_VDSO_64,
 			       addr + vdso_image_64.sym_vvar_start);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	if ((unsigned long)current->mm->context.vdso != addr)
 		return -EBUSY;

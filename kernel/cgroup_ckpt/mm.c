@@ -325,6 +325,8 @@ int ckpt_restore_mm_begin(struct ckpt_rtask *rt)
 		return ckpt_fail(rt->ctx, ret, "pid %d: cannot switch mm (error %d)",
 				 rt->pid, ret);
 	}
+	/* exec_mmap() leaves it to exec to drop this once the mm is in use. */
+	up_write(&current->signal->exec_update_lock);
 	set_personality_64bit();
 	mm->task_size = TASK_SIZE;
 	task_lock(current->group_leader);

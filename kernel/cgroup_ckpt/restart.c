@@ -150,7 +150,7 @@ static int ckpt_restart_task(void *arg)
 	if (!ret)
 		ret = ckpt_restore_records(rt);
 	rt->err = ret;
-	complete(&rt->ready);
+	complete_all(&rt->ready);
 
 	wait_for_completion(&ctx->go);
 	if (READ_ONCE(ctx->abort) || ret) {
