@@ -99,19 +99,26 @@ struct ckpt_rec {
 /* 0x05xx: signals */
 #define CKPT_REC_SIGHAND	0x0501
 
-/* Largest record other than CKPT_REC_PAGES; longer ones are refused. */
+/*
+ * Largest record, header included, other than CKPT_REC_PAGES; longer ones
+ * are refused.  CKPT_REC_TASK_END is a bare struct ckpt_rec.
+ */
 #define CKPT_REC_MAX_LEN	(64 * 1024)
-/* Largest CKPT_REC_PAGES payload. */
+/* Most pages in one CKPT_REC_PAGES. */
 #define CKPT_PAGES_MAX		256
 
-/* CKPT_REC_TASKS: the task table, one entry per task, parents first. */
+/*
+ * CKPT_REC_TASKS: the task table, one entry per thread, parents before
+ * children, the threads of a process after its leader (pid == tgid).  The
+ * per-task records follow in the order of the leaders in this table.
+ */
 struct ckpt_task_entry {
 	__le32	pid;			/* in the checkpointer's pid namespace */
 	__le32	tgid;
 	__le32	ppid;			/* 0: the parent is outside the group */
 	__le32	pgid;
 	__le32	sid;
-	__le32	flags;			/* CKPT_TASK_* */
+	__le32	flags;			/* none defined yet, must be zero */
 };
 
 struct ckpt_tasks {
@@ -134,7 +141,8 @@ struct ckpt_task {
 };
 
 /* CKPT_REC_CREDS: ids as seen from the checkpointer's user namespace */
-#define CKPT_NGROUPS_MAX	65536
+/* What fits in CKPT_REC_MAX_LEN; tasks with more groups are refused. */
+#define CKPT_NGROUPS_MAX	16000
 struct ckpt_creds {
 	struct ckpt_rec	rec;
 	__le32	uid, euid, suid, fsuid;
@@ -278,7 +286,7 @@ struct ckpt_fd {
 struct ckpt_fs {
 	struct ckpt_rec	rec;
 	__le32	umask;
-	__le32	cwd_len;
+	__le32	cwd_len;		/* bytes of cwd, without NUL */
 	__u8	cwd[];			/* NUL terminated */
 };
 
