@@ -46,7 +46,7 @@ PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
 
 CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
 
-.PHONY: all deps kernel sync-src tools run test demo bench check clean distclean \
+.PHONY: all deps config kernel sync-src tools run test demo bench check clean distclean \
 	hook-size headers
 
 all: deps kernel tools
@@ -134,6 +134,8 @@ $(CONFIG_STAMP): $(FRAGMENTS) | sync-src
 	fi
 	@touch $@
 
+config: $(CONFIG_STAMP)
+
 kernel: $(CONFIG_STAMP) sync-src
 	@echo "kernel: building $(BZIMAGE)"
 	@$(KMAKE) bzImage
@@ -177,7 +179,10 @@ check: $(CONFIG_STAMP) sync-src
 	echo "check: checkpatch"; \
 	perl $(SRC)/scripts/checkpatch.pl --no-tree --strict --terse -f $(CKPT_SRCS) || rc=1; \
 	echo "check: W=1 C=2 kernel/cgroup_ckpt/"; \
-	$(KMAKE) W=1 C=2 kernel/cgroup_ckpt/ || rc=1; \
+	$(KMAKE) W=1 C=2 kernel/cgroup_ckpt/ 2>&1 | tee $(BUILD)/check.log || rc=1; \
+	n=$$(grep -cE '(warning|error):' $(BUILD)/check.log || true); \
+	if [ "$$n" != 0 ]; then echo "check: $$n compiler/sparse warnings"; rc=1; fi; \
+	if [ $$rc = 0 ]; then echo "check: clean"; fi; \
 	exit $$rc
 
 # ---- cleaning ----------------------------------------------------------------------
