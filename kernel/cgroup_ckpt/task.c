@@ -57,7 +57,7 @@ static int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: a kernel thread", pid);
 	if (t->exit_state || (t->flags & PF_EXITING))
 		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: exiting", pid);
-	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_FSCREDS))
 		return ckpt_fail(ctx, -EPERM,
 				 "pid %d: permission denied (the writer may not ptrace it)",
 				 pid);
