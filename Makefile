@@ -162,8 +162,11 @@ run: kernel tools
 	@[ -n "$(SCRIPT)" ] || { echo "usage: make run SCRIPT=path [ARGS=...]" >&2; exit 2; }
 	$(GUEST_RUN) $(SCRIPT) $(ARGS)
 
+# The whole suite under TCG takes minutes; stay inside CI's 90 minutes.
+TEST_TIMEOUT	?= 3600
+
 test: deps kernel tools
-	$(GUEST_RUN) tests/run-tests.sh $(ARGS)
+	$(GUEST_RUN) --timeout $(TEST_TIMEOUT) tests/run-tests.sh $(ARGS)
 
 demo: deps kernel tools
 	$(GUEST_RUN) scripts/demo.sh
