@@ -103,7 +103,15 @@ int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 	th.sas_ss_sp = cpu_to_le64(t->sas_ss_sp);
 	th.sas_ss_size = cpu_to_le64(t->sas_ss_size);
 	th.sas_ss_flags = cpu_to_le32(t->sas_ss_flags);
-	th.blocked = cpu_to_le64(t->blocked.sig[0]);
+	/*
+	 * Frozen inside sigsuspend() and the like, the thread runs with the
+	 * call's temporary mask; the call is executed again on resume, and a
+	 * thaw would first put back the mask saved for after it.
+	 */
+	if (test_ti_thread_flag(task_thread_info(t), TIF_RESTORE_SIGMASK))
+		th.blocked = cpu_to_le64(t->saved_sigmask.sig[0]);
+	else
+		th.blocked = cpu_to_le64(t->blocked.sig[0]);
 	ret = ckpt_write(ctx, &th, CKPT_REC_THREAD, sizeof(th));
 
 	for (i = 0; !ret && i < ARRAY_SIZE(ckpt_notes); i++) {
