@@ -125,6 +125,9 @@ wl_start() {
 
 lines_of() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 lines_ge() { [ "$(lines_of "$1")" -ge "$2" ]; }
+# matches_ge FILE REGEX N: at least N lines of FILE match REGEX (re-counted
+# on every call, for wait_until)
+matches_ge() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
 
 # wl_result NAME [N]: waits for the Nth (default 1st) line of the result
 # file of workload NAME, prints it.
