@@ -108,7 +108,7 @@ int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 	 * call's temporary mask; the call is executed again on resume, and a
 	 * thaw would first put back the mask saved for after it.
 	 */
-	if (test_ti_thread_flag(task_thread_info(t), TIF_RESTORE_SIGMASK))
+	if (test_tsk_restore_sigmask(t))
 		th.blocked = cpu_to_le64(t->saved_sigmask.sig[0]);
 	else
 		th.blocked = cpu_to_le64(t->blocked.sig[0]);
