@@ -25,25 +25,26 @@ in_areas() {
 	return 1
 }
 
-@test "cli: checkpoint to a pipe, restart from a pipe" {
+@test "cli: a same-host pipe whose restart needs a pid still in use fails on both ends, cleanly" {
+	# Until the original is killed (after its image is complete) its pid
+	# is taken, and the image cannot complete while nobody reads it: the
+	# restart refuses at once, the checkpoint loses its reader, and the
+	# original keeps running.  (Across hosts, or once the pid is free,
+	# a pipe works: see the next test.)
 	G=$(new_group a)
 	G2=$(new_group b)
 	wl_start "$G" c counter 50
 	wait_count "$T/c/log" 3
-	set -o pipefail
-	out=$("$CKPT" -q checkpoint "$(rel "$G")" -o - --kill |
-	      "$CKPT" -q restart "$G2" -i -)
-	[ "$out" = "$pid" ]
-	[ "$(procs_of "$G2")" = "$pid" ]
-	populated_is "$G" 0
-	last=$(last_count "$T/c/log")
-	wait_count "$T/c/log" "$last"
-	state_is "$G" last_op checkpoint
-	state_is "$G" last_result ok
-	state_is "$G2" last_op restart
-	state_is "$G2" last_result ok
-	state_is "$G2" bytes "$(state_get "$G" bytes)"
-	wl_check "$pid" c
+	run bash -c '"$1" -q checkpoint "$2" -o - --kill | "$1" -q restart "$3" -i -
+		     echo "status ${PIPESTATUS[*]}"' _ "$CKPT" "$(rel "$G")" "$G2"
+	[[ "$output" == *"status 1 1"* ]]
+	state_is "$G2" last_result failed
+	state_is "$G2" errno 16
+	state_is "$G2" error "pid $pid: the pid is in use"
+	populated_is "$G2" 0
+	state_is "$G" last_result failed
+	state_is "$G" errno 32
+	assert_running "$G" "$pid" "$T/c/log"
 }
 
 @test "cli: checkpoint to a pipe, then restart from a pipe" {
