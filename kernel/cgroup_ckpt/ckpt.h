@@ -98,6 +98,12 @@ struct ckpt_stream {
 	u64		records;
 };
 
+/* A record header as read, in CPU byte order. */
+struct ckpt_hdr {
+	u32	type;
+	u32	len;
+};
+
 /* One restored task, shared between the restarter and the new task. */
 struct ckpt_rtask {
 	struct ckpt_ctx		*ctx;
@@ -198,9 +204,9 @@ int ckpt_write2(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
 		const void *data, u32 data_len);
 int ckpt_write_trailer(struct ckpt_ctx *ctx);
 int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h);
-int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_rec *rec);
+int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
 int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len);
-int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_rec *rec);
+int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 
 /* objtab.c */
 void ckpt_obj_init(struct ckpt_ctx *ctx);
@@ -236,7 +242,7 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
 int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_rec *rec);
+int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 
 /* files.c */
 int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,

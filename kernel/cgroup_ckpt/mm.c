@@ -466,7 +466,7 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_rec *rec)
+int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_pages r;

@@ -43,7 +43,7 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	bool first = true;
-	struct ckpt_rec rec;
+	struct ckpt_hdr rec;
 	void *buf = ctx->rbuf;
 	u32 len;
 	int ret;
@@ -233,7 +233,7 @@ static void ckpt_reap(pid_t pid)
 static int ckpt_read_task_table(struct ckpt_ctx *ctx, u32 nr_tasks)
 {
 	struct ckpt_tasks *r = ctx->rbuf;
-	struct ckpt_rec rec;
+	struct ckpt_hdr rec;
 	u32 i;
 	int ret;
 
@@ -285,7 +285,7 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 {
 	struct cgroup *cgrp = ctx->cgrp;
 	struct ckpt_file_header h;
-	struct ckpt_rec rec;
+	struct ckpt_hdr rec;
 	unsigned int i, created = 0;
 	int group_fd, ret;
 

@@ -23,22 +23,29 @@ static_assert(_NSIG_WORDS == 1);
  */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	struct sighand_struct *sighand;
 	struct ckpt_sighand *r;
+	unsigned long flags;
 	int i, ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
-	spin_lock_irq(&t->sighand->siglock);
+	sighand = lock_task_sighand(t, &flags);
+	if (!sighand) {
+		kfree(r);
+		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: exiting",
+				 task_pid_vnr(t));
+	}
 	for (i = 0; i < CKPT_NSIG; i++) {
-		const struct sigaction *sa = &t->sighand->action[i].sa;
+		const struct sigaction *sa = &sighand->action[i].sa;
 
 		r->action[i].handler = cpu_to_le64((unsigned long)sa->sa_handler);
 		r->action[i].flags = cpu_to_le64(sa->sa_flags);
 		r->action[i].restorer = cpu_to_le64((unsigned long)sa->sa_restorer);
 		r->action[i].mask = cpu_to_le64(sa->sa_mask.sig[0]);
 	}
-	spin_unlock_irq(&t->sighand->siglock);
+	spin_unlock_irqrestore(&sighand->siglock, flags);
 	ret = ckpt_write(ctx, r, CKPT_REC_SIGHAND, sizeof(*r));
 	kfree(r);
 	return ret;
@@ -55,6 +62,7 @@ int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sighand *r = rec;
+	struct sighand_struct *sighand;
 	int i;
 
 	if (len != sizeof(*r))
@@ -69,9 +77,11 @@ int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
 		if ((i + 1 == SIGKILL || i + 1 == SIGSTOP) && handler)
 			goto bad;
 	}
-	spin_lock_irq(&current->sighand->siglock);
+	/* Our own and stable: cloned without CLONE_SIGHAND, no exec. */
+	sighand = rcu_dereference_protected(current->sighand, true);
+	spin_lock_irq(&sighand->siglock);
 	for (i = 0; i < CKPT_NSIG; i++) {
-		struct k_sigaction *ka = &current->sighand->action[i];
+		struct k_sigaction *ka = &sighand->action[i];
 		struct sigaction *sa = &ka->sa;
 
 		memset(ka, 0, sizeof(*ka));
@@ -83,7 +93,7 @@ int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
 		sa->sa_mask.sig[0] = le64_to_cpu(r->action[i].mask);
 		sigdelsetmask(&sa->sa_mask, sigmask(SIGKILL) | sigmask(SIGSTOP));
 	}
-	spin_unlock_irq(&current->sighand->siglock);
+	spin_unlock_irq(&sighand->siglock);
 	return 0;
 bad:
 	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed signal handlers",

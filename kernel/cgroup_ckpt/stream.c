@@ -286,27 +286,28 @@ static u32 ckpt_rec_max(u32 type)
 /**
  * ckpt_read_rec() - read the header of the next record
  * @ctx: the restart
- * @rec: where to put it, in CPU byte order
+ * @rec: where to put it
  *
  * The payload (rec->len - sizeof(*rec) bytes) must then be taken with
  * ckpt_read_payload(), which also consumes the padding.
  *
  * Return: 0 or a negative errno (the reason is recorded).
  */
-int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_rec *rec)
+int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_hdr *rec)
 {
 	struct ckpt_stream *s = &ctx->s;
 	u64 at = s->bytes;
+	struct ckpt_rec r;
 	int ret;
 
 	/* The CRC the trailer must match is that of the bytes before it. */
 	s->rec_crc = s->crc;
 	s->records++;
-	ret = ckpt_in(ctx, rec, sizeof(*rec));
+	ret = ckpt_in(ctx, &r, sizeof(r));
 	if (ret)
 		return ret;
-	rec->type = le32_to_cpu(rec->type);
-	rec->len = le32_to_cpu(rec->len);
+	rec->type = le32_to_cpu(r.type);
+	rec->len = le32_to_cpu(r.len);
 	if (rec->len < sizeof(*rec) || rec->len > ckpt_rec_max(rec->type))
 		return ckpt_fail(ctx, -EINVAL,
 				 "image: record type %#x at byte %llu has bad length %u",
@@ -347,7 +348,7 @@ int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len)
  * Return: 0 if the record count and CRC match the stream, -EBADMSG if not,
  * another negative errno on a stream error.
  */
-int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_rec *rec)
+int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec)
 {
 	struct ckpt_stream *s = &ctx->s;
 	struct ckpt_trailer t;
