@@ -143,9 +143,30 @@ check_image() {
 	[ ! -s "$T/bg.out" ]
 	state_is "$G" last_result ok
 	echo none > "$G/ckpt.image_fd"
-	wait_until test "$(file_size "$T/img")" = "$(state_get "$G" bytes)"
+	wait_until size_is_bytes "$T/img" "$G"
 	check_image "$T/img" "$pid"
 	[ "$(cat "$G/cgroup.freeze")" = 0 ]
+	wl_check "$pid" m
+}
+
+@test "checkpoint: a fatal signal to the writer aborts it, the group runs on" {
+	G=$(new_group a)
+	wl_start "$G" m memcheck -m 4
+	mkfifo "$T/fifo"
+	exec {rw}<>"$T/fifo"
+	image_out "$G" "$T/fifo"
+	"$WL/cgwrite" "$G/ckpt.trigger" checkpoint > "$T/bg.out" 3>&- &
+	bg=$!
+	track_pid "$bg"
+	wait_until state_is "$G" state checkpointing
+	kill -KILL "$bg"
+	wait "$bg" || true
+	wait_until state_is "$G" state idle
+	state_is "$G" last_result failed
+	state_is "$G" errno 4
+	exec {rw}>&-
+	[ "$(cat "$G/cgroup.freeze")" = 0 ]
+	wait_until frozen_is "$G" 0
 	wl_check "$pid" m
 }
 

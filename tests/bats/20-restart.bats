@@ -243,6 +243,35 @@ blocked_test() {
 	done
 }
 
+@test "restart: a fatal signal to the restarter leaves no task behind" {
+	G=$(new_group a)
+	G2=$(new_group b)
+	wl_start "$G" m memcheck -m 4
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	# only the start of the image arrives: the restored task blocks
+	# reading the rest, inside the kernel
+	mkfifo "$T/fifo"
+	exec {rw}<>"$T/fifo"
+	head -c 32768 "$T/img" >&"$rw"
+	image_in "$G2" "$T/fifo"
+	"$WL/cgwrite" "$G2/ckpt.trigger" restart > "$T/bg.out" 3>&- &
+	bg=$!
+	track_pid "$bg"
+	wait_until populated_is "$G2" 1
+	state_is "$G2" state restarting
+	kill -KILL "$bg"
+	wait "$bg" || true
+	wait_until state_is "$G2" state idle
+	state_is "$G2" last_result failed
+	wait_until populated_is "$G2" 0
+	wait_until gone "$pid"
+	exec {rw}>&-
+	# nothing was left half-done: the image restarts
+	restart "$G2" "$T/img"
+	wl_check "$pid" m
+}
+
 @test "restart: the pid is taken, EBUSY names it" {
 	G=$(new_group a)
 	G2=$(new_group b)

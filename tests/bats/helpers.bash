@@ -163,6 +163,8 @@ nth_count() { sed -n "$2p" "$1" | awk '$1 == "count" { print $2 }'; }
 # state_get GROUP KEY: the value of KEY in ckpt.state.
 state_get() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "$1/ckpt.state"; }
 state_is() { [ "$(state_get "$1" "$2")" = "$3" ]; }
+# size_is_bytes FILE GROUP: FILE is as long as the group's last image
+size_is_bytes() { [ "$(file_size "$1")" = "$(state_get "$2" bytes)" ]; }
 
 # write_errno FILE VALUE: writes VALUE with one write(2), prints OK or the
 # errno name.
