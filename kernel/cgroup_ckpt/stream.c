@@ -213,8 +213,13 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 		if (s->head == s->tail) {
 			if (fatal_signal_pending(current))
 				return ckpt_io_error(ctx, -EINTR, "reading");
-			n = kernel_read(s->file, s->buf, CKPT_IOBUF_SIZE,
-					&s->pos);
+			/*
+			 * Never read past what is asked for: the bytes after
+			 * an image (another image, in a pipe or a file) are
+			 * not ours to take.
+			 */
+			n = kernel_read(s->file, s->buf,
+					min_t(size_t, len, CKPT_IOBUF_SIZE), &s->pos);
 			if (n < 0)
 				return ckpt_io_error(ctx, n, "reading");
 			if (n == 0)

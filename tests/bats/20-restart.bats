@@ -243,6 +243,41 @@ blocked_test() {
 	done
 }
 
+@test "restart: two images appended to one file are read back in turn" {
+	G=$(new_group a)
+	G2=$(new_group b)
+	wl_start "$G" c counter 50
+	wait_count "$T/c/log" 3
+	# one open file for both checkpoints: the second image follows the first
+	exec {fd}>"$T/img"
+	echo "$fd" > "$G/ckpt.image_fd"
+	exec {fd}>&-
+	ensure_write_ok "$G/ckpt.trigger" checkpoint
+	first=$(state_get "$G" bytes)
+	wait_count "$T/c/log" "$(($(last_count "$T/c/log") + 2))"
+	ensure_write_ok "$G/ckpt.trigger" "checkpoint kill"
+	wait_until gone "$pid"
+	last=$(last_count "$T/c/log")
+	[ "$(file_size "$T/img")" = $((first + $(state_get "$G" bytes))) ]
+	# one open file for both restarts: each reads exactly one image
+	exec {fd}<"$T/img"
+	echo "$fd" > "$G2/ckpt.image_fd"
+	exec {fd}<&-
+	ensure_write_ok "$G2/ckpt.trigger" restart
+	state_is "$G2" bytes "$first"
+	n=$(log_lines "$T/c/log")
+	wait_until lines_ge "$T/c/log" $((n + 1))
+	# the first image is older: it counts from below the last count
+	[ "$(nth_count "$T/c/log" $((n + 1)))" -le "$last" ]
+	echo 1 > "$G2/cgroup.kill"
+	wait_until gone "$pid"
+	n=$(log_lines "$T/c/log")
+	ensure_write_ok "$G2/ckpt.trigger" restart
+	wait_until lines_ge "$T/c/log" $((n + 1))
+	[ "$(nth_count "$T/c/log" $((n + 1)))" = $((last + 1)) ]
+	wl_check "$pid" c
+}
+
 @test "restart: a fatal signal to the restarter leaves no task behind" {
 	G=$(new_group a)
 	G2=$(new_group b)
