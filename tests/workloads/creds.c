@@ -67,9 +67,7 @@ int main(int argc, char **argv)
 	wl_catch_usr1();
 	wl_ready();
 	for (;;) {
-		while (!wl_usr1)
-			pause();
-		wl_usr1 = 0;
+		wl_wait_usr1();
 		get_creds(&now);
 		show(&now, b, sizeof(b));
 		if (strcmp(a, b))

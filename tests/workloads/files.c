@@ -37,20 +37,6 @@ static struct fdspec fds[] = {
 
 static volatile sig_atomic_t got_usr1, got_usr2;
 static char dir[2048];
-static int failures;
-
-static void fail(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	wl_put("result", 1, "FAIL %s\n", text);
-	printf("FAIL %s\n", text);
-	failures++;
-}
 
 static void on_usr1(int sig, siginfo_t *si, void *uc)
 {
@@ -159,75 +145,75 @@ static void verify(void)
 		n = readlink(proc, link, sizeof(link) - 1);
 		link[n < 0 ? 0 : n] = 0;
 		if (strcmp(link, path))
-			fail("fd %d is '%s', not %s", f->fd, link, path);
+			wl_fail("fd %d is '%s', not %s", f->fd, link, path);
 		fl = fcntl(f->fd, F_GETFL);
 		if (fl < 0 || (fl & (O_ACCMODE | O_APPEND | O_NONBLOCK)) !=
 			      (f->flags & (O_ACCMODE | O_APPEND | O_NONBLOCK)))
-			fail("fd %d flags %#o, want %#o", f->fd, fl, f->flags);
+			wl_fail("fd %d flags %#o, want %#o", f->fd, fl, f->flags);
 		fl = fcntl(f->fd, F_GETFD);
 		if (fl < 0 || !!(fl & FD_CLOEXEC) != f->cloexec)
-			fail("fd %d FD_CLOEXEC %d, want %d", f->fd, fl, f->cloexec);
+			wl_fail("fd %d FD_CLOEXEC %d, want %d", f->fd, fl, f->cloexec);
 		if (f->name[0] == '/')
 			continue;
 		pos = lseek(f->fd, 0, SEEK_CUR);
 		if (pos != f->pos)
-			fail("fd %d offset %lld, want %lld", f->fd,
+			wl_fail("fd %d offset %lld, want %lld", f->fd,
 			     (long long)pos, (long long)f->pos);
 	}
 	/* contents at the offsets */
 	if (pread(10, buf, 3, 100) != 3 || memcmp(buf, "wxy", 3))
-		fail("fd 10 contents");
+		wl_fail("fd 10 contents");
 	if (read(21, buf, 8) != 8 || memcmp(buf, "\0\0\0\0\0\0\0\0", 8))
-		fail("/dev/zero does not read zeros");
+		wl_fail("/dev/zero does not read zeros");
 	if (read(22, buf, 8) != 8)
-		fail("/dev/urandom read: %m");
+		wl_fail("/dev/urandom read: %m");
 	if (write(20, "x", 1) != 1)
-		fail("/dev/null write: %m");
+		wl_fail("/dev/null write: %m");
 	/* shared offset: reading on fd 100 moves fd 12 */
 	if (read(100, buf, 2) != 2 || lseek(12, 0, SEEK_CUR) != 1236)
-		fail("fd 100 does not share the offset of fd 12");
+		wl_fail("fd 100 does not share the offset of fd 12");
 	lseek(12, 1234, SEEK_SET);
 	/* O_APPEND: a write lands at the end */
 	if (write(11, "0123456789", 10) != 10 ||
 	    lseek(11, 0, SEEK_CUR) != 8192 + 10)
-		fail("fd 11 append");
+		wl_fail("fd 11 append");
 	if (ftruncate(11, 8192))
-		fail("ftruncate: %m");
+		wl_fail("ftruncate: %m");
 	lseek(11, 0, SEEK_SET);
 
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	if (!getcwd(link, sizeof(link)) || strcmp(link, path))
-		fail("cwd '%s', want %s", link, path);
+		wl_fail("cwd '%s', want %s", link, path);
 	um = umask(027);
 	if (um != 027)
-		fail("umask %03o", um);
+		wl_fail("umask %03o", um);
 
 	sigprocmask(SIG_BLOCK, NULL, &mask);
 	for (int s = 1; s < NSIG; s++)
 		if (sigismember(&mask, s) != sigismember(&saved_mask, s))
-			fail("signal %d blocked %d", s, sigismember(&mask, s));
+			wl_fail("signal %d blocked %d", s, sigismember(&mask, s));
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		sigaction(sigs[i], NULL, &sa);
 		if (sa.sa_handler != saved[i].sa_handler ||
 		    sa.sa_flags != saved[i].sa_flags)
-			fail("signal %d handler %p flags %#x, want %p %#x",
+			wl_fail("signal %d handler %p flags %#x, want %p %#x",
 			     sigs[i], (void *)sa.sa_handler, sa.sa_flags,
 			     (void *)saved[i].sa_handler, saved[i].sa_flags);
 		for (int s = 1; s < 32; s++)
 			if (sigismember(&sa.sa_mask, s) !=
 			    sigismember(&saved[i].sa_mask, s))
-				fail("signal %d mask %d", sigs[i], s);
+				wl_fail("signal %d mask %d", sigs[i], s);
 	}
 	/* the handler of SIGUSR2 still runs once unblocked */
 	raise(SIGUSR2);
 	sigprocmask(SIG_UNBLOCK, NULL, NULL);
 	if (got_usr2)
-		fail("SIGUSR2 not blocked");
+		wl_fail("SIGUSR2 not blocked");
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGUSR2);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	if (!got_usr2)
-		fail("SIGUSR2 handler did not run");
+		wl_fail("SIGUSR2 handler did not run");
 	/* back to the saved state for the next round */
 	got_usr2 = 0;
 	sigaction(SIGUSR2, &saved[1], NULL);
@@ -245,9 +231,9 @@ int main(int argc, char **argv)
 		while (!got_usr1)
 			pause();
 		got_usr1 = 0;
-		failures = 0;
+		wl_failures = 0;
 		verify();
-		if (!failures)
+		if (!wl_failures)
 			wl_put("result", 1, "OK files\n");
 	}
 }

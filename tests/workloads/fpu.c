@@ -77,18 +77,8 @@ static long vector_sleep(const double *in, double *out, long ms)
 	return ret;
 }
 
-static void fail(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	printf("FAIL %s\n", text);
-	wl_put("result", 1, "FAIL %s\n", text);
-	exit(1);
-}
+/* A wrong result is final: report it and stop. */
+#define fail(...) do { wl_fail(__VA_ARGS__); exit(1); } while (0)
 
 static void series(long from, long to, double *s, long double *l)
 {

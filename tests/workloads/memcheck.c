@@ -162,20 +162,6 @@ static int mapped(void *addr)
 	return msync(addr, PAGE, MS_ASYNC) == 0;
 }
 
-static int failures;
-
-static void fail(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	wl_put("result", 1, "FAIL %s\n", text);
-	printf("FAIL %s\n", text);
-	failures++;
-}
 
 static int opt(int c, char *arg)
 {
@@ -274,52 +260,50 @@ int main(int argc, char **argv)
 	wl_ready();
 
 	for (;;) {
-		while (!wl_usr1)
-			pause();
-		wl_usr1 = 0;
-		failures = 0;
+		wl_wait_usr1();
+		wl_failures = 0;
 
 		bad = check(1, anon, bytes, &first);
 		if (bad)
-			fail("anon %zu bad words, first at +%zu", bad, first);
+			wl_fail("anon %zu bad words, first at +%zu", bad, first);
 		for (size_t pg = 0; pg < 256; pg++) {
 			volatile uint64_t *p = sparse + pg * PAGE / 8;
 
 			if (pg % 16 ? zeros(p, PAGE) != PAGE / 8 :
 			    check(2, p, PAGE, &first) != 0) {
-				fail("sparse page %zu", pg);
+				wl_fail("sparse page %zu", pg);
 				break;
 			}
 		}
 		bad = check(3, heap, 2 << 20, &first);
 		if (bad)
-			fail("heap %zu bad words, first at +%zu", bad, first);
+			wl_fail("heap %zu bad words, first at +%zu", bad, first);
 		if (sbrk(0) != brk_end)
-			fail("brk %p, was %p", sbrk(0), brk_end);
+			wl_fail("brk %p, was %p", sbrk(0), brk_end);
 		bad = check(4, stackbuf, sizeof(stackbuf), &first);
 		if (bad)
-			fail("stack %zu bad words, first at +%zu", bad, first);
+			wl_fail("stack %zu bad words, first at +%zu", bad, first);
 		for (size_t k = 0; k < filebytes / 8; k++) {
 			int written = !((k * 8 / PAGE) % 2);
 
 			if (file[k] != pattern(written ? 7 : 6, k)) {
-				fail("file word %zu (%s page)", k,
+				wl_fail("file word %zu (%s page)", k,
 				     written ? "written" : "clean");
 				break;
 			}
 		}
 		bad = check(5, ro, 16 * PAGE, &first);
 		if (bad)
-			fail("ro %zu bad words", bad);
+			wl_fail("ro %zu bad words", bad);
 		if (!maps_perms((void *)ro, perms) || strcmp(perms, "r--p"))
-			fail("ro perms %s", perms);
+			wl_fail("ro perms %s", perms);
 		if (!mapped(hole) || mapped(hole + PAGE) ||
 		    !mapped(hole + 2 * PAGE))
-			fail("hole: mapped %d %d %d", mapped(hole),
+			wl_fail("hole: mapped %d %d %d", mapped(hole),
 			     mapped(hole + PAGE), mapped(hole + 2 * PAGE));
 		else if (hole[0] != 0x5a || hole[3 * PAGE - 1] != 0x5a)
-			fail("hole contents");
-		if (!failures) {
+			wl_fail("hole contents");
+		if (!wl_failures) {
 			wl_put("result", 1, "OK memcheck\n");
 			printf("OK memcheck\n");
 		}

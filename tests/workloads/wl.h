@@ -86,6 +86,24 @@ static inline void wl_put(const char *name, int append, const char *fmt, ...)
 		wl_die("rename %s: %m", path);
 }
 
+/* Failures a workload reported since it last cleared wl_failures. */
+static int wl_failures;
+
+/* wl_fail(): report "FAIL ..." on stdout and in DIR/result, and count it. */
+static inline void __attribute__((format(printf, 1, 2)))
+wl_fail(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	wl_put("result", 1, "FAIL %s\n", text);
+	printf("FAIL %s\n", text);
+	wl_failures++;
+}
+
 /* Parse the common option -d DIR; returns the index of the first operand. */
 static inline int wl_init(int argc, char **argv, const char *opts, int (*opt)(int c, char *arg))
 {
@@ -127,6 +145,14 @@ static inline void wl_catch_usr1(void)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGUSR1, &sa, NULL))
 		wl_die("sigaction: %m");
+}
+
+/* wl_wait_usr1(): sleep until SIGUSR1 (caught by wl_catch_usr1()) comes. */
+static inline void wl_wait_usr1(void)
+{
+	while (!wl_usr1)
+		pause();
+	wl_usr1 = 0;
 }
 
 static inline void wl_msleep(long ms)
