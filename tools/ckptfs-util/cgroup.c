@@ -327,6 +327,28 @@ static void release_image_fd(const struct cgroup *cg)
 	cg_write(cg->path, "ckpt.image_fd", "none");
 }
 
+/*
+ * Run one operation: hand @fd to the group, write @cmd to ckpt.trigger, and
+ * take the file back whatever happened, so that the group does not keep
+ * the image open.  EXIT_*, with the kernel's reason printed on failure.
+ */
+static int run_trigger(const struct cgroup *cg, const char *op,
+		       const char *cmd, int fd)
+{
+	int ret, err;
+
+	ret = set_image_fd(cg, op, fd);
+	if (ret)
+		return ret;
+	err = cg_write(cg->path, "ckpt.trigger", cmd);
+	release_image_fd(cg);
+	if (err) {
+		report_failure(cg, op, -err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 /* Save the current exclusion set as a "+a -b" line that restores it. */
 static int excl_save(const struct cgroup *cg, char *out, size_t size)
 {
@@ -456,18 +478,9 @@ int do_checkpoint(int argc, char **argv)
 		}
 	}
 
-	ret = set_image_fd(&cg, "checkpoint", fd);
+	ret = run_trigger(&cg, "checkpoint", cmd, fd);
 	if (ret)
 		goto out_restore_excl;
-
-	err = cg_write(cg.path, "ckpt.trigger", cmd);
-	/* The group must not keep the image open, whatever happened. */
-	release_image_fd(&cg);
-	if (err) {
-		report_failure(&cg, "checkpoint", -err);
-		ret = EXIT_FAIL;
-		goto out_restore_excl;
-	}
 	if (fd != STDOUT_FILENO && fsync(fd) && errno != EINVAL) {
 		p_err("%s: %s", out, strerror(errno));
 		ret = EXIT_FAIL;
@@ -634,16 +647,9 @@ int do_restart(int argc, char **argv)
 		}
 	}
 
-	ret = set_image_fd(&cg, "restart", fd);
+	ret = run_trigger(&cg, "restart", cmd, fd);
 	if (ret)
 		goto out_close;
-	err = cg_write(cg.path, "ckpt.trigger", cmd);
-	release_image_fd(&cg);
-	if (err) {
-		report_failure(&cg, "restart", -err);
-		ret = EXIT_FAIL;
-		goto out_close;
-	}
 	restored = true;
 	summary(&cg, "restarted");
 
