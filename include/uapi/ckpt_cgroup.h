@@ -80,6 +80,7 @@ struct ckpt_rec {
 /* 0x01xx: tasks */
 #define CKPT_REC_TASK		0x0101	/* begins the records of one task */
 #define CKPT_REC_CREDS		0x0102
+#define CKPT_REC_ATTRS		0x0103	/* limits, scheduling, prctl state */
 #define CKPT_REC_TASK_END	0x01ff
 
 /* 0x02xx: threads and registers */
@@ -155,6 +156,30 @@ struct ckpt_creds {
 	__le32	securebits;
 	__le32	ngroups;
 	__le32	groups[];
+};
+
+/* CKPT_REC_ATTRS: process attributes, restored after its memory and files */
+#define CKPT_ATTR_NO_NEW_PRIVS	0x1	/* PR_SET_NO_NEW_PRIVS */
+#define CKPT_ATTR_THP_DISABLE	0x2	/* PR_SET_THP_DISABLE */
+
+#define CKPT_NRLIMITS		16	/* RLIM_NLIMITS */
+#define CKPT_RLIM_INFINITY	(~0ULL)
+
+struct ckpt_rlimit {
+	__le64	cur;
+	__le64	max;
+};
+
+struct ckpt_attrs {
+	struct ckpt_rec		rec;
+	__le32			policy;		/* SCHED_OTHER, BATCH, IDLE, FIFO, RR */
+	__le32			rt_priority;	/* 1..99 for FIFO and RR, else 0 */
+	__le32			nice;		/* -20..19, as a signed value */
+	__le32			flags;		/* CKPT_ATTR_* */
+	struct ckpt_rlimit	rlim[CKPT_NRLIMITS];
+	__le32			nr_cpus;	/* bits in @cpus */
+	__le32			__reserved;
+	__le64			cpus[];		/* CPU affinity, bit N = CPU N */
 };
 
 /*

@@ -221,6 +221,7 @@ int ckpt_dump_tasks(struct ckpt_ctx *ctx);
 int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_task_end(struct ckpt_rtask *rt);
 
 /* thread.c + arch-x86.c */

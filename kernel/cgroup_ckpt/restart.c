@@ -77,6 +77,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_CREDS:
 			ret = ckpt_restore_creds(rt, buf, len);
 			break;
+		case CKPT_REC_ATTRS:
+			ret = ckpt_restore_attrs(rt, buf, len);
+			break;
 		case CKPT_REC_THREAD:
 			ret = ckpt_restore_thread(rt, buf, len);
 			break;

@@ -18,7 +18,12 @@
 #include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/posix-timers.h>
+#include <linux/resource.h>
+#include <linux/sched/prio.h>
 #include <linux/securebits.h>
+#include <linux/security.h>
+#include <uapi/linux/sched/types.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 #include <linux/uidgid.h>
@@ -27,6 +32,9 @@
 static_assert(sizeof(struct ckpt_task_entry) == 24);
 static_assert(sizeof(struct ckpt_task) == 48);
 static_assert(sizeof(struct ckpt_creds) == 88);
+static_assert(sizeof(struct ckpt_attrs) == 8 + 16 + 16 * CKPT_NRLIMITS + 8);
+static_assert(RLIM_NLIMITS == CKPT_NRLIMITS);
+static_assert(RLIM_INFINITY == ~0UL);
 
 static int ckpt_add_task(struct ckpt_ctx *ctx, struct task_struct *t,
 			 unsigned int *cap)
@@ -243,6 +251,64 @@ static int ckpt_dump_creds(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/* Limits, scheduling and the prctl() state of a process. */
+static int ckpt_dump_attrs(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	unsigned int words = DIV_ROUND_UP(nr_cpu_ids, 64), cpu, i;
+	struct rlimit rlim[RLIM_NLIMITS];
+	struct ckpt_attrs *r;
+	struct mm_struct *mm;
+	cpumask_var_t mask;
+	size_t len = struct_size(r, cpus, words);
+	u32 flags = 0;
+	int ret;
+
+	if (t->policy == SCHED_DEADLINE)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: SCHED_DEADLINE is not supported yet",
+				 task_pid_vnr(t));
+	if (!alloc_cpumask_var(&mask, GFP_KERNEL))
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	ret = sched_getaffinity(task_pid_vnr(t), mask);
+	if (ret) {
+		free_cpumask_var(mask);
+		return ckpt_fail(ctx, ret, "pid %d: cannot read its CPU affinity",
+				 task_pid_vnr(t));
+	}
+	r = kzalloc(len, GFP_KERNEL);
+	if (!r) {
+		free_cpumask_var(mask);
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	}
+	for_each_cpu(cpu, mask)
+		r->cpus[cpu / 64] |= cpu_to_le64(1ULL << (cpu % 64));
+	free_cpumask_var(mask);
+	r->nr_cpus = cpu_to_le32(words * 64);
+
+	task_lock(t->group_leader);
+	memcpy(rlim, t->signal->rlim, sizeof(rlim));
+	task_unlock(t->group_leader);
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		r->rlim[i].cur = cpu_to_le64(rlim[i].rlim_cur);
+		r->rlim[i].max = cpu_to_le64(rlim[i].rlim_max);
+	}
+	r->policy = cpu_to_le32(t->policy);
+	r->rt_priority = cpu_to_le32(t->rt_priority);
+	r->nice = cpu_to_le32(task_nice(t));
+	if (task_no_new_privs(t))
+		flags |= CKPT_ATTR_NO_NEW_PRIVS;
+	mm = get_task_mm(t);
+	if (mm) {
+		if (test_bit(MMF_DISABLE_THP, &mm->flags))
+			flags |= CKPT_ATTR_THP_DISABLE;
+		mmput(mm);
+	}
+	r->flags = cpu_to_le32(flags);
+	ret = ckpt_write(ctx, r, CKPT_REC_ATTRS, len);
+	kfree(r);
+	return ret;
+}
+
 /**
  * ckpt_dump_task() - write every record of one task
  * @ctx: the checkpoint
@@ -281,6 +347,8 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_dump_files(ctx, t);
 	if (!ret)
 		ret = ckpt_dump_mm(ctx, t);
+	if (!ret)
+		ret = ckpt_dump_attrs(ctx, t);
 	if (!ret)
 		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
 	return ret;
@@ -406,6 +474,105 @@ int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len)
 bad:
 	return ckpt_fail(rt->ctx, err, "image: pid %d: malformed credentials",
 			 rt->pid);
+}
+
+/* As setrlimit() would, for the current task. */
+static int ckpt_restore_rlimit(struct ckpt_rtask *rt, unsigned int res,
+			       struct rlimit *new)
+{
+	struct rlimit *rlim = current->signal->rlim + res;
+	int ret = 0;
+
+	if (new->rlim_cur > new->rlim_max)
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: resource limit %u has soft > hard",
+				 rt->pid, res);
+	if (res == RLIMIT_NOFILE && new->rlim_max > sysctl_nr_open)
+		return ckpt_fail(rt->ctx, -EPERM,
+				 "pid %d: RLIMIT_NOFILE %lu is above fs.nr_open here",
+				 rt->pid, new->rlim_max);
+	task_lock(current->group_leader);
+	if (new->rlim_max > rlim->rlim_max && !capable(CAP_SYS_RESOURCE))
+		ret = -EPERM;
+	if (!ret)
+		ret = security_task_setrlimit(current, res, new);
+	if (!ret)
+		*rlim = *new;
+	task_unlock(current->group_leader);
+	if (ret)
+		return ckpt_fail(rt->ctx, ret,
+				 "pid %d: cannot restore resource limit %u (error %d)",
+				 rt->pid, res, ret);
+	if (res == RLIMIT_CPU && new->rlim_cur != RLIM_INFINITY)
+		update_rlimit_cpu(current, new->rlim_cur);
+	return 0;
+}
+
+/**
+ * ckpt_restore_attrs() - restore limits, scheduling and prctl() state
+ * @rt:  the task being restored (current, its memory and files in place)
+ * @rec: its CKPT_REC_ATTRS
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_attrs *r = rec;
+	u32 policy = le32_to_cpu(r->policy), prio = le32_to_cpu(r->rt_priority);
+	s32 nice = (s32)le32_to_cpu(r->nice);
+	u32 flags = le32_to_cpu(r->flags), nr_cpus = le32_to_cpu(r->nr_cpus);
+	struct sched_param param = { .sched_priority = prio };
+	bool rt_policy = policy == SCHED_FIFO || policy == SCHED_RR;
+	cpumask_var_t mask;
+	unsigned int i;
+	int ret;
+
+	if (len < sizeof(*r) || r->__reserved || nr_cpus % 64 ||
+	    len != struct_size(r, cpus, nr_cpus / 64) ||
+	    (flags & ~(CKPT_ATTR_NO_NEW_PRIVS | CKPT_ATTR_THP_DISABLE)) ||
+	    (policy != SCHED_NORMAL && policy != SCHED_BATCH &&
+	     policy != SCHED_IDLE && !rt_policy) ||
+	    (rt_policy ? prio < 1 || prio > MAX_RT_PRIO - 1 : prio != 0) ||
+	    nice < MIN_NICE || nice > MAX_NICE)
+		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed attributes",
+				 rt->pid);
+
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		struct rlimit new = {
+			.rlim_cur = le64_to_cpu(r->rlim[i].cur),
+			.rlim_max = le64_to_cpu(r->rlim[i].max),
+		};
+
+		ret = ckpt_restore_rlimit(rt, i, &new);
+		if (ret)
+			return ret;
+	}
+
+	ret = sched_setscheduler_nocheck(current, policy, &param);
+	if (ret)
+		return ckpt_fail(rt->ctx, ret,
+				 "pid %d: cannot restore scheduling policy %u (error %d)",
+				 rt->pid, policy, ret);
+	set_user_nice(current, nice);
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	for (i = 0; i < min(nr_cpus, nr_cpu_ids); i++)
+		if (le64_to_cpu(r->cpus[i / 64]) & (1ULL << (i % 64)))
+			cpumask_set_cpu(i, mask);
+	ret = sched_setaffinity(task_pid_vnr(current), mask);
+	free_cpumask_var(mask);
+	if (ret)
+		return ckpt_fail(rt->ctx, ret,
+				 "pid %d: cannot restore its CPU affinity (no such CPU here?)",
+				 rt->pid);
+
+	if (flags & CKPT_ATTR_NO_NEW_PRIVS)
+		task_set_no_new_privs(current);
+	if (flags & CKPT_ATTR_THP_DISABLE)
+		set_bit(MMF_DISABLE_THP, &current->mm->flags);
+	return 0;
 }
 
 /**
