@@ -159,6 +159,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_TRAILER:	return "trailer";
 	case CKPT_REC_TASK:	return "task";
 	case CKPT_REC_CREDS:	return "creds";
+	case CKPT_REC_ATTRS:	return "attrs";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
 	case CKPT_REC_REGSET:	return "regset";
@@ -674,6 +675,85 @@ static int rec_creds(struct dec *d, uint32_t len)
 	       (uint64_t)le64(c->cap_inheritable), (uint64_t)le64(c->cap_permitted),
 	       (uint64_t)le64(c->cap_effective), (uint64_t)le64(c->cap_bset),
 	       (uint64_t)le64(c->cap_ambient), le32(c->securebits));
+	return 0;
+}
+
+static const char *const rlimit_names[CKPT_NRLIMITS] = {
+	"cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
+	"memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio",
+	"rttime",
+};
+
+static void rlim_str(char *buf, size_t size, uint64_t v)
+{
+	if (v == CKPT_RLIM_INFINITY)
+		snprintf(buf, size, "unlimited");
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+static int rec_attrs(struct dec *d, uint32_t len)
+{
+	const struct ckpt_attrs *a = (const void *)d->rec;
+	uint32_t nr_cpus, flags, i;
+	char cur[24], max[24];
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*a))
+		return check_len(d, len, sizeof(*a));
+	nr_cpus = le32(a->nr_cpus);
+	flags = le32(a->flags);
+	if (nr_cpus % 64 || len != sizeof(*a) + (uint64_t)nr_cpus / 8)
+		return bad(d, "length %u does not fit %u CPUs", len, nr_cpus);
+	if (a->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (flags & ~(uint32_t)(CKPT_ATTR_NO_NEW_PRIVS | CKPT_ATTR_THP_DISABLE))
+		return bad(d, "unknown flags %#x", flags);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "attrs");
+		jw_ku64("pid", d->pid);
+		jw_ku64("policy", le32(a->policy));
+		jw_ku64("rt_priority", le32(a->rt_priority));
+		jw_key("nice");
+		jw_s64((int32_t)le32(a->nice));
+		jw_khex("flags", flags);
+		jw_key("rlimits");
+		jw_arr_start();
+		for (i = 0; i < CKPT_NRLIMITS; i++) {
+			jw_obj_start();
+			jw_kstr("name", rlimit_names[i]);
+			jw_ku64("cur", le64(a->rlim[i].cur));
+			jw_ku64("max", le64(a->rlim[i].max));
+			jw_obj_end();
+		}
+		jw_arr_end();
+		jw_key("cpus");
+		jw_arr_start();
+		for (i = 0; i < nr_cpus; i++)
+			if (le64(a->cpus[i / 64]) & (1ULL << (i % 64)))
+				jw_u64(i);
+		jw_arr_end();
+		jw_obj_end();
+		return 0;
+	}
+	printf("  attrs: policy %u rt_priority %u nice %d%s%s\n", le32(a->policy),
+	       le32(a->rt_priority), (int32_t)le32(a->nice),
+	       flags & CKPT_ATTR_NO_NEW_PRIVS ? " no_new_privs" : "",
+	       flags & CKPT_ATTR_THP_DISABLE ? " thp_disable" : "");
+	printf("    cpus:");
+	for (i = 0; i < nr_cpus; i++)
+		if (le64(a->cpus[i / 64]) & (1ULL << (i % 64)))
+			printf(" %u", i);
+	printf("\n    rlimits (soft/hard):");
+	for (i = 0; i < CKPT_NRLIMITS; i++) {
+		rlim_str(cur, sizeof(cur), le64(a->rlim[i].cur));
+		rlim_str(max, sizeof(max), le64(a->rlim[i].max));
+		printf("%s %s %s/%s", i % 4 ? "," : "\n     ", rlimit_names[i], cur, max);
+	}
+	printf("\n");
 	return 0;
 }
 
@@ -1222,6 +1302,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_TASKS,	rec_tasks },
 		{ CKPT_REC_TASK,	rec_task },
 		{ CKPT_REC_CREDS,	rec_creds },
+		{ CKPT_REC_ATTRS,	rec_attrs },
 		{ CKPT_REC_TASK_END,	rec_task_end },
 		{ CKPT_REC_THREAD,	rec_thread },
 		{ CKPT_REC_REGSET,	rec_regset },
