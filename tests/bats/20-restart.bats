@@ -176,6 +176,26 @@ blocked_test() {
 	[ "$r" = "OK $1" ]
 }
 
+@test "restart: resource limits, scheduling policy, nice, CPU affinity and prctl state" {
+	G=$(new_group a)
+	wl_start "$G" a attrs
+	wl_check "$pid" a
+	sched_of() { awk '{ print "nice", $19, "policy", $41 }' "/proc/$1/stat"; }
+	cat "/proc/$pid/limits" > "$T/limits.before"
+	status_of "$pid" 'NoNewPrivs|Cpus_allowed_list|THP_enabled' > "$T/status.before"
+	sched_of "$pid" > "$T/sched.before"
+	# the restarter's own differ: a restart that kept them would be caught
+	[ "$(sched_of $$)" != "$(cat "$T/sched.before")" ]
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	"$CKPT" info "$T/img" | grep -q 'attrs: policy 3 rt_priority 0 nice 7 no_new_privs thp_disable'
+	restart "$G" "$T/img"
+	diff -u "$T/limits.before" "/proc/$pid/limits"
+	status_of "$pid" 'NoNewPrivs|Cpus_allowed_list|THP_enabled' | diff -u "$T/status.before" -
+	sched_of "$pid" | diff -u "$T/sched.before" -
+	wl_check "$pid" a
+}
+
 @test "restart: blocked in pause() resumes pause" {
 	blocked_test pause
 }
