@@ -46,7 +46,7 @@ PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
 
 CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
 
-.PHONY: all deps config kernel sync-src tools run test demo bench check clean distclean \
+.PHONY: fuzz all deps config kernel sync-src tools run test demo bench check clean distclean \
 	hook-size headers
 
 all: deps kernel tools
@@ -170,6 +170,11 @@ test: deps kernel tools
 
 demo: deps kernel tools
 	$(GUEST_RUN) scripts/demo.sh
+
+# Mutated images against restart; with KCONFIG=kasan on the KASAN kernel.
+fuzz: deps kernel tools
+	CKPT_FUZZ_N=$(or $(N),300) $(GUEST_RUN) --timeout $(TEST_TIMEOUT) \
+		tests/workloads/bin/reaper tests/fuzz/restart-fuzz.sh
 
 bench:
 	@echo "bench: not yet implemented (issue 6)" >&2

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# restart-fuzz.sh: runs in the guest (make fuzz).  Checkpoints a workload,
+# makes CKPT_FUZZ_N (default 300) mutated copies of its image (bit flips in
+# headers and records, truncations at and inside record boundaries, hostile
+# 32- and 64-bit fields) and restarts each.  Every restart must fail with an
+# errno (or succeed, for a mutation that changed nothing), leave no task
+# behind and free the pid; guest-run fails the run on any kernel report.
+# Prints the errnos seen, and exits non-zero if a task was left behind.
+R=$PWD; W=$R/tests/workloads/bin; N=${CKPT_FUZZ_N:-300}
+echo +ckpt > /sys/fs/cgroup/cgroup.subtree_control
+mkdir /sys/fs/cgroup/a /sys/fs/cgroup/b; mkdir -p /tmp/c /tmp/f
+"$W"/spawn -c /sys/fs/cgroup/a -o /tmp/c/log "$W"/memcheck -d /tmp/c -m 1 >/dev/null
+sleep 2
+pid=$(cat /sys/fs/cgroup/a/cgroup.procs)
+if ! "$W"/cgwrite -w /tmp/img /sys/fs/cgroup/a/ckpt.image_fd ||
+   ! "$W"/cgwrite /sys/fs/cgroup/a/ckpt.trigger "checkpoint kill"; then
+	echo "checkpoint failed"; exit 1
+fi
+for _ in $(seq 50); do [ -e /proc/"$pid" ] || break; sleep 0.1; done
+python3 - "$N" <<'PY'
+import random, struct, sys
+random.seed(1234)
+img = open('/tmp/img','rb').read()
+n = int(sys.argv[1])
+# record boundaries
+offs = []; o = 184
+while o + 8 <= len(img):
+    t, l = struct.unpack_from('<II', img, o); offs.append(o)
+    if l < 8: break
+    o += (l + 7) & ~7
+for i in range(n):
+    b = bytearray(img); k = i % 4
+    if k == 0:      # flip 1-4 random bytes in the first 8 KiB (headers, records)
+        for _ in range(random.randint(1, 4)):
+            p = random.randrange(0, min(len(b), 8192)); b[p] ^= 1 << random.randrange(8)
+    elif k == 1:    # truncate at a record boundary, or inside one
+        cut = random.choice(offs) + random.choice([0, 0, 4, 8, 13])
+        b = b[:cut]
+    elif k == 2:    # a record's length or a count becomes hostile
+        o = random.choice(offs)
+        field = random.choice([4, 8, 12, 16, 20, 24, 32, 40, 48])
+        val = random.choice([0, 1, 7, 8, 0xffffffff, 0x7fffffff, 0x10000, 0x40000, random.getrandbits(32)])
+        if o + field + 4 <= len(b): struct.pack_into('<I', b, o + field, val)
+    else:           # a 64-bit field (addresses, sizes) becomes hostile
+        o = random.choice(offs)
+        field = random.choice([8, 16, 24, 32, 40, 48, 56, 64])
+        val = random.choice([0, 0xfff, 1 << 47, (1 << 64) - 4096, random.getrandbits(64)])
+        if o + field + 8 <= len(b): struct.pack_into('<Q', b, o + field, val)
+    open('/tmp/f/%d' % i, 'wb').write(bytes(b))
+PY
+declare -A res
+bad=0
+for i in $(seq 0 $((N - 1))); do
+	"$W"/cgwrite -r /tmp/f/"$i" /sys/fs/cgroup/b/ckpt.image_fd >/dev/null
+	e=$("$W"/cgwrite /sys/fs/cgroup/b/ckpt.trigger restart); e=${e:-OK}
+	res[$e]=$(( ${res[$e]:-0} + 1 ))
+	if [ "$e" = OK ]; then echo 1 > /sys/fs/cgroup/b/cgroup.kill; fi
+	for _ in $(seq 100); do grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events && [ ! -e /proc/"$pid" ] && break; sleep 0.05; done
+	if ! grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events || [ -e /proc/"$pid" ]; then
+		echo "image $i ($e): task left behind"; bad=$((bad + 1)); cat /sys/fs/cgroup/b/ckpt.state
+	fi
+done
+for k in "${!res[@]}"; do echo "result $k: ${res[$k]}"; done
+# the good image still restarts
+"$W"/cgwrite -r /tmp/img /sys/fs/cgroup/b/ckpt.image_fd >/dev/null
+echo "good image: $("$W"/cgwrite /sys/fs/cgroup/b/ckpt.trigger restart)"
+grep -E "Slab|SUnreclaim" /proc/meminfo
+echo "leftovers: $bad"
+[ "$bad" = 0 ]
