@@ -362,8 +362,22 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 	}
 
 	complete_all(&ctx->go);
-	for (i = 0; i < created; i++)
-		wait_for_completion(&ctx->rt[i].running);
+	/*
+	 * A group frozen by its user meanwhile parks the tasks before their
+	 * last work: let a fatal signal end the wait, and then end the tasks,
+	 * which have not run a user instruction yet.
+	 */
+	for (i = 0; i < created; i++) {
+		if (wait_for_completion_killable(&ctx->rt[i].running)) {
+			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+			rcu_read_lock();
+			for (i = 0; i < created; i++)
+				kill_pid(find_vpid(ctx->rt[i].pid), SIGKILL, 1);
+			rcu_read_unlock();
+			complete_all(&ctx->final);
+			return ret;
+		}
+	}
 	if (ctx->cmd == CKPT_CMD_RESTART_FROZEN) {
 		cgroup_lock();
 		cgroup_freeze(cgrp, true);
