@@ -309,6 +309,20 @@ static int ckpt_dump_attrs(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/*
+ * The resources of a task, in the order restart reads them: attributes
+ * last, so that limits are set once the memory and files they bound are.
+ */
+static int (*const ckpt_task_dumpers[])(struct ckpt_ctx *ctx,
+					struct task_struct *t) = {
+	ckpt_dump_creds,
+	ckpt_dump_thread,
+	ckpt_dump_signals,
+	ckpt_dump_files,
+	ckpt_dump_mm,
+	ckpt_dump_attrs,
+};
+
 /**
  * ckpt_dump_task() - write every record of one task
  * @ctx: the checkpoint
@@ -323,6 +337,7 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct ckpt_task r = { };
 	struct ckpt_rec end = { };
 	struct mm_struct *mm;
+	unsigned int i;
 	int ret;
 
 	r.pid = cpu_to_le32(task_pid_vnr(t));
@@ -337,18 +352,8 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		mmput(mm);
 	}
 	ret = ckpt_write(ctx, &r, CKPT_REC_TASK, sizeof(r));
-	if (!ret)
-		ret = ckpt_dump_creds(ctx, t);
-	if (!ret)
-		ret = ckpt_dump_thread(ctx, t);
-	if (!ret)
-		ret = ckpt_dump_signals(ctx, t);
-	if (!ret)
-		ret = ckpt_dump_files(ctx, t);
-	if (!ret)
-		ret = ckpt_dump_mm(ctx, t);
-	if (!ret)
-		ret = ckpt_dump_attrs(ctx, t);
+	for (i = 0; !ret && i < ARRAY_SIZE(ckpt_task_dumpers); i++)
+		ret = ckpt_task_dumpers[i](ctx, t);
 	if (!ret)
 		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
 	return ret;
