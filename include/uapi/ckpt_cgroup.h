@@ -109,17 +109,28 @@ struct ckpt_rec {
 #define CKPT_PAGES_MAX		256
 
 /*
- * CKPT_REC_TASKS: the task table, one entry per thread, parents before
- * children, the threads of a process after its leader (pid == tgid).  The
- * per-task records follow in the order of the leaders in this table.
+ * CKPT_REC_TASKS: the task table, one entry per thread.  Processes come in
+ * depth-first order of the process tree (a process, then the subtree of
+ * each of its children), each followed at once by its other threads.  A
+ * process whose parent is outside the group (@ppid 0) is a root; roots of
+ * a session whose leader is gone come after a CKPT_TASK_GHOST entry for
+ * that leader.  The per-task records of the processes follow, in the same
+ * order; ghosts have none.
+ *
+ * Restart creates each process from its parent (the restarter for roots,
+ * the ghost for the roots of its session, made children of the restarter),
+ * each thread from its process, with the pids of the table.
  */
+#define CKPT_TASK_ZOMBIE	0x1	/* exited, not reaped by its parent yet */
+#define CKPT_TASK_GHOST		0x2	/* a session leader that is gone */
+
 struct ckpt_task_entry {
 	__le32	pid;			/* in the checkpointer's pid namespace */
 	__le32	tgid;
-	__le32	ppid;			/* 0: the parent is outside the group */
+	__le32	ppid;			/* tgid of the parent, 0: outside the group */
 	__le32	pgid;
 	__le32	sid;
-	__le32	flags;			/* none defined yet, must be zero */
+	__le32	flags;			/* CKPT_TASK_* */
 };
 
 struct ckpt_tasks {
@@ -139,6 +150,8 @@ struct ckpt_task {
 	__le32	exit_signal;
 	__le32	pdeath_signal;
 	__le32	dumpable;		/* 0, 1 or 2, as PR_GET_DUMPABLE */
+	__le32	exit_code;		/* a zombie's wait status, else 0 */
+	__le32	__reserved;
 };
 
 /* CKPT_REC_CREDS: ids as seen from the checkpointer's user namespace */
@@ -161,6 +174,7 @@ struct ckpt_creds {
 /* CKPT_REC_ATTRS: process attributes, restored after its memory and files */
 #define CKPT_ATTR_NO_NEW_PRIVS	0x1	/* PR_SET_NO_NEW_PRIVS */
 #define CKPT_ATTR_THP_DISABLE	0x2	/* PR_SET_THP_DISABLE */
+#define CKPT_ATTR_CHILD_SUBREAPER 0x4	/* PR_SET_CHILD_SUBREAPER */
 
 #define CKPT_NRLIMITS		16	/* RLIM_NLIMITS */
 #define CKPT_RLIM_INFINITY	(~0ULL)

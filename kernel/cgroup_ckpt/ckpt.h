@@ -104,12 +104,46 @@ struct ckpt_hdr {
 	u32	len;
 };
 
-/* One restored task, shared between the restarter and the new task. */
+/**
+ * struct ckpt_tent - one entry of the task table, at checkpoint
+ * @task:	the thread, referenced; NULL for a ghost
+ * @pid:	its pid, and the others as written in the table
+ * @tgid:	...
+ * @ppid:	...
+ * @pgid:	...
+ * @sid:	...
+ * @flags:	CKPT_TASK_*
+ */
+struct ckpt_tent {
+	struct task_struct	*task;
+	pid_t			pid, tgid, ppid, pgid, sid;
+	u32			flags;
+};
+
+/* How a restored process gets its process group. */
+enum ckpt_pgrp {
+	CKPT_PGRP_INHERIT,	/* its creator's */
+	CKPT_PGRP_LEAD,		/* its own: setpgid(0, 0) or setsid() */
+	CKPT_PGRP_JOIN,		/* of a process created before it */
+	CKPT_PGRP_JOIN_LATE,	/* of a process created after it */
+};
+
+/*
+ * One restored thread, shared between the restarter and the new task.  The
+ * table fields are the image's, validated by ckpt_read_task_table().
+ */
 struct ckpt_rtask {
 	struct ckpt_ctx		*ctx;
 	struct task_struct	*task;
-	pid_t			pid;
-	pid_t			sid;
+	pid_t			pid, tgid, ppid, pgid, sid;
+	u32			flags;		/* CKPT_TASK_* */
+	int			creator;	/* index of the creator, -1: restarter */
+	int			leader;		/* index of the process leader */
+	unsigned int		nr_threads;	/* leader: threads in the table */
+	enum ckpt_pgrp		pgrp;
+	struct ckpt_rtask	*cur;		/* leader: thread of the last THREAD record */
+	int			exit_signal;
+	int			exit_code;
 	int			err;
 	struct completion	ready;		/* task: my records are read */
 	struct completion	running;	/* task: my last work is done */
@@ -131,6 +165,7 @@ struct ckpt_rtask {
 	unsigned long		vma_end;
 	bool			have_mm;
 	bool			have_thread;
+	bool			have_task;
 };
 
 /**
@@ -143,8 +178,10 @@ struct ckpt_rtask {
  * @s:		the image stream
  * @err:	first error, negative errno
  * @reason:	why, as shown in ckpt.state
- * @tasks:	the tasks of the group (checkpoint), referenced
- * @nr_tasks:	how many
+ * @ents:	checkpoint: the task table
+ * @nr_tasks:	checkpoint: its entries
+ * @cur:	checkpoint: index in @ents of the process being written
+ * @pids:	restart: pid -> index in @rt + 1
  * @objs:	checkpoint: object pointer -> id; restart: id -> object
  * @next_id:	next object id to hand out
  * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
@@ -163,8 +200,10 @@ struct ckpt_ctx {
 	struct ckpt_stream	s;
 	int			err;
 	char			reason[CKPT_REASON_LEN];
-	struct task_struct	**tasks;
+	struct ckpt_tent	*ents;
 	unsigned int		nr_tasks;
+	unsigned int		cur;
+	struct xarray		pids;
 	DECLARE_HASHTABLE(objhash, 8);
 	struct xarray		objs;
 	u32			next_id;
@@ -215,17 +254,24 @@ u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new);
 int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file);
 struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id);
 
-/* task.c */
+/* tree.c */
 int ckpt_collect_tasks(struct ckpt_ctx *ctx);
+void ckpt_put_tasks(struct ckpt_ctx *ctx);
 int ckpt_dump_tasks(struct ckpt_ctx *ctx);
-int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_read_task_table(struct ckpt_ctx *ctx, u32 nr_tasks);
+int ckpt_restore_pgrp(struct ckpt_rtask *rt, bool late);
+
+/* task.c */
+int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx);
 int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_task_end(struct ckpt_rtask *rt);
+void ckpt_restore_commit(struct ckpt_rtask *rt);
 
 /* thread.c + arch-x86.c */
-int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_regset(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_apply_regsets(struct ckpt_rtask *rt);

@@ -35,13 +35,13 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
-#include <linux/threads.h>
 #include "ckpt.h"
 
-/* Read the records of one task, up to its CKPT_REC_TASK_END. */
+/* Read the records of one process, up to its CKPT_REC_TASK_END. */
 static int ckpt_restore_records(struct ckpt_rtask *rt)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
+	bool zombie = rt->flags & CKPT_TASK_ZOMBIE;
 	bool first = true;
 	struct ckpt_hdr rec;
 	void *buf = ctx->rbuf;
@@ -55,6 +55,10 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		if (first && rec.type != CKPT_REC_TASK)
 			goto unexpected;
 		first = false;
+		/* A zombie has only its identity: its mm is its parent's. */
+		if (zombie && rec.type != CKPT_REC_TASK &&
+		    rec.type != CKPT_REC_TASK_END)
+			goto unexpected;
 		if (rec.type == CKPT_REC_PAGES) {
 			ret = ckpt_restore_pages(rt, &rec);
 			if (ret)
@@ -84,7 +88,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			ret = ckpt_restore_thread(rt, buf, len);
 			break;
 		case CKPT_REC_REGSET:
-			ret = ckpt_restore_regset(rt, buf, len);
+			if (!rt->cur)
+				goto unexpected;
+			ret = ckpt_restore_regset(rt->cur, buf, len);
 			break;
 		case CKPT_REC_SIGHAND:
 			ret = ckpt_restore_sighand(rt, buf, len);
@@ -120,7 +126,44 @@ unexpected:
 			 rt->pid, rec.type, ctx->s.bytes);
 }
 
-/* Task work: the restored task's last steps before user mode. */
+/*
+ * Reap a task we created and that exits.  A fatal signal does not end the
+ * wait: the task is dying too.  Bounded all the same.
+ */
+static void ckpt_reap(pid_t pid)
+{
+	long ret;
+	int i;
+
+	for (i = 0; i < 10 * HZ; i++) {
+		ret = kernel_wait4(pid, NULL, __WALL, NULL);
+		if (ret != -ERESTARTSYS && ret != -EINTR)
+			return;
+		/* A signal is pending for us: let the child finish dying. */
+		schedule_timeout_uninterruptible(1);
+	}
+	pr_warn("pid %d: could not reap a task of a failed restart\n", pid);
+}
+
+/* Reap the processes @rt created, then exit. */
+static void __noreturn ckpt_restart_abort(struct ckpt_rtask *rt)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	unsigned int i;
+
+	for (i = rt - ctx->rt + 1; rt->tgid == rt->pid && i < ctx->nr_rt; i++) {
+		struct ckpt_rtask *c = &ctx->rt[i];
+
+		/* Those made with CLONE_PARENT are the restarter's. */
+		if (c->creator == rt - ctx->rt && c->pid == c->tgid && c->ppid &&
+		    READ_ONCE(c->task))
+			ckpt_reap(c->pid);
+	}
+	ckpt_ctx_put(ctx);
+	do_exit(SIGKILL);
+}
+
+/* Task work: the restored thread's last steps before user mode. */
 static void ckpt_restart_final(struct callback_head *work)
 {
 	struct ckpt_rtask *rt = container_of(work, struct ckpt_rtask, work);
@@ -129,43 +172,165 @@ static void ckpt_restart_final(struct callback_head *work)
 	ckpt_thread_final(rt);
 	complete(&rt->running);
 	wait_for_completion(&ctx->final);
+	if (READ_ONCE(ctx->abort))
+		ckpt_restart_abort(rt);
 	ckpt_ctx_put(ctx);
 }
 
-/* The first code a restored task runs, in the kernel. */
-static int ckpt_restart_task(void *arg)
+/* After ctx->go: exit if the restart failed, else finish and run. */
+static int ckpt_restart_go(struct ckpt_rtask *rt, int ret)
 {
-	struct ckpt_rtask *rt = arg;
 	struct ckpt_ctx *ctx = rt->ctx;
-	sigset_t all;
-	int ret;
-
-	/* Nothing but SIGKILL may interrupt the restore, or reach user mode
-	 * before ckpt_restart_final() put the registers and mask in place.
-	 */
-	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
-	set_current_blocked(&all);
-	rt->task = get_task_struct(current);
-
-	ret = ckpt_restore_files_begin(rt);
-	if (!ret)
-		ret = ckpt_restore_mm_begin(rt);
-	if (!ret)
-		ret = ckpt_restore_records(rt);
-	rt->err = ret;
-	complete_all(&rt->ready);
 
 	wait_for_completion(&ctx->go);
-	if (READ_ONCE(ctx->abort) || ret) {
+	if (READ_ONCE(ctx->abort) || ret)
+		ckpt_restart_abort(rt);
+	if (rt->flags & CKPT_TASK_GHOST) {
+		/* Its session lives on in the processes it made. */
+		complete(&rt->running);
 		ckpt_ctx_put(ctx);
-		do_exit(SIGKILL);
+		do_exit(0);
 	}
+	rt->err = ckpt_restore_pgrp(rt, true);
+	ckpt_restore_commit(rt);
 	init_task_work(&rt->work, ckpt_restart_final);
 	if (task_work_add(current, &rt->work, TWA_RESUME)) {
 		/* Exiting already: still take part in the barriers. */
 		ckpt_restart_final(&rt->work);
 	}
 	return 0;
+}
+
+/* Nothing but SIGKILL may interrupt the restore, or reach user mode
+ * before ckpt_restart_final() put the registers and mask in place.
+ */
+static void ckpt_restart_enter(struct ckpt_rtask *rt)
+{
+	sigset_t all;
+
+	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	set_current_blocked(&all);
+	WRITE_ONCE(rt->task, get_task_struct(current));
+}
+
+/* The first code a restored thread other than the leader runs. */
+static int ckpt_restart_thread(void *arg)
+{
+	struct ckpt_rtask *rt = arg;
+
+	ckpt_restart_enter(rt);
+	complete_all(&rt->ready);
+	return ckpt_restart_go(rt, 0);
+}
+
+static int ckpt_restart_task(void *arg);
+
+/* Create @rt as a thread or child of current (or of its parent). */
+static int ckpt_create_task(struct ckpt_ctx *ctx, struct ckpt_rtask *rt,
+			    u64 flags, int group_fd)
+{
+	bool thread = flags & CLONE_THREAD;
+	pid_t tid = rt->pid;
+	struct kernel_clone_args args = {
+		.flags		= flags | CLONE_UNTRACED,
+		.exit_signal	= thread ? 0 : SIGCHLD,
+		.fn		= thread ? ckpt_restart_thread : ckpt_restart_task,
+		.fn_arg		= rt,
+		.set_tid	= &tid,
+		.set_tid_size	= 1,
+		.cgroup		= group_fd,
+	};
+	pid_t pid;
+
+	refcount_inc(&ctx->ref);
+	pid = kernel_clone(&args);
+	if (pid < 0) {
+		refcount_dec(&ctx->ref);
+		if (pid == -EEXIST)
+			return ckpt_fail(ctx, -EBUSY, "pid %d: the pid is in use",
+					 rt->pid);
+		return ckpt_fail(ctx, pid, "pid %d: cannot create the task (error %d)",
+				 rt->pid, pid);
+	}
+	return 0;
+}
+
+/* Create @rt and wait until it has read its records and made its own. */
+static int ckpt_spawn(struct ckpt_ctx *ctx, struct ckpt_rtask *rt, u64 flags,
+		      int group_fd)
+{
+	int ret, i;
+
+	ret = ckpt_create_task(ctx, rt, flags, group_fd);
+	if (ret)
+		return ret;
+	if (wait_for_completion_killable(&rt->ready))
+		return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+	if (rt->err)
+		return rt->err;
+	/* Its SIGCHLD is queued before the parent restores its signals. */
+	for (i = 0; (rt->flags & CKPT_TASK_ZOMBIE) && !READ_ONCE(rt->task->exit_state); i++) {
+		if (i > 10 * HZ || fatal_signal_pending(current))
+			return ckpt_fail(ctx, -EINTR, "pid %d: the zombie did not exit",
+					 rt->pid);
+		schedule_timeout_uninterruptible(1);
+	}
+	return 0;
+}
+
+/* Make the threads and children of the process @rt (current). */
+static int ckpt_create_children(struct ckpt_rtask *rt)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	unsigned int i, self = rt - ctx->rt;
+	u64 flags;
+	int ret;
+
+	for (i = 1; i < rt->nr_threads; i++) {
+		ret = ckpt_spawn(ctx, &rt[i], CLONE_VM | CLONE_FS | CLONE_FILES |
+				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, -1);
+		if (ret)
+			return ret;
+	}
+	for (i = self + rt->nr_threads; i < ctx->nr_rt; i++) {
+		struct ckpt_rtask *c = &ctx->rt[i];
+
+		if (c->pid != c->tgid || c->creator != self)
+			continue;
+		/* A root in our session: the restarter's child, like us. */
+		flags = CLONE_VM | (c->ppid ? 0 : CLONE_PARENT);
+		ret = ckpt_spawn(ctx, c, flags, -1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The first code a restored process runs, in the kernel. */
+static int ckpt_restart_task(void *arg)
+{
+	struct ckpt_rtask *rt = arg;
+	struct ckpt_ctx *ctx = rt->ctx;
+	int ret, code;
+
+	ckpt_restart_enter(rt);
+	ret = ckpt_restore_files_begin(rt);
+	if (!ret && !rt->flags)
+		ret = ckpt_restore_mm_begin(rt);
+	if (!ret && !(rt->flags & CKPT_TASK_GHOST))
+		ret = ckpt_restore_records(rt);
+	if (!ret)
+		ret = ckpt_restore_pgrp(rt, false);
+	if (!ret)
+		ret = ckpt_create_children(rt);
+	rt->err = ret;
+	code = rt->exit_code;
+	complete_all(&rt->ready);
+	if ((rt->flags & CKPT_TASK_ZOMBIE) && !ret) {
+		ckpt_ctx_put(ctx);
+		do_exit(code);
+	}
+	return ckpt_restart_go(rt, ret);
 }
 
 /* Open the group's directory as an fd for CLONE_INTO_CGROUP. */
@@ -190,88 +355,93 @@ static int ckpt_group_fd(struct file *opener)
 	return fd;
 }
 
-static int ckpt_create_task(struct ckpt_ctx *ctx, struct ckpt_rtask *rt,
-			    int group_fd)
+/* The restarter created it (and so reaps it): a root or a ghost. */
+static bool ckpt_is_root(const struct ckpt_rtask *rt)
 {
-	pid_t tid = rt->pid;
-	struct kernel_clone_args args = {
-		.flags		= CLONE_VM | CLONE_UNTRACED | CLONE_INTO_CGROUP,
-		.exit_signal	= SIGCHLD,
-		.fn		= ckpt_restart_task,
-		.fn_arg		= rt,
-		.set_tid	= &tid,
-		.set_tid_size	= 1,
-		.cgroup		= group_fd,
-	};
-	pid_t pid;
-
-	refcount_inc(&ctx->ref);
-	pid = kernel_clone(&args);
-	if (pid < 0) {
-		refcount_dec(&ctx->ref);
-		if (pid == -EEXIST)
-			return ckpt_fail(ctx, -EBUSY, "pid %d: the pid is in use",
-					 rt->pid);
-		return ckpt_fail(ctx, pid, "pid %d: cannot create the task (error %d)",
-				 rt->pid, pid);
-	}
-	return 0;
+	return rt->pid == rt->tgid && !rt->ppid;
 }
 
-/* Reap a task we created and that exited. */
-static void ckpt_reap(pid_t pid)
+/* Kill every task created so far. */
+static void ckpt_kill_created(struct ckpt_ctx *ctx)
 {
-	long ret;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < 1000 && !fatal_signal_pending(current); i++) {
-		ret = kernel_wait4(pid, NULL, __WALL, NULL);
-		if (ret != -ERESTARTSYS && ret != -EINTR)
-			return;
-		/* A signal is pending for us: let the child finish dying. */
-		schedule_timeout_uninterruptible(1);
-	}
+	rcu_read_lock();
+	for (i = 0; i < ctx->nr_rt; i++)
+		if (READ_ONCE(ctx->rt[i].task))
+			kill_pid(find_vpid(ctx->rt[i].pid), SIGKILL, 1);
+	rcu_read_unlock();
 }
 
-static int ckpt_read_task_table(struct ckpt_ctx *ctx, u32 nr_tasks)
+static void ckpt_reap_roots(struct ckpt_ctx *ctx, bool ghosts_only)
 {
-	struct ckpt_tasks *r = ctx->rbuf;
-	struct ckpt_hdr rec;
-	u32 i;
-	int ret;
+	unsigned int i;
 
-	ret = ckpt_read_rec(ctx, &rec);
-	if (ret)
-		return ret;
-	if (rec.type != CKPT_REC_TASKS || rec.len != struct_size(r, task, nr_tasks))
-		return ckpt_fail(ctx, -EINVAL, "image: bad task table");
-	ret = ckpt_read_payload(ctx, (u8 *)r + sizeof(rec), rec.len - sizeof(rec));
-	if (ret)
-		return ret;
-	if (le32_to_cpu(r->nr) != nr_tasks || r->__reserved)
-		return ckpt_fail(ctx, -EINVAL, "image: bad task table");
-	if (nr_tasks != 1)
-		return ckpt_fail(ctx, -EOPNOTSUPP,
-				 "image: holds %u tasks; only one is supported yet",
-				 nr_tasks);
-	ctx->rt = kcalloc(nr_tasks, sizeof(*ctx->rt), GFP_KERNEL);
-	if (!ctx->rt)
-		return ckpt_fail(ctx, -ENOMEM, "out of memory");
-	for (i = 0; i < nr_tasks; i++) {
-		struct ckpt_task_entry *e = &r->task[i];
+	for (i = 0; i < ctx->nr_rt; i++) {
 		struct ckpt_rtask *rt = &ctx->rt[i];
-		u32 pid = le32_to_cpu(e->pid);
 
-		if (!pid || pid >= PID_MAX_LIMIT || le32_to_cpu(e->tgid) != pid ||
-		    e->ppid || e->flags || !e->pgid || !e->sid)
-			return ckpt_fail(ctx, -EINVAL, "image: bad task table entry %u",
-					 i);
-		rt->ctx = ctx;
-		rt->pid = pid;
-		rt->sid = le32_to_cpu(e->sid);
-		init_completion(&rt->ready);
-		init_completion(&rt->running);
+		if (ckpt_is_root(rt) && READ_ONCE(rt->task) &&
+		    (!ghosts_only || (rt->flags & CKPT_TASK_GHOST)))
+			ckpt_reap(rt->pid);
 	}
+}
+
+/* Before ctx->go: every task created exits in the kernel. */
+static int ckpt_restart_undo(struct ckpt_ctx *ctx, int ret)
+{
+	unsigned int i;
+
+	WRITE_ONCE(ctx->abort, true);
+	ckpt_kill_created(ctx);
+	for (i = 0; i < ctx->nr_rt; i++)
+		if (READ_ONCE(ctx->rt[i].task))
+			wait_for_completion(&ctx->rt[i].ready);
+	complete_all(&ctx->go);
+	ckpt_reap_roots(ctx, false);
+	return ret;
+}
+
+/* Let the tasks go, and wait until each is on its way to user mode. */
+static int ckpt_restart_run(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret = 0;
+
+	complete_all(&ctx->go);
+	/*
+	 * A group frozen by its user meanwhile parks the tasks before their
+	 * last work: let a fatal signal end the wait, and then end the tasks,
+	 * which have not run a user instruction yet.
+	 */
+	for (i = 0; i < ctx->nr_rt; i++) {
+		struct ckpt_rtask *rt = &ctx->rt[i];
+
+		if (rt->flags & CKPT_TASK_ZOMBIE)
+			continue;
+		if (wait_for_completion_killable(&rt->running)) {
+			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+			WRITE_ONCE(ctx->abort, true);
+			ckpt_kill_created(ctx);
+			complete_all(&ctx->final);
+			return ret;
+		}
+		if (!ret && rt->err)
+			ret = rt->err;
+	}
+	if (ret) {
+		/* Each task reaps its own children, then exits. */
+		WRITE_ONCE(ctx->abort, true);
+		complete_all(&ctx->final);
+		ckpt_reap_roots(ctx, false);
+		return ret;
+	}
+	if (ctx->cmd == CKPT_CMD_RESTART_FROZEN) {
+		cgroup_lock();
+		cgroup_freeze(ctx->cgrp, true);
+		cgroup_unlock();
+	}
+	complete_all(&ctx->final);
+	ckpt_reap_roots(ctx, true);
 	return 0;
 }
 
@@ -289,7 +459,7 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 	struct cgroup *cgrp = ctx->cgrp;
 	struct ckpt_file_header h;
 	struct ckpt_hdr rec;
-	unsigned int i, created = 0;
+	unsigned int i;
 	int group_fd, ret;
 
 	if (!ctx->s.file)
@@ -312,26 +482,17 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 		ret = ckpt_read_task_table(ctx, le32_to_cpu(h.nr_tasks));
 	if (ret)
 		return ret;
-	ctx->nr_rt = le32_to_cpu(h.nr_tasks);
 
 	group_fd = ckpt_group_fd(opener);
 	if (group_fd < 0)
 		return ckpt_fail(ctx, group_fd, "cannot open the group (error %d)",
 				 group_fd);
-	for (i = 0; i < ctx->nr_rt; i++) {
+	for (i = 0; !ret && i < ctx->nr_rt; i++) {
 		struct ckpt_rtask *rt = &ctx->rt[i];
 
-		ret = ckpt_create_task(ctx, rt, group_fd);
-		if (ret)
-			break;
-		created++;
-		if (wait_for_completion_killable(&rt->ready)) {
-			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
-			break;
-		}
-		ret = rt->err;
-		if (ret)
-			break;
+		if (rt->pid == rt->tgid && rt->creator < 0)
+			ret = ckpt_spawn(ctx, rt, CLONE_VM | CLONE_INTO_CGROUP,
+					 group_fd);
 	}
 	close_fd(group_fd);
 
@@ -344,45 +505,10 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 		if (!ret)
 			ret = ckpt_read_trailer(ctx, &rec);
 	}
-	for (i = 0; !ret && i < created; i++)
-		ret = ckpt_apply_regsets(&ctx->rt[i]);
-
-	if (ret) {
-		WRITE_ONCE(ctx->abort, true);
-		rcu_read_lock();
-		for (i = 0; i < created; i++)
-			kill_pid(find_vpid(ctx->rt[i].pid), SIGKILL, 1);
-		rcu_read_unlock();
-		for (i = 0; i < created; i++)
-			wait_for_completion(&ctx->rt[i].ready);
-		complete_all(&ctx->go);
-		for (i = 0; i < created; i++)
-			ckpt_reap(ctx->rt[i].pid);
-		return ret;
-	}
-
-	complete_all(&ctx->go);
-	/*
-	 * A group frozen by its user meanwhile parks the tasks before their
-	 * last work: let a fatal signal end the wait, and then end the tasks,
-	 * which have not run a user instruction yet.
-	 */
-	for (i = 0; i < created; i++) {
-		if (wait_for_completion_killable(&ctx->rt[i].running)) {
-			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
-			rcu_read_lock();
-			for (i = 0; i < created; i++)
-				kill_pid(find_vpid(ctx->rt[i].pid), SIGKILL, 1);
-			rcu_read_unlock();
-			complete_all(&ctx->final);
-			return ret;
-		}
-	}
-	if (ctx->cmd == CKPT_CMD_RESTART_FROZEN) {
-		cgroup_lock();
-		cgroup_freeze(cgrp, true);
-		cgroup_unlock();
-	}
-	complete_all(&ctx->final);
-	return 0;
+	for (i = 0; !ret && i < ctx->nr_rt; i++)
+		if (!ctx->rt[i].flags)
+			ret = ckpt_apply_regsets(&ctx->rt[i]);
+	if (ret)
+		return ckpt_restart_undo(ctx, ret);
+	return ckpt_restart_run(ctx);
 }

@@ -67,6 +67,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 	ctx->cgrp = cc->css.cgroup;
 	ctx->cmd = cmd;
 	ckpt_obj_init(ctx);
+	xa_init(&ctx->pids);
 	init_completion(&ctx->go);
 	init_completion(&ctx->final);
 	return ctx;
@@ -85,9 +86,7 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 
 	if (!refcount_dec_and_test(&ctx->ref))
 		return;
-	for (i = 0; i < ctx->nr_tasks; i++)
-		put_task_struct(ctx->tasks[i]);
-	kfree(ctx->tasks);
+	ckpt_put_tasks(ctx);
 	for (i = 0; i < ctx->nr_rt; i++) {
 		struct ckpt_rtask *rt = &ctx->rt[i];
 		unsigned int j;
@@ -95,11 +94,12 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 		for (j = 0; j < rt->nr_regsets; j++)
 			kvfree(rt->regset[j]);
 		if (rt->cred)
-			abort_creds(rt->cred);
+			put_cred(rt->cred);
 		if (rt->task)
 			put_task_struct(rt->task);
 	}
 	kfree(ctx->rt);
+	xa_destroy(&ctx->pids);
 	ckpt_obj_destroy(ctx);
 	if (ctx->s.file) {
 		ckpt_stream_destroy(&ctx->s);
@@ -115,7 +115,8 @@ static void ckpt_kill_tasks(struct ckpt_ctx *ctx)
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_tasks; i++)
-		send_sig(SIGKILL, ctx->tasks[i], 1);
+		if (ctx->ents[i].task && !ctx->ents[i].flags)
+			send_sig(SIGKILL, ctx->ents[i].task, 1);
 }
 
 /* Wait, a bounded time, for the killed tasks to leave the group. */
@@ -166,8 +167,12 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 		ret = ckpt_write_header(ctx, ctx->nr_tasks);
 	if (!ret)
 		ret = ckpt_dump_tasks(ctx);
-	for (i = 0; !ret && i < ctx->nr_tasks; i++)
-		ret = ckpt_dump_task(ctx, ctx->tasks[i]);
+	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
+		const struct ckpt_tent *e = &ctx->ents[i];
+
+		if (e->pid == e->tgid && !(e->flags & CKPT_TASK_GHOST))
+			ret = ckpt_dump_task(ctx, i);
+	}
 	if (!ret && !ckpt_still_frozen(ctx))
 		ret = ckpt_fail(ctx, -EAGAIN,
 				"freezer: the group was thawed during the checkpoint");

@@ -29,32 +29,20 @@
 #include <linux/uidgid.h>
 #include "ckpt.h"
 
-static_assert(sizeof(struct ckpt_task_entry) == 24);
-static_assert(sizeof(struct ckpt_task) == 48);
+static_assert(sizeof(struct ckpt_task) == 56);
 static_assert(sizeof(struct ckpt_creds) == 88);
 static_assert(sizeof(struct ckpt_attrs) == 8 + 16 + 16 * CKPT_NRLIMITS + 8);
 static_assert(RLIM_NLIMITS == CKPT_NRLIMITS);
 static_assert(RLIM_INFINITY == ~0UL);
 
-static int ckpt_add_task(struct ckpt_ctx *ctx, struct task_struct *t,
-			 unsigned int *cap)
-{
-	struct task_struct **tasks;
-
-	if (ctx->nr_tasks == *cap) {
-		*cap = *cap ? 2 * *cap : 16;
-		tasks = krealloc_array(ctx->tasks, *cap, sizeof(*tasks),
-				       GFP_KERNEL);
-		if (!tasks)
-			return -ENOMEM;
-		ctx->tasks = tasks;
-	}
-	ctx->tasks[ctx->nr_tasks++] = get_task_struct(t);
-	return 0;
-}
-
-/* What about @t this kernel cannot checkpoint yet, or must not. */
-static int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
+/**
+ * ckpt_check_task() - refuse what this kernel cannot checkpoint, or must not
+ * @ctx: the checkpoint
+ * @t:   a live thread of the frozen group
+ *
+ * Return: 0 or the refusal, a negative errno with its reason.
+ */
+int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	pid_t pid = task_pid_vnr(t);
 	struct nsproxy *ns;
@@ -74,10 +62,6 @@ static int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (t->ptrace)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: traced by another process", pid);
-	if (get_nr_threads(t) > 1)
-		return ckpt_fail(ctx, -EOPNOTSUPP,
-				 "pid %d: %d threads; multi-threaded processes are not supported yet",
-				 task_tgid_vnr(t), get_nr_threads(t));
 	if (t->seccomp.mode)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: seccomp filters are not supported yet", pid);
@@ -123,84 +107,6 @@ static int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: %s; not supported yet",
 				 pid, what);
 	return ckpt_arch_check_task(ctx, t);
-}
-
-/**
- * ckpt_collect_tasks() - take a reference to every task of the frozen group
- * @ctx: the checkpoint
- *
- * Return: 0, -ESRCH for an empty group, or the first refusal.
- */
-int ckpt_collect_tasks(struct ckpt_ctx *ctx)
-{
-	struct css_task_iter it;
-	struct task_struct *t;
-	unsigned int i, cap = 0;
-	int ret = 0;
-
-	css_task_iter_start(&ctx->cgrp->self, 0, &it);
-	while (!ret && (t = css_task_iter_next(&it)))
-		ret = ckpt_add_task(ctx, t, &cap);
-	css_task_iter_end(&it);
-	if (ret)
-		return ckpt_fail(ctx, ret, "out of memory");
-	if (!ctx->nr_tasks)
-		return ckpt_fail(ctx, -ESRCH, "no tasks in the group");
-
-	for (i = 0; i < ctx->nr_tasks; i++) {
-		ret = ckpt_check_task(ctx, ctx->tasks[i]);
-		if (ret)
-			return ret;
-	}
-	if (ctx->nr_tasks > 1)
-		return ckpt_fail(ctx, -EOPNOTSUPP,
-				 "pid %d: a second process in the group (pid %d); only one is supported yet",
-				 task_pid_vnr(ctx->tasks[1]),
-				 task_pid_vnr(ctx->tasks[0]));
-	return 0;
-}
-
-/**
- * ckpt_dump_tasks() - write the task table
- * @ctx: the checkpoint
- *
- * Return: 0 or a negative errno.
- */
-int ckpt_dump_tasks(struct ckpt_ctx *ctx)
-{
-	struct ckpt_tasks *r;
-	unsigned int i;
-	size_t len = struct_size(r, task, ctx->nr_tasks);
-	int ret;
-
-	if (len > CKPT_REC_MAX_LEN)
-		return ckpt_fail(ctx, -EOPNOTSUPP, "too many tasks (%u)",
-				 ctx->nr_tasks);
-	r = kzalloc(len, GFP_KERNEL);
-	if (!r)
-		return ckpt_fail(ctx, -ENOMEM, "out of memory");
-	r->nr = cpu_to_le32(ctx->nr_tasks);
-	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i], *parent;
-		struct ckpt_task_entry *e = &r->task[i];
-		pid_t ppid = 0;
-		unsigned int j;
-
-		rcu_read_lock();
-		parent = rcu_dereference(t->real_parent);
-		for (j = 0; j < ctx->nr_tasks; j++)
-			if (ctx->tasks[j] == parent)
-				ppid = task_pid_vnr(parent);
-		e->pid = cpu_to_le32(task_pid_vnr(t));
-		e->tgid = cpu_to_le32(task_tgid_vnr(t));
-		e->ppid = cpu_to_le32(ppid);
-		e->pgid = cpu_to_le32(task_pgrp_vnr(t));
-		e->sid = cpu_to_le32(task_session_vnr(t));
-		rcu_read_unlock();
-	}
-	ret = ckpt_write(ctx, r, CKPT_REC_TASKS, len);
-	kfree(r);
-	return ret;
 }
 
 static u64 ckpt_cap(kernel_cap_t c)
@@ -303,6 +209,8 @@ static int ckpt_dump_attrs(struct ckpt_ctx *ctx, struct task_struct *t)
 			flags |= CKPT_ATTR_THP_DISABLE;
 		mmput(mm);
 	}
+	if (t->signal->is_child_subreaper)
+		flags |= CKPT_ATTR_CHILD_SUBREAPER;
 	r->flags = cpu_to_le32(flags);
 	ret = ckpt_write(ctx, r, CKPT_REC_ATTRS, len);
 	kfree(r);
@@ -310,13 +218,13 @@ static int ckpt_dump_attrs(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /*
- * The resources of a task, in the order restart reads them: attributes
+ * The resources of a process, in the order restart reads them: attributes
  * last, so that limits are set once the memory and files they bound are.
  */
 static int (*const ckpt_task_dumpers[])(struct ckpt_ctx *ctx,
 					struct task_struct *t) = {
 	ckpt_dump_creds,
-	ckpt_dump_thread,
+	ckpt_dump_threads,
 	ckpt_dump_signals,
 	ckpt_dump_files,
 	ckpt_dump_mm,
@@ -324,35 +232,46 @@ static int (*const ckpt_task_dumpers[])(struct ckpt_ctx *ctx,
 };
 
 /**
- * ckpt_dump_task() - write every record of one task
+ * ckpt_dump_task() - write every record of one process
  * @ctx: the checkpoint
- * @t:   a frozen task of the group
+ * @idx: index of its leader in the task table
  *
- * The order here is the order restart reads them in.
+ * The order here is the order restart reads them in.  A zombie has only
+ * its identity and exit status.
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t)
+int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx)
 {
+	const struct ckpt_tent *e = &ctx->ents[idx];
+	struct task_struct *t = e->task;
+	bool zombie = e->flags & CKPT_TASK_ZOMBIE;
 	struct ckpt_task r = { };
 	struct ckpt_rec end = { };
 	struct mm_struct *mm;
-	unsigned int i;
+	unsigned int i, n;
 	int ret;
 
-	r.pid = cpu_to_le32(task_pid_vnr(t));
-	r.nr_threads = cpu_to_le32(get_nr_threads(t));
+	/* Its other threads follow it in the table. */
+	for (n = 1; idx + n < ctx->nr_tasks; n++)
+		if (ctx->ents[idx + n].tgid != e->pid)
+			break;
+	ctx->cur = idx;
+	r.pid = cpu_to_le32(e->pid);
+	r.nr_threads = cpu_to_le32(n);
 	get_task_comm(r.comm, t);
 	r.personality = cpu_to_le32(t->personality);
 	r.exit_signal = cpu_to_le32(t->exit_signal);
 	r.pdeath_signal = cpu_to_le32(t->pdeath_signal);
-	mm = get_task_mm(t);
+	if (zombie)
+		r.exit_code = cpu_to_le32(READ_ONCE(t->exit_code));
+	mm = zombie ? NULL : get_task_mm(t);
 	if (mm) {
 		r.dumpable = cpu_to_le32(get_dumpable(mm));
 		mmput(mm);
 	}
 	ret = ckpt_write(ctx, &r, CKPT_REC_TASK, sizeof(r));
-	for (i = 0; !ret && i < ARRAY_SIZE(ckpt_task_dumpers); i++)
+	for (i = 0; !ret && !zombie && i < ARRAY_SIZE(ckpt_task_dumpers); i++)
 		ret = ckpt_task_dumpers[i](ctx, t);
 	if (!ret)
 		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
@@ -360,8 +279,8 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /**
- * ckpt_restore_task_rec() - apply a task's identity to the current task
- * @rt:  the task being restored (current)
+ * ckpt_restore_task_rec() - apply a process's identity to the current task
+ * @rt:  the process being restored (current)
  * @rec: its CKPT_REC_TASK
  * @len: bytes of @rec
  *
@@ -371,29 +290,40 @@ int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_task *r = rec;
 	u32 pers = le32_to_cpu(r->personality);
+	u32 exit_signal = le32_to_cpu(r->exit_signal);
+	u32 code = le32_to_cpu(r->exit_code);
+	bool zombie = rt->flags & CKPT_TASK_ZOMBIE;
 	char comm[TASK_COMM_LEN];
 
-	if (len != sizeof(*r))
+	if (len != sizeof(*r) || r->__reserved || rt->have_task)
 		return ckpt_fail(rt->ctx, -EINVAL, "image: malformed task record");
 	if (le32_to_cpu(r->pid) != rt->pid)
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: task record for pid %u where pid %d was expected",
 				 le32_to_cpu(r->pid), rt->pid);
-	if (le32_to_cpu(r->nr_threads) != 1)
-		return ckpt_fail(rt->ctx, -EOPNOTSUPP,
-				 "pid %d: %u threads; not supported yet", rt->pid,
-				 le32_to_cpu(r->nr_threads));
-	if ((pers & PER_MASK) != PER_LINUX ||
+	if (le32_to_cpu(r->nr_threads) != rt->nr_threads)
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: %u threads, the task table has %u",
+				 rt->pid, le32_to_cpu(r->nr_threads), rt->nr_threads);
+	if ((pers & PER_MASK) != PER_LINUX || !valid_signal(exit_signal) ||
 	    !valid_signal(le32_to_cpu(r->pdeath_signal)) ||
-	    le32_to_cpu(r->dumpable) > SUID_DUMP_ROOT)
+	    le32_to_cpu(r->dumpable) > SUID_DUMP_ROOT ||
+	    (zombie ? code > 0xffff : code != 0))
 		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: bad task attributes",
 				 rt->pid);
 	memcpy(comm, r->comm, sizeof(comm));
 	comm[sizeof(comm) - 1] = 0;
 	set_task_comm(current, comm);
 	current->personality = pers;
+	if (current->exit_signal != exit_signal) {
+		write_lock_irq(&tasklist_lock);
+		current->exit_signal = exit_signal;
+		write_unlock_irq(&tasklist_lock);
+	}
 	rt->pdeath_signal = le32_to_cpu(r->pdeath_signal);
 	rt->dumpable = le32_to_cpu(r->dumpable);
+	rt->exit_code = code;
+	rt->have_task = true;
 	return 0;
 }
 
@@ -535,7 +465,8 @@ int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
 
 	if (len < sizeof(*r) || r->__reserved || nr_cpus % 64 ||
 	    len != struct_size(r, cpus, nr_cpus / 64) ||
-	    (flags & ~(CKPT_ATTR_NO_NEW_PRIVS | CKPT_ATTR_THP_DISABLE)) ||
+	    (flags & ~(CKPT_ATTR_NO_NEW_PRIVS | CKPT_ATTR_THP_DISABLE |
+		       CKPT_ATTR_CHILD_SUBREAPER)) ||
 	    (policy != SCHED_NORMAL && policy != SCHED_BATCH &&
 	     policy != SCHED_IDLE && !rt_policy) ||
 	    (rt_policy ? prio < 1 || prio > MAX_RT_PRIO - 1 : prio != 0) ||
@@ -577,32 +508,56 @@ int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
 		task_set_no_new_privs(current);
 	if (flags & CKPT_ATTR_THP_DISABLE)
 		set_bit(MMF_DISABLE_THP, &current->mm->flags);
+	/* As PR_SET_CHILD_SUBREAPER, before the children are made. */
+	if (flags & CKPT_ATTR_CHILD_SUBREAPER) {
+		current->signal->is_child_subreaper = 1;
+		current->signal->has_child_subreaper = 1;
+	}
 	return 0;
 }
 
 /**
- * ckpt_restore_task_end() - last steps of a task's own restore
- * @rt: the task being restored (current)
+ * ckpt_restore_task_end() - check that a process's records were complete
+ * @rt: the process being restored (current)
  *
- * Commits the credentials, then what committing them resets.
- *
- * Return: 0 or a negative errno.
+ * Return: 0 or -EINVAL.
  */
 int ckpt_restore_task_end(struct ckpt_rtask *rt)
 {
-	struct cred *cred = rt->cred;
+	struct ckpt_ctx *ctx = rt->ctx;
+	unsigned int i;
 
-	if (!cred || !rt->have_mm || !rt->have_thread)
-		return ckpt_fail(rt->ctx, -EINVAL,
-				 "image: pid %d: credentials, memory or thread missing",
-				 rt->pid);
-	rt->cred = NULL;
-	commit_creds(cred);
+	if (!rt->have_task)
+		goto bad;
+	if (rt->flags & CKPT_TASK_ZOMBIE)
+		return 0;
+	if (!rt->cred || !rt->have_mm)
+		goto bad;
+	for (i = 0; i < rt->nr_threads; i++)
+		if (!ctx->rt[rt - ctx->rt + i].have_thread)
+			goto bad;
+	return 0;
+bad:
+	return ckpt_fail(ctx, -EINVAL,
+			 "image: pid %d: credentials, memory or a thread missing",
+			 rt->pid);
+}
+
+/**
+ * ckpt_restore_commit() - take the credentials of the image
+ * @rt: the thread being restored (current), its registers set
+ *
+ * Runs once nothing can fail any more: until then the thread kept the
+ * restarter's rights, to open files and create its children and threads.
+ * Committing credentials resets what is set after it.
+ */
+void ckpt_restore_commit(struct ckpt_rtask *rt)
+{
+	struct ckpt_rtask *l = &rt->ctx->rt[rt->leader];
+
+	commit_creds(get_new_cred(l->cred));
+	if (rt != l)
+		return;
 	set_dumpable(current->mm, rt->dumpable);
 	current->pdeath_signal = rt->pdeath_signal;
-	if (rt->sid == rt->pid && ksys_setsid() < 0)
-		return ckpt_fail(rt->ctx, -EPERM,
-				 "pid %d: cannot become a session leader again",
-				 rt->pid);
-	return 0;
 }

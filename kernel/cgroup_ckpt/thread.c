@@ -50,14 +50,8 @@ ckpt_find_regset(struct task_struct *t, u32 note)
 	return NULL;
 }
 
-/**
- * ckpt_dump_thread() - write a frozen thread's state and registers
- * @ctx: the checkpoint
- * @t:   the thread
- *
- * Return: 0 or a negative errno.
- */
-int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
+/* Write a frozen thread's state and registers. */
+static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_regset hdr = { };
 	struct ckpt_thread th = { };
@@ -128,29 +122,100 @@ out:
 	return ret;
 }
 
+/* Threads of one process share their credentials: all or none differ. */
+static bool ckpt_same_creds(const struct cred *a, const struct cred *b)
+{
+	const struct group_info *ga = a->group_info, *gb = b->group_info;
+
+	if (a == b)
+		return true;
+	return uid_eq(a->uid, b->uid) && uid_eq(a->euid, b->euid) &&
+	       uid_eq(a->suid, b->suid) && uid_eq(a->fsuid, b->fsuid) &&
+	       gid_eq(a->gid, b->gid) && gid_eq(a->egid, b->egid) &&
+	       gid_eq(a->sgid, b->sgid) && gid_eq(a->fsgid, b->fsgid) &&
+	       cap_issubset(a->cap_inheritable, b->cap_inheritable) &&
+	       cap_issubset(b->cap_inheritable, a->cap_inheritable) &&
+	       cap_issubset(a->cap_permitted, b->cap_permitted) &&
+	       cap_issubset(b->cap_permitted, a->cap_permitted) &&
+	       cap_issubset(a->cap_effective, b->cap_effective) &&
+	       cap_issubset(b->cap_effective, a->cap_effective) &&
+	       cap_issubset(a->cap_bset, b->cap_bset) &&
+	       cap_issubset(b->cap_bset, a->cap_bset) &&
+	       cap_issubset(a->cap_ambient, b->cap_ambient) &&
+	       cap_issubset(b->cap_ambient, a->cap_ambient) &&
+	       a->securebits == b->securebits &&
+	       (ga == gb || (ga->ngroups == gb->ngroups &&
+			     !memcmp(ga->gid, gb->gid, ga->ngroups * sizeof(ga->gid[0]))));
+}
+
 /**
- * ckpt_restore_thread() - take a thread record, in the restored task
- * @rt:  the task being restored (current)
- * @rec: its CKPT_REC_THREAD
+ * ckpt_dump_threads() - write the state and registers of every thread
+ * @ctx: the checkpoint
+ * @t:   the process leader, at @ctx->cur in the task table
+ *
+ * The leader first, then its other threads in table order.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = ctx->cur; !ret && i < ctx->nr_tasks; i++) {
+		struct task_struct *th = ctx->ents[i].task;
+		const struct cred *a, *b;
+		bool same;
+
+		if (i > ctx->cur && ctx->ents[i].pid == ctx->ents[i].tgid)
+			break;
+		if (th != t) {
+			rcu_read_lock();
+			a = __task_cred(t);
+			b = __task_cred(th);
+			same = ckpt_same_creds(a, b);
+			rcu_read_unlock();
+			if (!same)
+				return ckpt_fail(ctx, -EOPNOTSUPP,
+						 "pid %d: thread %d has other credentials than its leader; not supported",
+						 task_pid_vnr(t), task_pid_vnr(th));
+		}
+		ret = ckpt_dump_thread(ctx, th);
+	}
+	return ret;
+}
+
+/**
+ * ckpt_restore_thread() - take a thread record of the process being restored
+ * @rt:  the process leader (current)
+ * @rec: a CKPT_REC_THREAD, of the next thread of the table not read yet
  * @len: bytes of @rec
  *
- * Registers pointers the kernel keeps for user space; what must wait for
- * the very end (the signal mask, the return value register) is kept in @rt.
+ * Checks it and keeps it for that thread, which applies it just before
+ * user mode (ckpt_thread_final()); the regsets that follow are its own.
  *
  * Return: 0 or a negative errno.
  */
 int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_thread *th = rec;
+	struct ckpt_rtask *l = rt;
+	unsigned int i;
 	u64 rl = le64_to_cpu(th->robust_list);
 	u64 rseq = le64_to_cpu(th->rseq);
 	u64 ss_sp = le64_to_cpu(th->sas_ss_sp);
-	u64 ss_size = le64_to_cpu(th->sas_ss_size);
 	u32 ss_flags = le32_to_cpu(th->sas_ss_flags);
 	sigset_t blocked;
 
-	if (len != sizeof(*th) || th->__reserved || rt->have_thread)
+	if (len != sizeof(*th) || th->__reserved)
 		goto bad;
+	/* The leader's first, then the others in table order. */
+	for (i = 0; i < l->nr_threads; i++)
+		if (!l[i].have_thread)
+			break;
+	if (i == l->nr_threads)
+		goto bad;
+	rt = &l[i];
 	if (le32_to_cpu(th->tid) != rt->pid ||
 	    le32_to_cpu(th->syscall) > CKPT_SYSCALL_RESTART_BLOCK ||
 	    le32_to_cpu(th->restart) > CKPT_RESTART_NANOSLEEP)
@@ -170,21 +235,11 @@ int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len)
 		goto bad;
 
 	rt->thread = *th;
-	current->clear_child_tid = (int __user *)(unsigned long)
-				   le64_to_cpu(th->clear_child_tid);
-	current->robust_list = (struct robust_list_head __user *)(unsigned long)rl;
-	current->rseq = (struct rseq __user *)(unsigned long)rseq;
-	current->rseq_sig = le32_to_cpu(th->rseq_sig);
-	if (rseq)
-		rseq_set_notify_resume(current);
-	current->sas_ss_sp = ss_sp;
-	current->sas_ss_size = ss_size;
-	current->sas_ss_flags = ss_flags;
-
 	blocked.sig[0] = le64_to_cpu(th->blocked);
 	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
 	rt->blocked = blocked;
 	rt->have_thread = true;
+	l->cur = rt;
 	return 0;
 bad:
 	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed thread record",
@@ -275,13 +330,28 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
  *
  * Runs from task work on the way to user mode, after the return from the
  * kernel function the task started in cleared the return value register:
- * put that back, rearm the sleep it was in, and unblock the signals it had
- * unblocked.  Until then it blocked all of them, so no signal frame could
- * be built from half-restored registers.
+ * register the user pointers the kernel keeps (clear_child_tid, robust
+ * futex list, rseq, alternate signal stack), put the return value back,
+ * rearm the sleep it was in, and unblock the signals it had unblocked.
+ * Until then it blocked all of them, so no signal frame could be built
+ * from half-restored registers.
  */
 void ckpt_thread_final(struct ckpt_rtask *rt)
 {
 	struct ckpt_thread *th = &rt->thread;
+	u64 rseq = le64_to_cpu(th->rseq);
+
+	current->clear_child_tid = (int __user *)(unsigned long)
+				   le64_to_cpu(th->clear_child_tid);
+	current->robust_list = (struct robust_list_head __user *)(unsigned long)
+			       le64_to_cpu(th->robust_list);
+	current->rseq = (struct rseq __user *)(unsigned long)rseq;
+	current->rseq_sig = le32_to_cpu(th->rseq_sig);
+	if (rseq)
+		rseq_set_notify_resume(current);
+	current->sas_ss_sp = le64_to_cpu(th->sas_ss_sp);
+	current->sas_ss_size = le64_to_cpu(th->sas_ss_size);
+	current->sas_ss_flags = le32_to_cpu(th->sas_ss_flags);
 
 	if (le32_to_cpu(th->restart) == CKPT_RESTART_NANOSLEEP)
 		ckpt_arch_restart_sleep(th);
