@@ -112,6 +112,7 @@ struct dec {
 	bool		in_task;
 	uint32_t	pid, nr_threads, threads_seen, seen;
 	bool		have_thread;
+	bool		zombie;
 	uint32_t	tid;
 	uint32_t	nr_vmas, vmas_seen;
 
@@ -549,8 +550,12 @@ static int rec_tasks(struct dec *d, uint32_t len)
 			jw_khex("flags", le32(e->flags));
 			jw_obj_end();
 		} else {
-			printf("  %7u %7u %7u %7u %7u %#5x\n", le32(e->pid), le32(e->tgid),
-			       le32(e->ppid), le32(e->pgid), le32(e->sid), le32(e->flags));
+			uint32_t f = le32(e->flags);
+
+			printf("  %7u %7u %7u %7u %7u %#5x%s%s\n", le32(e->pid), le32(e->tgid),
+			       le32(e->ppid), le32(e->pgid), le32(e->sid), f,
+			       f & CKPT_TASK_ZOMBIE ? " zombie" : "",
+			       f & CKPT_TASK_GHOST ? " ghost (session leader gone)" : "");
 		}
 	}
 	if (json_output) {
@@ -577,7 +582,8 @@ static int rec_task(struct dec *d, uint32_t len)
 		return bad(d, "dumpable %u, expected 0, 1 or 2", le32(t->dumpable));
 	/* Records come per thread group leader, in the order of the table. */
 	while (d->next_entry < d->ntable &&
-	       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
+	       (le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid) ||
+		(le32(d->table[d->next_entry].flags) & CKPT_TASK_GHOST)))
 		d->next_entry++;
 	pid = le32(t->pid);
 	if (d->next_entry >= d->ntable)
@@ -585,9 +591,15 @@ static int rec_task(struct dec *d, uint32_t len)
 	if (pid != le32(d->table[d->next_entry].pid))
 		return bad(d, "task %u, the task table has %u next", pid,
 			   le32(d->table[d->next_entry].pid));
+	d->zombie = le32(d->table[d->next_entry].flags) & CKPT_TASK_ZOMBIE;
 	d->next_entry++;
 	if (!le32(t->nr_threads))
 		return bad(d, "task %u has no threads", pid);
+	if (t->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (!d->zombie && le32(t->exit_code))
+		return bad(d, "task %u is not a zombie but has exit code %#x", pid,
+			   le32(t->exit_code));
 
 	d->in_task = true;
 	d->pid = pid;
@@ -610,7 +622,12 @@ static int rec_task(struct dec *d, uint32_t len)
 		jw_ku64("exit_signal", le32(t->exit_signal));
 		jw_ku64("pdeath_signal", le32(t->pdeath_signal));
 		jw_ku64("dumpable", le32(t->dumpable));
+		if (d->zombie)
+			jw_khex("exit_code", le32(t->exit_code));
 		jw_obj_end();
+	} else if (d->zombie) {
+		printf("task %u \"%s\": a zombie, wait status %#x\n", pid, comm,
+		       le32(t->exit_code));
 	} else {
 		printf("task %u \"%s\": %u thread%s, personality %#x, exit_signal %u, pdeath_signal %u, dumpable %u\n",
 		       pid, comm, d->nr_threads, d->nr_threads == 1 ? "" : "s",
@@ -1204,6 +1221,10 @@ static int rec_task_end(struct dec *d, uint32_t len)
 {
 	if (need_task(d) || check_len(d, len, sizeof(struct ckpt_rec)))
 		return -1;
+	if (d->zombie && (d->threads_seen || d->seen))
+		return bad(d, "zombie %u has records other than its task record", d->pid);
+	if (d->zombie)
+		goto end;
 	if (d->threads_seen != d->nr_threads)
 		return bad(d, "task %u has %u thread records, CKPT_REC_TASK says %u", d->pid,
 			   d->threads_seen, d->nr_threads);
@@ -1212,6 +1233,7 @@ static int rec_task_end(struct dec *d, uint32_t len)
 	if (d->vmas_seen != d->nr_vmas)
 		return bad(d, "task %u has %u memory areas, CKPT_REC_MM says %u", d->pid,
 			   d->vmas_seen, d->nr_vmas);
+end:
 	d->in_task = false;
 	if (json_output) {
 		jw_obj_start();
@@ -1254,7 +1276,8 @@ static int read_trailer(struct dec *d, uint32_t len, uint32_t crc)
 	if (!d->have_table)
 		return bad(d, "no task table in the image");
 	while (d->next_entry < d->ntable &&
-	       le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid))
+	       (le32(d->table[d->next_entry].pid) != le32(d->table[d->next_entry].tgid) ||
+		(le32(d->table[d->next_entry].flags) & CKPT_TASK_GHOST)))
 		d->next_entry++;
 	if (d->next_entry < d->ntable)
 		return bad(d, "task %u of the task table has no records",

@@ -88,7 +88,7 @@ def build(args):
         img.nrec += 1
 
     for pid, nthreads, comm in ((200, 1, b"sh"), (201, 2, b"sleep")):
-        img.rec("TASK", struct.pack("<II16sIIII", pid, nthreads, comm, 0, 17, 0, 1))
+        img.rec("TASK", struct.pack("<II16sIIIIII", pid, nthreads, comm, 0, 17, 0, 1, 0, 0))
         groups = [4, 24, 27]
         img.rec("CREDS", struct.pack("<8I5QII", 1000, 1000, 1000, 1000,
                                      100, 100, 100, 100, 0, 0, 0,
