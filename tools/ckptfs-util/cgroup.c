@@ -13,10 +13,12 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -569,17 +571,103 @@ static int wait_restored(const pid_t *pids, int n)
 	return EXIT_FAIL;
 }
 
+/*
+ * The init of the new pid namespace: it restarts the image (the restored
+ * tasks get the pids of the image in this namespace, and become its
+ * children), tells the parent how that went through @report, then reaps
+ * every process of the namespace until none is left, as an init must; the
+ * namespace ends with it.  Exits with the status of the first restored
+ * process, as --wait reports it.
+ */
+static void __attribute__((noreturn))
+pidns_init(const struct cgroup *cg, const char *cmd, int fd, int report)
+{
+	int ret, status, first = -1, null;
+	pid_t pid;
+
+	ret = run_trigger(cg, "restart", cmd, fd);
+	if (write(report, &ret, sizeof(ret)) != sizeof(ret) || ret)
+		_exit(ret ? ret : EXIT_FAIL);
+	close(report);
+	close(fd);
+	/* Nobody may wait for our output: keep no fd of the caller. */
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	close_range(STDERR_FILENO + 1, ~0U, 0);
+	prctl(PR_SET_NAME, "ckpt-init");
+	for (;;) {
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		if (first < 0)
+			first = status;
+	}
+	if (first >= 0 && WIFEXITED(first))
+		_exit(WEXITSTATUS(first));
+	if (first >= 0 && WIFSIGNALED(first))
+		_exit(128 + WTERMSIG(first));
+	_exit(EXIT_FAIL);
+}
+
+/* Restart from the init of a new pid namespace; returns as run_trigger(). */
+static int restart_in_pidns(const struct cgroup *cg, const char *cmd, int fd,
+			    pid_t *init)
+{
+	int report[2], ret = EXIT_FAIL, status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID)) {
+		p_err("cannot create a pid namespace: %s", strerror(errno));
+		return EXIT_ENV;
+	}
+	if (pipe2(report, O_CLOEXEC)) {
+		p_err("pipe: %s", strerror(errno));
+		return EXIT_ENV;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		p_err("cannot start the namespace's init: %s", strerror(errno));
+		return EXIT_ENV;
+	}
+	if (!pid) {
+		close(report[0]);
+		pidns_init(cg, cmd, fd, report[1]);
+	}
+	close(report[1]);
+	if (read(report[0], &ret, sizeof(ret)) != sizeof(ret)) {
+		waitpid(pid, &status, 0);
+		p_err("the namespace's init died before restarting");
+		ret = EXIT_FAIL;
+	}
+	close(report[0]);
+	if (ret)
+		waitpid(pid, &status, 0);
+	*init = pid;
+	return ret;
+}
+
 int do_restart(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "input",	required_argument,	NULL, 'i' },
 		{ "frozen",	no_argument,		NULL, 'f' },
 		{ "wait",	no_argument,		NULL, 'w' },
+		{ "new-pidns",	no_argument,		NULL, 'N' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *in = NULL, *cmd = "restart";
-	bool wait = false, created = false, restored = false;
+	bool wait = false, created = false, restored = false, pidns = false;
+	pid_t init = 0;
 	pid_t pids[1024];
 	struct cgroup cg;
 	int opt, ret, err, fd, n, i;
@@ -595,6 +683,9 @@ int do_restart(int argc, char **argv)
 			break;
 		case 'w':
 			wait = true;
+			break;
+		case 'N':
+			pidns = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -647,7 +738,10 @@ int do_restart(int argc, char **argv)
 		}
 	}
 
-	ret = run_trigger(&cg, "restart", cmd, fd);
+	if (pidns)
+		ret = restart_in_pidns(&cg, cmd, fd, &init);
+	else
+		ret = run_trigger(&cg, "restart", cmd, fd);
 	if (ret)
 		goto out_close;
 	restored = true;
@@ -657,7 +751,9 @@ int do_restart(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		printf("%d\n", (int)pids[i]);
 	fflush(stdout);
-	if (wait)
+	if (wait && init)
+		ret = wait_restored(&init, 1);
+	else if (wait)
 		ret = wait_restored(pids, n);
 
 out_close:

@@ -72,7 +72,7 @@ static const struct cmd cmds[] = {
 	  "anonymous memory).  A partial FILE is removed when the checkpoint fails.\n"
 	  "Prints a summary (tasks, bytes, time) on standard error unless -q." },
 	{ "restart", do_restart,
-	  "restart CGROUP -i FILE|- [--frozen] [--wait] [-q]",
+	  "restart CGROUP -i FILE|- [--frozen] [--new-pidns] [--wait] [-q]",
 	  "Recreate the tasks of the image FILE (\"-\": standard input) inside CGROUP,\n"
 	  "which is created if missing (enabling +ckpt in its parent) and must be\n"
 	  "empty otherwise.  Needs CAP_SYS_ADMIN.  With --frozen the tasks stay\n"
@@ -80,7 +80,11 @@ static const struct cmd cmds[] = {
 	  "pids on standard output.  The restored tasks are children of ckpt: with\n"
 	  "--wait it waits for them and exits with the status of the first one\n"
 	  "(128+N if killed by signal N); without it they are reparented when\n"
-	  "ckpt exits." },
+	  "ckpt exits.  With --new-pidns the tasks get the pids of the image in a\n"
+	  "new pid namespace, whose init (\"ckpt-init\", a child of ckpt) is their\n"
+	  "parent and reaper: an image can then be restarted while its original\n"
+	  "runs, or twice.  The namespace ends when its last task does.  pids\n"
+	  "printed and in cgroup.procs are as seen from outside." },
 	{ "state", do_state,
 	  "state CGROUP [--json]",
 	  "Show ckpt.state: what the controller is doing, and the result, size and\n"
