@@ -27,6 +27,36 @@ static void ckpt_set_freeze(struct cgroup *cgrp, bool freeze)
 	cgroup_unlock();
 }
 
+/* Name a task the freezer has not stopped: why the freeze timed out. */
+static int ckpt_not_frozen(struct ckpt_ctx *ctx)
+{
+	struct css_task_iter it;
+	struct task_struct *t;
+	char comm[TASK_COMM_LEN] = "";
+	pid_t pid = 0;
+	char state = '?';
+
+	css_task_iter_start(&ctx->cgrp->self, 0, &it);
+	while ((t = css_task_iter_next(&it))) {
+		/* A racy read of a bit field: only to name a culprit. */
+		if (t->frozen)
+			continue;
+		pid = task_pid_vnr(t);
+		state = task_state_to_char(t);
+		get_task_comm(comm, t);
+		break;
+	}
+	css_task_iter_end(&it);
+	if (!pid)
+		return ckpt_fail(ctx, -ETIMEDOUT,
+				 "freezer: the group did not freeze within %d ms",
+				 CKPT_FREEZE_TIMEOUT_MS);
+	return ckpt_fail(ctx, -ETIMEDOUT,
+			 "freezer: pid %d (%s) did not stop within %d ms: state %c%s",
+			 pid, comm, CKPT_FREEZE_TIMEOUT_MS, state,
+			 state == 'D' ? " (uninterruptible sleep)" : "");
+}
+
 /**
  * ckpt_freeze() - freeze the group and wait until every task is frozen
  * @ctx:        the checkpoint
@@ -55,9 +85,7 @@ int ckpt_freeze(struct ckpt_ctx *ctx, bool *was_frozen)
 			err = ckpt_fail(ctx, -EINTR,
 					"freezer: interrupted by a signal");
 		else if (time_after(jiffies, deadline))
-			err = ckpt_fail(ctx, -ETIMEDOUT,
-					"freezer: tasks did not stop within %d ms (uninterruptible sleep?)",
-					CKPT_FREEZE_TIMEOUT_MS);
+			err = ckpt_not_frozen(ctx);
 		if (err) {
 			if (!*was_frozen)
 				ckpt_set_freeze(cgrp, false);

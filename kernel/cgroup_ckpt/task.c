@@ -65,6 +65,17 @@ int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (t->seccomp.mode)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: seccomp filters are not supported yet", pid);
+#ifdef CONFIG_NUMA
+	if (t->mempolicy)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: a NUMA memory policy (set_mempolicy); not supported yet",
+				 pid);
+#endif
+	/* Its parent waits inside vfork() until it execs or exits. */
+	if (READ_ONCE(t->vfork_done))
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: a vfork() child whose parent waits for it to exec; try again",
+				 pid);
 	if (t->io_uring)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: io_uring is not supported", pid);
