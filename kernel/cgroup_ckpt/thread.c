@@ -38,6 +38,26 @@ static int ckpt_note_index(u32 note)
 	return -1;
 }
 
+/*
+ * Wait until @t is asleep and off its CPU, so that a context switch has
+ * saved its registers (FPU state, fs and gs bases) to memory, where the
+ * regsets read and write them, and will not save over what we write.
+ * wait_task_inactive() only waits for a task whose state matches: retry
+ * while @t is still on its way to sleep.  Bounded: false if it never parks.
+ */
+static bool ckpt_wait_parked(struct task_struct *t)
+{
+	int i;
+
+	for (i = 0; i < 10 * HZ; i++) {
+		if (wait_task_inactive(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE |
+				       __TASK_STOPPED | __TASK_TRACED))
+			return true;
+		schedule_timeout_uninterruptible(1);
+	}
+	return false;
+}
+
 static const struct user_regset *
 ckpt_find_regset(struct task_struct *t, u32 note)
 {
@@ -59,8 +79,10 @@ static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 	int size[ARRAY_SIZE(ckpt_notes)] = { };
 	int i, ret = 0;
 
-	/* Frozen means parked; make sure it is also off the CPU. */
-	wait_task_inactive(t, 0);
+	/* Frozen means parked, or about to be: make sure it is off the CPU. */
+	if (!ckpt_wait_parked(t))
+		return ckpt_fail(ctx, -EAGAIN, "pid %d: frozen but still running",
+				 task_pid_vnr(t));
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++) {
 		const struct user_regset *rs = ckpt_find_regset(t, ckpt_notes[i]);
@@ -296,7 +318,9 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
 	if (ret)
 		return ret;
 
-	wait_task_inactive(t, 0);
+	/* It parks in wait_for_completion(&ctx->go) once it is ready. */
+	if (!ckpt_wait_parked(t))
+		return ckpt_fail(rt->ctx, -EAGAIN, "pid %d: did not park", rt->pid);
 	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++) {
 		const struct user_regset *rs;
 
