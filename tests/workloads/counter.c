@@ -10,14 +10,16 @@
  *
  * The options add one resource the checkpointer must refuse, to check that a
  * refused checkpoint leaves the program running:
- *	-P a pipe fd	-S a socket fd	-T a second thread
- *	-F a child process	-M a MAP_SHARED mapping
+ *	-P a pipe fd	-S a socket fd	-M a MAP_SHARED mapping
+ *	-T a second thread with another effective gid
+ *	-F a child process (supported now; kept for the tests that need one)
  */
 #include "wl.h"
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 static unsigned long static_count;
 static int extra;
@@ -34,6 +36,9 @@ static int opt(int c, char *arg)
 static void *thread_fn(void *arg)
 {
 	(void)arg;
+	/* Only this thread: glibc's setresgid() would change them all. */
+	if (syscall(SYS_setresgid, -1, 65534, -1))
+		wl_die("setresgid: %m");
 	for (;;)
 		pause();
 	return NULL;
