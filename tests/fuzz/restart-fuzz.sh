@@ -11,14 +11,23 @@
 R=$PWD; W=$R/tests/workloads/bin; N=${CKPT_FUZZ_N:-300}
 echo +ckpt > /sys/fs/cgroup/cgroup.subtree_control
 mkdir /sys/fs/cgroup/a /sys/fs/cgroup/b; mkdir -p /tmp/c /tmp/f
-"$W"/spawn -c /sys/fs/cgroup/a -o /tmp/c/log "$W"/memcheck -d /tmp/c -m 1 >/dev/null
-sleep 2
-pid=$(cat /sys/fs/cgroup/a/cgroup.procs)
+# CKPT_FUZZ_WL: the workload whose image is mutated: memcheck (default), or
+# tree (4 processes, sessions, process groups, 2 zombies), or threads (5).
+case ${CKPT_FUZZ_WL:-memcheck} in
+tree) wl=(tree -n 4 -f 3 -g -z) ;;
+threads) wl=(threads -n 4) ;;
+*) wl=(memcheck -m 1) ;;
+esac
+"$W"/spawn -c /sys/fs/cgroup/a -o /tmp/c/log "$W/${wl[0]}" -d /tmp/c "${wl[@]:1}" >/dev/null
+for _ in $(seq 100); do [ -e /tmp/c/ready ] && break; sleep 0.1; done
+sleep 1
+pids=$(cat /sys/fs/cgroup/a/cgroup.threads)
+any_left() { local p; for p in $pids; do [ -e /proc/"$p" ] && return 0; done; return 1; }
 if ! "$W"/cgwrite -w /tmp/img /sys/fs/cgroup/a/ckpt.image_fd ||
    ! "$W"/cgwrite /sys/fs/cgroup/a/ckpt.trigger "checkpoint kill"; then
 	echo "checkpoint failed"; exit 1
 fi
-for _ in $(seq 50); do [ -e /proc/"$pid" ] || break; sleep 0.1; done
+for _ in $(seq 50); do any_left || break; sleep 0.1; done
 python3 - "$N" <<'PY'
 import random, struct, sys
 random.seed(1234)
@@ -57,8 +66,8 @@ for i in $(seq 0 $((N - 1))); do
 	e=$("$W"/cgwrite /sys/fs/cgroup/b/ckpt.trigger restart); e=${e:-OK}
 	res[$e]=$(( ${res[$e]:-0} + 1 ))
 	if [ "$e" = OK ]; then echo 1 > /sys/fs/cgroup/b/cgroup.kill; fi
-	for _ in $(seq 100); do grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events && [ ! -e /proc/"$pid" ] && break; sleep 0.05; done
-	if ! grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events || [ -e /proc/"$pid" ]; then
+	for _ in $(seq 100); do grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events && ! any_left && break; sleep 0.05; done
+	if ! grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events || any_left; then
 		echo "image $i ($e): task left behind"; bad=$((bad + 1)); cat /sys/fs/cgroup/b/ckpt.state
 	fi
 done
