@@ -96,6 +96,7 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 			kvfree(rt->regset[j]);
 		if (rt->cred)
 			abort_creds(rt->cred);
+		ckpt_signals_free(rt);
 		if (rt->task)
 			put_task_struct(rt->task);
 	}

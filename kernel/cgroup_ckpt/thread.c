@@ -122,6 +122,8 @@ int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_write2(ctx, &hdr, CKPT_REC_REGSET, sizeof(hdr),
 				  data[i], size[i]);
 	}
+	if (!ret)
+		ret = ckpt_dump_sigpending(ctx, t);
 out:
 	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++)
 		kvfree(data[i]);
@@ -275,9 +277,10 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
  *
  * Runs from task work on the way to user mode, after the return from the
  * kernel function the task started in cleared the return value register:
- * put that back, rearm the sleep it was in, and unblock the signals it had
- * unblocked.  Until then it blocked all of them, so no signal frame could
- * be built from half-restored registers.
+ * put that back, rearm the sleep it was in, queue its pending signals and
+ * timers again, and unblock the signals it had unblocked.  Until then it
+ * blocked all of them, so no signal frame could be built from half-restored
+ * registers.
  */
 void ckpt_thread_final(struct ckpt_rtask *rt)
 {
@@ -286,5 +289,6 @@ void ckpt_thread_final(struct ckpt_rtask *rt)
 	if (le32_to_cpu(th->restart) == CKPT_RESTART_NANOSLEEP)
 		ckpt_arch_restart_sleep(th);
 	ckpt_arch_set_return(rt->user_ax);
+	ckpt_signals_final(rt);
 	set_current_blocked(&rt->blocked);
 }
