@@ -97,8 +97,12 @@ struct ckpt_rec {
 #define CKPT_REC_FD		0x0402	/* an fd table slot */
 #define CKPT_REC_FS		0x0403	/* cwd, umask */
 
-/* 0x05xx: signals */
+/* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
+#define CKPT_REC_SIGPENDING	0x0502	/* a thread's own queue; after its THREAD */
+#define CKPT_REC_SIGNAL		0x0503	/* job control state, shared queue */
+#define CKPT_REC_ITIMERS	0x0504	/* setitimer() and alarm() timers */
+#define CKPT_REC_POSIX_TIMER	0x0505	/* one timer_create() timer */
 
 /*
  * Largest record, header included, other than CKPT_REC_PAGES; longer ones
@@ -341,6 +345,104 @@ struct ckpt_sigaction {
 struct ckpt_sighand {
 	struct ckpt_rec		rec;
 	struct ckpt_sigaction	action[CKPT_NSIG];
+};
+
+/*
+ * A queued signal: the siginfo_t that the kernel would give to user space
+ * for it on the image's architecture (in its byte order, as a regset).
+ */
+#define CKPT_SIGINFO_SIZE	128
+struct ckpt_siginfo {
+	__u8	si[CKPT_SIGINFO_SIZE];
+};
+
+/*
+ * CKPT_REC_SIGPENDING: the signals queued for one thread (t->pending), in
+ * queue order, for the thread named by the preceding CKPT_REC_THREAD.
+ * @signal may name signals with no entry (queued when no entry could be
+ * allocated).  The signal of a POSIX timer is not in the queue: its
+ * CKPT_REC_POSIX_TIMER says it is pending.
+ */
+#define CKPT_SIGPENDING_STOP	0x1	/* a job control stop holds the thread */
+
+struct ckpt_sigpending {
+	struct ckpt_rec		rec;
+	__le32			tid;
+	__le32			flags;		/* CKPT_SIGPENDING_* */
+	__le32			stop_signo;	/* with _STOP: the signal that stopped it */
+	__le32			nr;		/* entries of @info */
+	__le64			signal;		/* pending set, bit N-1 = signal N */
+	struct ckpt_siginfo	info[];
+};
+
+/*
+ * CKPT_REC_SIGNAL: the process-wide signal state: job control, and the
+ * queue shared by its threads (signal->shared_pending), as above.
+ */
+#define CKPT_SIGNAL_STOPPED	0x1	/* stopped by a signal (job control) */
+#define CKPT_SIGNAL_CONTINUED	0x2	/* continued, not yet reported by wait */
+
+struct ckpt_signal {
+	struct ckpt_rec		rec;
+	__le32			flags;		/* CKPT_SIGNAL_* */
+	__le32			group_exit_code; /* stop signal wait() will report, or 0 */
+	__le32			nr;
+	__le32			__reserved;
+	__le64			signal;
+	struct ckpt_siginfo	info[];
+};
+
+/*
+ * CKPT_REC_ITIMERS: the setitimer() timers.  @value_ns is the time left
+ * (ITIMER_REAL: on CLOCK_MONOTONIC; VIRTUAL and PROF: process CPU time), 0
+ * for a disarmed timer.  Restart counts it from the restart: the time the
+ * image spent on disk does not count.  An ITIMER_REAL that fired and is
+ * rearmed when its SIGALRM is delivered has CKPT_ITIMER_REAL_EXPIRED, and
+ * @value_ns (zero or negative) is when it fired.
+ */
+#define CKPT_ITIMER_REAL_EXPIRED	0x1
+#define CKPT_NR_ITIMERS			3	/* ITIMER_REAL, _VIRTUAL, _PROF */
+
+struct ckpt_itimer {
+	__le64	value_ns;		/* signed */
+	__le64	interval_ns;
+};
+
+struct ckpt_itimers {
+	struct ckpt_rec		rec;
+	struct ckpt_itimer	it[CKPT_NR_ITIMERS];
+	__le32			flags;		/* CKPT_ITIMER_* */
+	__le32			next_posix_timer_id; /* next id timer_create() tries */
+};
+
+/*
+ * CKPT_REC_POSIX_TIMER: a timer_create() timer, restored with the same id.
+ * Only clocks REALTIME, MONOTONIC, BOOTTIME and TAI.  @value_ns is the time
+ * left, counted from the restart as for itimers, 0 for a disarmed timer;
+ * an absolute timer becomes relative.  CKPT_PTIMER_REQUEUE: an interval
+ * timer that fired and is rearmed when its signal is delivered; @value_ns
+ * (zero or negative) is when it fired.  CKPT_PTIMER_SIGPENDING: its signal
+ * is queued, with @sig_overrun.
+ */
+#define CKPT_PTIMER_ARMED	0x1
+#define CKPT_PTIMER_REQUEUE	0x2
+#define CKPT_PTIMER_SIGPENDING	0x4
+
+struct ckpt_posix_timer {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	clockid;
+	__le32	notify;			/* SIGEV_SIGNAL, _NONE, _THREAD, _THREAD_ID|_SIGNAL */
+	__le32	signo;
+	__le32	tid;			/* SIGEV_THREAD_ID: the thread, else 0 */
+	__le32	flags;			/* CKPT_PTIMER_* */
+	__le64	sigev_value;		/* sival_ptr or sival_int */
+	__le64	value_ns;		/* signed */
+	__le64	interval_ns;
+	__le64	overrun;		/* overruns counted since the last signal, -1 none */
+	__le64	overrun_last;		/* what timer_getoverrun() returns */
+	__le32	sig_overrun;		/* with _SIGPENDING: si_overrun */
+	__le32	__reserved;
 };
 
 /* CKPT_REC_TRAILER: the last record */

@@ -6,7 +6,7 @@
  * cgroup.c parses and validates the ckpt.* files; run.c owns a &struct
  * ckpt_ctx for the length of one operation and walks the resources in a
  * fixed order; each resource file (task.c, thread.c, mm.c, files.c,
- * signal.c) dumps and restores its own records through stream.c, and
+ * signal.c, timer.c) dumps and restores its own records through stream.c, and
  * shares objects through objtab.c.  Resource code never touches cgroup
  * files; the stream never knows what a task is.
  */
@@ -166,6 +166,7 @@ struct ckpt_rtask {
 	bool			have_mm;
 	bool			have_thread;
 	bool			have_task;
+	struct ckpt_rsig	*sig;		/* signal.c: signals, timers */
 };
 
 /**
@@ -303,5 +304,14 @@ int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_dump_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_sigpending(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_signal(struct ckpt_rtask *rt, void *rec, u32 len);
+void ckpt_signals_final(struct ckpt_rtask *rt);
+void ckpt_signals_free(struct ckpt_rtask *rt);
+
+/* timer.c */
+int ckpt_restore_itimers(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_posix_timer(struct ckpt_rtask *rt, void *rec, u32 len);
 
 #endif /* _KERNEL_CGROUP_CKPT_H */

@@ -95,6 +95,20 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_SIGHAND:
 			ret = ckpt_restore_sighand(rt, buf, len);
 			break;
+		case CKPT_REC_SIGPENDING:
+			if (!rt->cur)
+				goto unexpected;
+			ret = ckpt_restore_sigpending(rt->cur, buf, len);
+			break;
+		case CKPT_REC_SIGNAL:
+			ret = ckpt_restore_signal(rt, buf, len);
+			break;
+		case CKPT_REC_ITIMERS:
+			ret = ckpt_restore_itimers(rt, buf, len);
+			break;
+		case CKPT_REC_POSIX_TIMER:
+			ret = ckpt_restore_posix_timer(rt, buf, len);
+			break;
 		case CKPT_REC_FS:
 			ret = ckpt_restore_fs(rt, buf, len);
 			break;

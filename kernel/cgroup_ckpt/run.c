@@ -95,6 +95,7 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 			kvfree(rt->regset[j]);
 		if (rt->cred)
 			put_cred(rt->cred);
+		ckpt_signals_free(rt);
 		if (rt->task)
 			put_task_struct(rt->task);
 	}

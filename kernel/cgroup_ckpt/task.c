@@ -47,9 +47,6 @@ int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	pid_t pid = task_pid_vnr(t);
 	struct nsproxy *ns;
 	const char *what = NULL;
-	struct sighand_struct *sighand;
-	unsigned long flags;
-	bool pending;
 
 	if (t->flags & (PF_KTHREAD | PF_IO_WORKER))
 		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: a kernel thread", pid);
@@ -102,20 +99,6 @@ int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (what)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: runs in another %s namespace than the writer; not supported yet",
-				 pid, what);
-
-	sighand = lock_task_sighand(t, &flags);
-	if (!sighand)
-		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: exiting", pid);
-	pending = !sigisemptyset(&t->pending.signal) ||
-		  !sigisemptyset(&t->signal->shared_pending.signal);
-	if (t->signal->flags & SIGNAL_STOP_STOPPED)
-		what = "stopped by a signal (job control)";
-	spin_unlock_irqrestore(&sighand->siglock, flags);
-	if (pending)
-		what = "pending signals";
-	if (what)
-		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: %s; not supported yet",
 				 pid, what);
 	return ckpt_arch_check_task(ctx, t);
 }

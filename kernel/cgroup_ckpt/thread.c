@@ -138,6 +138,8 @@ static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_write2(ctx, &hdr, CKPT_REC_REGSET, sizeof(hdr),
 				  data[i], size[i]);
 	}
+	if (!ret)
+		ret = ckpt_dump_sigpending(ctx, t);
 out:
 	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++)
 		kvfree(data[i]);
@@ -356,9 +358,9 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
  * kernel function the task started in cleared the return value register:
  * register the user pointers the kernel keeps (clear_child_tid, robust
  * futex list, rseq, alternate signal stack), put the return value back,
- * rearm the sleep it was in, and unblock the signals it had unblocked.
- * Until then it blocked all of them, so no signal frame could be built
- * from half-restored registers.
+ * rearm the sleep it was in, queue its pending signals and timers again,
+ * and unblock the signals it had unblocked.  Until then it blocked all of
+ * them, so no signal frame could be built from half-restored registers.
  */
 void ckpt_thread_final(struct ckpt_rtask *rt)
 {
@@ -380,5 +382,6 @@ void ckpt_thread_final(struct ckpt_rtask *rt)
 	if (le32_to_cpu(th->restart) == CKPT_RESTART_NANOSLEEP)
 		ckpt_arch_restart_sleep(th);
 	ckpt_arch_set_return(rt->user_ax);
+	ckpt_signals_final(rt);
 	set_current_blocked(&rt->blocked);
 }

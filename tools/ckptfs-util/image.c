@@ -139,6 +139,8 @@ struct dec {
 #define SEEN_MM		0x2
 #define SEEN_FS		0x4
 #define SEEN_SIGHAND	0x8
+#define SEEN_SIGNAL	0x10
+#define SEEN_ITIMERS	0x20
 
 static int fail(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -171,6 +173,10 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_FD:	return "fd";
 	case CKPT_REC_FS:	return "fs";
 	case CKPT_REC_SIGHAND:	return "sighand";
+	case CKPT_REC_SIGPENDING: return "sigpending";
+	case CKPT_REC_SIGNAL:	return "signal";
+	case CKPT_REC_ITIMERS:	return "itimers";
+	case CKPT_REC_POSIX_TIMER: return "posix_timer";
 	}
 	return NULL;
 }
@@ -1217,6 +1223,211 @@ static int rec_sighand(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/* Queued signals: the siginfo_t of x86-64, little-endian. */
+static void print_siginfo(const struct ckpt_siginfo *e)
+{
+	const unsigned char *b = e->si;
+	int32_t signo = (int32_t)le32(*(const uint32_t *)b);
+	int32_t code = (int32_t)le32(*(const uint32_t *)(b + 8));
+	uint32_t pid = le32(*(const uint32_t *)(b + 16));
+	uint32_t uid = le32(*(const uint32_t *)(b + 20));
+	uint64_t value = le64(*(const uint64_t *)(b + 24));
+	char name[32];
+
+	sig_name(name, sizeof(name), signo);
+	if (json_output) {
+		jw_obj_start();
+		jw_key("signo");
+		jw_s64(signo);
+		jw_kstr("name", name);
+		jw_key("code");
+		jw_s64(code);
+		jw_ku64("pid", pid);
+		jw_ku64("uid", uid);
+		jw_ku64("value", value);
+		jw_obj_end();
+		return;
+	}
+	printf("    %-11s code %d pid %u uid %u value %" PRIu64 "\n", name, code, pid,
+	       uid, value);
+}
+
+static int sig_queue(struct dec *d, uint32_t len, size_t hdr, uint32_t nr,
+		     uint64_t set, const struct ckpt_siginfo *info)
+{
+	uint32_t i;
+
+	if (len != hdr + (uint64_t)nr * sizeof(struct ckpt_siginfo))
+		return bad(d, "length %u does not fit %u signals", len, nr);
+	for (i = 0; i < nr; i++) {
+		int32_t signo = (int32_t)le32(*(const uint32_t *)info[i].si);
+
+		if (signo < 1 || signo > CKPT_NSIG || !(set & (1ULL << (signo - 1))))
+			return bad(d, "queued signal %d not in the pending set", signo);
+	}
+	if (json_output) {
+		jw_khex("set", set);
+		jw_key("queue");
+		jw_arr_start();
+	}
+	for (i = 0; i < nr; i++)
+		print_siginfo(&info[i]);
+	if (json_output)
+		jw_arr_end();
+	return 0;
+}
+
+static int rec_sigpending(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sigpending *p = (const void *)d->rec;
+	uint32_t flags;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*p))
+		return check_len(d, len, sizeof(*p));
+	flags = le32(p->flags);
+	if (flags & ~(uint32_t)CKPT_SIGPENDING_STOP)
+		return bad(d, "unknown flags %#x", flags);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sigpending");
+		jw_ku64("tid", le32(p->tid));
+		jw_ku64("stop_signo", le32(p->stop_signo));
+	} else {
+		printf("  sigpending: tid %u nr %u set %#" PRIx64, le32(p->tid), le32(p->nr),
+		       (uint64_t)le64(p->signal));
+		if (flags & CKPT_SIGPENDING_STOP)
+			printf(", stopped by signal %u", le32(p->stop_signo));
+		printf("\n");
+	}
+	if (sig_queue(d, len, sizeof(*p), le32(p->nr), le64(p->signal), p->info))
+		return -1;
+	if (json_output)
+		jw_obj_end();
+	return 0;
+}
+
+static int rec_signal(struct dec *d, uint32_t len)
+{
+	const struct ckpt_signal *s = (const void *)d->rec;
+	uint32_t flags;
+
+	if (need_task(d) || once(d, SEEN_SIGNAL))
+		return -1;
+	if (len < sizeof(*s))
+		return check_len(d, len, sizeof(*s));
+	flags = le32(s->flags);
+	if (flags & ~(uint32_t)(CKPT_SIGNAL_STOPPED | CKPT_SIGNAL_CONTINUED))
+		return bad(d, "unknown flags %#x", flags);
+	if (s->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "signal");
+		jw_kbool("stopped", flags & CKPT_SIGNAL_STOPPED);
+		jw_kbool("continued", flags & CKPT_SIGNAL_CONTINUED);
+		jw_ku64("group_exit_code", le32(s->group_exit_code));
+	} else {
+		printf("  signal: shared nr %u set %#" PRIx64 "%s%s group_exit_code %u\n",
+		       le32(s->nr), (uint64_t)le64(s->signal),
+		       flags & CKPT_SIGNAL_STOPPED ? " stopped" : "",
+		       flags & CKPT_SIGNAL_CONTINUED ? " continued" : "",
+		       le32(s->group_exit_code));
+	}
+	if (sig_queue(d, len, sizeof(*s), le32(s->nr), le64(s->signal), s->info))
+		return -1;
+	if (json_output)
+		jw_obj_end();
+	return 0;
+}
+
+static int rec_itimers(struct dec *d, uint32_t len)
+{
+	const struct ckpt_itimers *t = (const void *)d->rec;
+	static const char *const names[CKPT_NR_ITIMERS] = { "real", "virtual", "prof" };
+	uint32_t flags;
+	int i;
+
+	if (need_task(d) || check_len(d, len, sizeof(*t)) || once(d, SEEN_ITIMERS))
+		return -1;
+	flags = le32(t->flags);
+	if (flags & ~(uint32_t)CKPT_ITIMER_REAL_EXPIRED)
+		return bad(d, "unknown flags %#x", flags);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "itimers");
+		for (i = 0; i < CKPT_NR_ITIMERS; i++) {
+			jw_key(names[i]);
+			jw_obj_start();
+			jw_key("value_ns");
+			jw_s64((int64_t)le64(t->it[i].value_ns));
+			jw_ku64("interval_ns", le64(t->it[i].interval_ns));
+			jw_obj_end();
+		}
+		jw_kbool("real_expired", flags & CKPT_ITIMER_REAL_EXPIRED);
+		jw_ku64("next_posix_timer_id", le32(t->next_posix_timer_id));
+		jw_obj_end();
+		return 0;
+	}
+	printf("  itimers:");
+	for (i = 0; i < CKPT_NR_ITIMERS; i++)
+		printf("%s %s %" PRId64 "/%" PRIu64 " ns", i ? "," : "", names[i],
+		       (int64_t)le64(t->it[i].value_ns), (uint64_t)le64(t->it[i].interval_ns));
+	printf("%s, next POSIX timer id %u\n",
+	       flags & CKPT_ITIMER_REAL_EXPIRED ? " (real expired)" : "",
+	       le32(t->next_posix_timer_id));
+	return 0;
+}
+
+static int rec_posix_timer(struct dec *d, uint32_t len)
+{
+	const struct ckpt_posix_timer *t = (const void *)d->rec;
+	uint32_t flags;
+
+	if (need_task(d) || check_len(d, len, sizeof(*t)))
+		return -1;
+	flags = le32(t->flags);
+	if (flags & ~(uint32_t)(CKPT_PTIMER_ARMED | CKPT_PTIMER_REQUEUE |
+				CKPT_PTIMER_SIGPENDING))
+		return bad(d, "unknown flags %#x", flags);
+	if (t->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "posix_timer");
+		jw_ku64("id", le32(t->id));
+		jw_key("clock");
+		jw_s64((int32_t)le32(t->clockid));
+		jw_ku64("notify", le32(t->notify));
+		jw_ku64("signo", le32(t->signo));
+		jw_ku64("tid", le32(t->tid));
+		jw_ku64("sigev_value", le64(t->sigev_value));
+		jw_khex("flags", flags);
+		jw_key("value_ns");
+		jw_s64((int64_t)le64(t->value_ns));
+		jw_ku64("interval_ns", le64(t->interval_ns));
+		jw_key("overrun");
+		jw_s64((int64_t)le64(t->overrun));
+		jw_key("overrun_last");
+		jw_s64((int64_t)le64(t->overrun_last));
+		jw_ku64("sig_overrun", le32(t->sig_overrun));
+		jw_obj_end();
+		return 0;
+	}
+	printf("  posix_timer: id %u clock %d notify %u signo %u value %" PRIu64 " tid %u\n",
+	       le32(t->id), (int32_t)le32(t->clockid), le32(t->notify), le32(t->signo),
+	       (uint64_t)le64(t->sigev_value), le32(t->tid));
+	printf("    %s%s%s left %" PRId64 " ns interval %" PRIu64 " ns overrun %" PRId64
+	       "/%" PRId64 "\n",
+	       flags & CKPT_PTIMER_ARMED ? "armed" : "disarmed",
+	       flags & CKPT_PTIMER_REQUEUE ? " requeue" : "",
+	       flags & CKPT_PTIMER_SIGPENDING ? " signal-pending" : "",
+	       (int64_t)le64(t->value_ns), (uint64_t)le64(t->interval_ns),
+	       (int64_t)le64(t->overrun), (int64_t)le64(t->overrun_last));
+	return 0;
+}
+
 static int rec_task_end(struct dec *d, uint32_t len)
 {
 	if (need_task(d) || check_len(d, len, sizeof(struct ckpt_rec)))
@@ -1335,6 +1546,10 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_FD,		rec_fd },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
+		{ CKPT_REC_SIGPENDING,	rec_sigpending },
+		{ CKPT_REC_SIGNAL,	rec_signal },
+		{ CKPT_REC_ITIMERS,	rec_itimers },
+		{ CKPT_REC_POSIX_TIMER,	rec_posix_timer },
 	};
 	size_t i;
 
