@@ -126,8 +126,9 @@ within() {
 		within "$before" "$img" 0 30
 		within "$img" "$after" -0.01 "$elapsed"
 	done
-	# the CPU-time ones hardly moved: the process sleeps
-	within "$(result_field t 1 4)" "$(result_field t 2 4)" 0 1
+	# the CPU-time ones hardly moved: the process sleeps (CPU time is
+	# counted in ticks: the restored one may read a tick, 4 ms, higher)
+	within "$(result_field t 1 4)" "$(result_field t 2 4)" -0.01 1
 }
 
 @test "timers: alarm() keeps its time left" {
