@@ -249,8 +249,18 @@ int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 
 /* objtab.c */
+enum ckpt_obj_type {
+	CKPT_OBJ_FILE,		/* struct file */
+	CKPT_OBJ_NR
+};
+
 void ckpt_obj_init(struct ckpt_ctx *ctx);
 void ckpt_obj_destroy(struct ckpt_ctx *ctx);
+u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
+		    bool *new);
+int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
+		 void *ptr);
+void *ckpt_obj_get(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type);
 u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new);
 int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file);
 struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id);

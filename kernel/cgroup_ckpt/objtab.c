@@ -10,6 +10,11 @@
  * while the image is written.  At restart it maps ids to the objects
  * recreated, refusing ids that are zero, defined twice or not yet defined.
  * Either way every reference is dropped when the operation ends.
+ *
+ * Objects are typed (enum ckpt_obj_type): restart refuses an id defined as
+ * one type and used as another.  Each type says how to take and drop a
+ * reference; a type without them is pinned by another object of the table
+ * (a pipe by its files) and must be looked up only while that one is held.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -20,9 +25,35 @@
 
 struct ckpt_obj {
 	struct hlist_node	node;
-	struct file		*file;
+	void			*ptr;
+	enum ckpt_obj_type	type;
 	u32			id;
 };
+
+static void ckpt_obj_get_f(void *ptr)
+{
+	get_file(ptr);
+}
+
+static void ckpt_obj_put_f(void *ptr)
+{
+	fput(ptr);
+}
+
+static const struct {
+	const char	*name;
+	void		(*get)(void *ptr);
+	void		(*put)(void *ptr);
+} ckpt_obj_types[CKPT_OBJ_NR] = {
+	[CKPT_OBJ_FILE]	= { "file", ckpt_obj_get_f, ckpt_obj_put_f },
+};
+
+static void ckpt_obj_put(struct ckpt_obj *obj)
+{
+	if (ckpt_obj_types[obj->type].put)
+		ckpt_obj_types[obj->type].put(obj->ptr);
+	kfree(obj);
+}
 
 /**
  * ckpt_obj_init() - set up an empty object table
@@ -43,35 +74,35 @@ void ckpt_obj_destroy(struct ckpt_ctx *ctx)
 {
 	struct ckpt_obj *obj;
 	struct hlist_node *tmp;
-	struct file *file;
 	unsigned long id;
 	int bkt;
 
 	hash_for_each_safe(ctx->objhash, bkt, tmp, obj, node) {
 		hash_del(&obj->node);
-		fput(obj->file);
-		kfree(obj);
+		ckpt_obj_put(obj);
 	}
-	xa_for_each(&ctx->objs, id, file)
-		fput(file);
+	xa_for_each(&ctx->objs, id, obj)
+		ckpt_obj_put(obj);
 	xa_destroy(&ctx->objs);
 }
 
 /**
- * ckpt_obj_lookup_file() - the id of an open file, adding it if new
+ * ckpt_obj_lookup() - the id of a kernel object, adding it if new
  * @ctx:  the checkpoint
- * @file: the file
- * @new:  set to true if @file was not in the table (its record must be
+ * @type: what @ptr is
+ * @ptr:  the object; a reference is taken when it is added
+ * @new:  set to true if @ptr was not in the table (its record must be
  *        written now)
  *
  * Return: the id, or 0 if memory ran out.
  */
-u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new)
+u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
+		    bool *new)
 {
 	struct ckpt_obj *obj;
 
-	hash_for_each_possible(ctx->objhash, obj, node, (unsigned long)file) {
-		if (obj->file == file) {
+	hash_for_each_possible(ctx->objhash, obj, node, (unsigned long)ptr) {
+		if (obj->ptr == ptr && obj->type == type) {
 			*new = false;
 			return obj->id;
 		}
@@ -79,32 +110,47 @@ u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new)
 	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
 		return 0;
-	obj->file = get_file(file);
+	if (ckpt_obj_types[type].get)
+		ckpt_obj_types[type].get(ptr);
+	obj->ptr = ptr;
+	obj->type = type;
 	obj->id = ctx->next_id++;
-	hash_add(ctx->objhash, &obj->node, (unsigned long)file);
+	hash_add(ctx->objhash, &obj->node, (unsigned long)ptr);
 	*new = true;
 	return obj->id;
 }
 
 /**
- * ckpt_obj_add_file() - define object @id at restart
+ * ckpt_obj_add() - define object @id at restart
  * @ctx:  the restart
  * @id:   the id the image gave it
- * @file: the file; the table takes this reference, also on failure
+ * @type: what @ptr is
+ * @ptr:  the object; the table takes this reference, also on failure
  *
  * Return: 0, or -EINVAL (with a reason) for a zero or duplicate id.
  */
-int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file)
+int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
+		 void *ptr)
 {
+	struct ckpt_obj *obj;
 	int ret;
 
+	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj) {
+		if (ckpt_obj_types[type].put)
+			ckpt_obj_types[type].put(ptr);
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	}
+	obj->ptr = ptr;
+	obj->type = type;
+	obj->id = id;
 	if (!id) {
-		fput(file);
+		ckpt_obj_put(obj);
 		return ckpt_fail(ctx, -EINVAL, "image: object id 0");
 	}
-	ret = xa_insert(&ctx->objs, id, file, GFP_KERNEL);
+	ret = xa_insert(&ctx->objs, id, obj, GFP_KERNEL);
 	if (ret) {
-		fput(file);
+		ckpt_obj_put(obj);
 		if (ret == -EBUSY)
 			return ckpt_fail(ctx, -EINVAL,
 					 "image: object %u defined twice", id);
@@ -114,21 +160,69 @@ int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file)
 }
 
 /**
- * ckpt_obj_get_file() - the file defined as object @id
- * @ctx: the restart
- * @id:  the id
+ * ckpt_obj_get() - the object defined as @id
+ * @ctx:  the restart
+ * @id:   the id
+ * @type: the type the user expects
  *
- * Return: the file with a new reference, or NULL (with a reason recorded)
- * if no such object was defined before.
+ * Return: the object with a new reference (if its type has references),
+ * or NULL (with a reason recorded) if no object of that type was defined
+ * as @id before.
  */
-struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id)
+void *ckpt_obj_get(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type)
 {
-	struct file *file = xa_load(&ctx->objs, id);
+	struct ckpt_obj *obj = xa_load(&ctx->objs, id);
 
-	if (!file) {
+	if (!obj) {
 		ckpt_fail(ctx, -EINVAL, "image: object %u used before it is defined",
 			  id);
 		return NULL;
 	}
-	return get_file(file);
+	if (obj->type != type) {
+		ckpt_fail(ctx, -EINVAL, "image: object %u is a %s, not a %s",
+			  id, ckpt_obj_types[obj->type].name,
+			  ckpt_obj_types[type].name);
+		return NULL;
+	}
+	if (ckpt_obj_types[type].get)
+		ckpt_obj_types[type].get(obj->ptr);
+	return obj->ptr;
+}
+
+/**
+ * ckpt_obj_lookup_file() - ckpt_obj_lookup() for an open file
+ * @ctx:  the checkpoint
+ * @file: the file
+ * @new:  set to true if @file is new
+ *
+ * Return: the id, or 0 if memory ran out.
+ */
+u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new)
+{
+	return ckpt_obj_lookup(ctx, CKPT_OBJ_FILE, file, new);
+}
+
+/**
+ * ckpt_obj_add_file() - ckpt_obj_add() for an open file
+ * @ctx:  the restart
+ * @id:   the id the image gave it
+ * @file: the file; the table takes this reference, also on failure
+ *
+ * Return: 0, or -EINVAL (with a reason) for a zero or duplicate id.
+ */
+int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file)
+{
+	return ckpt_obj_add(ctx, id, CKPT_OBJ_FILE, file);
+}
+
+/**
+ * ckpt_obj_get_file() - ckpt_obj_get() for an open file
+ * @ctx: the restart
+ * @id:  the id
+ *
+ * Return: the file with a new reference, or NULL (with a reason recorded).
+ */
+struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id)
+{
+	return ckpt_obj_get(ctx, id, CKPT_OBJ_FILE);
 }
