@@ -81,6 +81,7 @@ struct ckpt_rec {
 #define CKPT_REC_TASK		0x0101	/* begins the records of one task */
 #define CKPT_REC_CREDS		0x0102
 #define CKPT_REC_ATTRS		0x0103	/* limits, scheduling, prctl state */
+#define CKPT_REC_SECCOMP	0x0104	/* seccomp mode, or one filter */
 #define CKPT_REC_TASK_END	0x01ff
 
 /* 0x02xx: threads and registers */
@@ -198,6 +199,30 @@ struct ckpt_attrs {
 	__le32			nr_cpus;	/* bits in @cpus */
 	__le32			__reserved;
 	__le64			cpus[];		/* CPU affinity, bit N = CPU N */
+};
+
+/*
+ * CKPT_REC_SECCOMP: the seccomp mode of a process, which all its threads
+ * share.  SECCOMP_MODE_STRICT: one record, without instructions.
+ * SECCOMP_MODE_FILTER: one record per filter, oldest first (@index 0),
+ * each with the classic BPF program it was installed with.
+ */
+#define CKPT_SECCOMP_MAX_INSNS	4096	/* BPF_MAXINSNS */
+
+struct ckpt_sock_filter {
+	__le16	code;
+	__u8	jt;
+	__u8	jf;
+	__le32	k;
+};
+
+struct ckpt_seccomp {
+	struct ckpt_rec		rec;
+	__le32			mode;		/* SECCOMP_MODE_STRICT or _FILTER */
+	__le32			index;		/* of this filter, from 0 */
+	__le32			nr_insns;	/* entries of @insns */
+	__le32			__reserved;
+	struct ckpt_sock_filter	insns[];
 };
 
 /*

@@ -120,6 +120,15 @@ struct ckpt_tent {
 	u32			flags;
 };
 
+/* seccomp.c: the mode and filters a restored process installs */
+struct ckpt_rfilter;
+struct ckpt_rseccomp {
+	int			mode;
+	unsigned int		nr;		/* filters read */
+	unsigned int		cost;		/* instructions, 4 more per filter */
+	struct ckpt_rfilter	*head, **tail;
+};
+
 /* How a restored process gets its process group. */
 enum ckpt_pgrp {
 	CKPT_PGRP_INHERIT,	/* its creator's */
@@ -167,6 +176,7 @@ struct ckpt_rtask {
 	bool			have_thread;
 	bool			have_task;
 	struct ckpt_rsig	*sig;		/* signal.c: signals, timers */
+	struct ckpt_rseccomp	seccomp;
 };
 
 /**
@@ -278,6 +288,12 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx);
 int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len);
+
+/* seccomp.c */
+int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_seccomp(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_seccomp_install(struct ckpt_rtask *rt);
+void ckpt_seccomp_free(struct ckpt_rtask *rt);
 int ckpt_restore_task_end(struct ckpt_rtask *rt);
 void ckpt_restore_commit(struct ckpt_rtask *rt);
 

@@ -84,6 +84,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_ATTRS:
 			ret = ckpt_restore_attrs(rt, buf, len);
 			break;
+		case CKPT_REC_SECCOMP:
+			ret = ckpt_restore_seccomp(rt, buf, len);
+			break;
 		case CKPT_REC_THREAD:
 			ret = ckpt_restore_thread(rt, buf, len);
 			break;
@@ -300,12 +303,6 @@ static int ckpt_create_children(struct ckpt_rtask *rt)
 	u64 flags;
 	int ret;
 
-	for (i = 1; i < rt->nr_threads; i++) {
-		ret = ckpt_spawn(ctx, &rt[i], CLONE_VM | CLONE_FS | CLONE_FILES |
-				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, -1);
-		if (ret)
-			return ret;
-	}
 	for (i = self + rt->nr_threads; i < ctx->nr_rt; i++) {
 		struct ckpt_rtask *c = &ctx->rt[i];
 
@@ -314,6 +311,16 @@ static int ckpt_create_children(struct ckpt_rtask *rt)
 		/* A root in our session: the restarter's child, like us. */
 		flags = CLONE_VM | (c->ppid ? 0 : CLONE_PARENT);
 		ret = ckpt_spawn(ctx, c, flags, -1);
+		if (ret)
+			return ret;
+	}
+	/* Children have their own filters; threads share ours. */
+	ret = ckpt_restore_seccomp_install(rt);
+	if (ret)
+		return ret;
+	for (i = 1; i < rt->nr_threads; i++) {
+		ret = ckpt_spawn(ctx, &rt[i], CLONE_VM | CLONE_FS | CLONE_FILES |
+				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, -1);
 		if (ret)
 			return ret;
 	}

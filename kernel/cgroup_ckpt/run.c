@@ -96,6 +96,7 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 		if (rt->cred)
 			put_cred(rt->cred);
 		ckpt_signals_free(rt);
+		ckpt_seccomp_free(rt);
 		if (rt->task)
 			put_task_struct(rt->task);
 	}

@@ -59,9 +59,6 @@ int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (t->ptrace)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: traced by another process", pid);
-	if (t->seccomp.mode)
-		return ckpt_fail(ctx, -EOPNOTSUPP,
-				 "pid %d: seccomp filters are not supported yet", pid);
 #ifdef CONFIG_NUMA
 	if (t->mempolicy)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
@@ -223,6 +220,7 @@ static int (*const ckpt_task_dumpers[])(struct ckpt_ctx *ctx,
 	ckpt_dump_files,
 	ckpt_dump_mm,
 	ckpt_dump_attrs,
+	ckpt_dump_seccomp,
 };
 
 /**
