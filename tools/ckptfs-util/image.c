@@ -163,6 +163,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_TASK:	return "task";
 	case CKPT_REC_CREDS:	return "creds";
 	case CKPT_REC_ATTRS:	return "attrs";
+	case CKPT_REC_SECCOMP:	return "seccomp";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
 	case CKPT_REC_REGSET:	return "regset";
@@ -731,7 +732,8 @@ static int rec_attrs(struct dec *d, uint32_t len)
 		return bad(d, "length %u does not fit %u CPUs", len, nr_cpus);
 	if (a->__reserved)
 		return bad(d, "nonzero __reserved");
-	if (flags & ~(uint32_t)(CKPT_ATTR_NO_NEW_PRIVS | CKPT_ATTR_THP_DISABLE))
+	if (flags & ~(uint32_t)(CKPT_ATTR_NO_NEW_PRIVS | CKPT_ATTR_THP_DISABLE |
+				CKPT_ATTR_CHILD_SUBREAPER))
 		return bad(d, "unknown flags %#x", flags);
 
 	if (json_output) {
@@ -762,10 +764,11 @@ static int rec_attrs(struct dec *d, uint32_t len)
 		jw_obj_end();
 		return 0;
 	}
-	printf("  attrs: policy %u rt_priority %u nice %d%s%s\n", le32(a->policy),
+	printf("  attrs: policy %u rt_priority %u nice %d%s%s%s\n", le32(a->policy),
 	       le32(a->rt_priority), (int32_t)le32(a->nice),
 	       flags & CKPT_ATTR_NO_NEW_PRIVS ? " no_new_privs" : "",
-	       flags & CKPT_ATTR_THP_DISABLE ? " thp_disable" : "");
+	       flags & CKPT_ATTR_THP_DISABLE ? " thp_disable" : "",
+	       flags & CKPT_ATTR_CHILD_SUBREAPER ? " child_subreaper" : "");
 	printf("    cpus:");
 	for (i = 0; i < nr_cpus; i++)
 		if (le64(a->cpus[i / 64]) & (1ULL << (i % 64)))
@@ -777,6 +780,45 @@ static int rec_attrs(struct dec *d, uint32_t len)
 		printf("%s %s %s/%s", i % 4 ? "," : "\n     ", rlimit_names[i], cur, max);
 	}
 	printf("\n");
+	return 0;
+}
+
+static int rec_seccomp(struct dec *d, uint32_t len)
+{
+	const struct ckpt_seccomp *r = (const void *)d->rec;
+	uint32_t mode, index, nr;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*r))
+		return check_len(d, len, sizeof(*r));
+	mode = le32(r->mode);
+	index = le32(r->index);
+	nr = le32(r->nr_insns);
+	if (r->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (nr > CKPT_SECCOMP_MAX_INSNS ||
+	    len != sizeof(*r) + (uint64_t)nr * sizeof(r->insns[0]))
+		return bad(d, "length %u does not fit %u instructions", len, nr);
+	if (mode == 1 ? nr || index : mode != 2 || !nr)
+		return bad(d, "mode %u with %u instructions", mode, nr);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "seccomp");
+		jw_ku64("pid", d->pid);
+		jw_kstr("mode", mode == 1 ? "strict" : "filter");
+		if (mode == 2) {
+			jw_ku64("index", index);
+			jw_ku64("insns", nr);
+		}
+		jw_obj_end();
+		return 0;
+	}
+	if (mode == 1)
+		printf("  seccomp: strict\n");
+	else
+		printf("  seccomp: filter %u, %u instructions\n", index, nr);
 	return 0;
 }
 
@@ -1537,6 +1579,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_TASK,	rec_task },
 		{ CKPT_REC_CREDS,	rec_creds },
 		{ CKPT_REC_ATTRS,	rec_attrs },
+		{ CKPT_REC_SECCOMP,	rec_seccomp },
 		{ CKPT_REC_TASK_END,	rec_task_end },
 		{ CKPT_REC_THREAD,	rec_thread },
 		{ CKPT_REC_REGSET,	rec_regset },
