@@ -150,6 +150,7 @@ usr1_all() {
 	wl_start "$A" t tree -n 7 -f 2 -r
 	wait_until lines_ge "$T/t/up" 7
 	checkpoint_restart "$A" "$B" "$T/img"
+	"$CKPT" info "$T/img" | grep -q 'attrs: .* child_subreaper$'
 	usr1_all "$B" t 7
 
 	# process 1 dies: its children (3 and 4) get SIGUSR2 and the first
