@@ -25,6 +25,7 @@
 #define pr_fmt(fmt) "ckpt: " fmt
 
 #include <linux/cgroup.h>
+#include <linux/delay.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -80,22 +81,55 @@ static bool ckpt_zombie_of(struct ckpt_ctx *ctx, struct task_struct *z)
 }
 
 /*
+ * A process of the group between cgroup_exit() and exit_notify(): out of
+ * the group's task list (so the freezer need not wait for it), not a
+ * zombie yet, and its parent not signalled yet.
+ */
+static bool ckpt_exiting_of(struct ckpt_ctx *ctx, struct task_struct *z)
+{
+	return !z->exit_state && (z->flags & PF_EXITING) &&
+	       thread_group_leader(z) && task_dfl_cgroup(z) == ctx->cgrp;
+}
+
+/* Wait this long for a process of the group to finish exiting. */
+#define CKPT_EXIT_WAIT_MS	1000
+
+/*
  * Zombie children of the live threads @f->t[0..@nr_live).  The group is
  * frozen: its tasks neither fork nor reap, so the second walk finds what
- * the first counted, or fewer if an outsider freed one.
+ * the first counted, or fewer if an outsider freed one.  A child still on
+ * its way out is waited for, so that it is in the image as the zombie its
+ * parent will reap, with the SIGCHLD it is sent.
  */
 static int ckpt_find_zombies(struct ckpt_ctx *ctx, struct ckpt_found *f,
 			     unsigned int nr_live)
 {
-	unsigned int i, n = 0;
+	unsigned int i, n, waited = 0;
 	struct task_struct *z;
+	pid_t exiting;
 	int ret;
 
+again:
+	n = 0;
+	exiting = 0;
 	read_lock(&tasklist_lock);
 	for (i = 0; i < nr_live; i++)
-		list_for_each_entry(z, &f->t[i]->children, sibling)
+		list_for_each_entry(z, &f->t[i]->children, sibling) {
 			n += ckpt_zombie_of(ctx, z);
+			if (ckpt_exiting_of(ctx, z))
+				exiting = task_pid_vnr(z);
+		}
 	read_unlock(&tasklist_lock);
+	if (exiting) {
+		if (waited++ >= CKPT_EXIT_WAIT_MS)
+			return ckpt_fail(ctx, -EAGAIN,
+					 "pid %d: still exiting after %d ms; try again",
+					 exiting, CKPT_EXIT_WAIT_MS);
+		if (fatal_signal_pending(current))
+			return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+		usleep_range(1000, 2000);
+		goto again;
+	}
 	if (!n)
 		return 0;
 	ret = ckpt_found_reserve(f, n);
