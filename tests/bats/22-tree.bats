@@ -165,6 +165,44 @@ usr1_all() {
 	done
 }
 
+# image_pids_free IMAGE: no pid of the processes in IMAGE is in use
+image_pids_free() {
+	local p
+
+	for p in $("$CKPT" info "$1" | awk '$1 == "task" { print $2 }'); do
+		[ ! -e "/proc/$p" ] || return 1
+	done
+}
+
+@test "tree: tasks forking and exiting under checkpoints are in the image whole or not at all" {
+	local g h x r n
+
+	g=$(new_group a)
+	h=$(new_group b)
+	wl_start "$g" ch churn -t 5
+	for _ in 1 2 3 4 5; do
+		# thaw: the workload runs on without a hitch
+		checkpoint "$g" "$T/thaw"
+		"$CKPT" info "$T/thaw" > /dev/null
+		checkpoint "$g" "$T/img" kill
+		wait_until populated_is "$g" 0
+		# zombies of the killed tree are reaped by the subreaper
+		wait_until image_pids_free "$T/img"
+		"$CKPT" info "$T/img" | grep '^task'
+		restart "$h" "$T/img"
+		# every child forked is reaped once with its status, every
+		# thread joined
+		wl_check "$pid" ch
+		x=$g g=$h h=$x
+	done
+	r=$(tail -1 "$T/ch/result")
+	echo "$r"
+	# it went on forking and reaping after the last restart
+	n=$(lines_of "$T/ch/result")
+	wl_check "$pid" ch
+	[ "$(sed -n "$((n + 1))p" "$T/ch/result" | awk '{ print $4 }')" -gt "$(awk '{ print $4 }' <<< "$r")" ]
+}
+
 @test "threads: 9 threads keep tids, masks, TLS, alt stacks, waits, joins, robust futexes" {
 	A=$(new_group a)
 	B=$(new_group b)
