@@ -6,7 +6,9 @@
  * i does, by i % 4:
  *	0  counts in a loop, every MS milliseconds (default 5): a __thread variable (TLS, fs base) that must stay
  *	   i, a counter and a double that must stay in step, its own signal
- *	   mask (SIGRTMIN + i % 8 blocked) and its own sigaltstack
+ *	   mask (SIGRTMIN + i % 8 blocked) and its own sigaltstack; and its
+ *	   rseq registration (glibc's): it spoils rseq->cpu_id before each
+ *	   sleep, and the kernel must have written it again after
  *	1  waits in pthread_cond_wait() for the main thread's "go"
  *	2  waits in pthread_join() for worker i - 1
  *	3  holds a robust mutex, waits for "go" and exits holding it
@@ -19,6 +21,7 @@
  */
 #include "wl.h"
 #include <pthread.h>
+#include <sys/rseq.h>
 
 #define MAXT	256
 
@@ -26,7 +29,7 @@ static int n = 8, period = 5;
 static pthread_t tid[MAXT];
 static pid_t ktid[MAXT];
 static volatile unsigned long count[MAXT];
-static volatile int bad[MAXT], woke[MAXT], joined[MAXT], stop;
+static volatile int bad[MAXT], bad_rseq[MAXT], woke[MAXT], joined[MAXT], stop;
 static void *altstack[MAXT];
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
@@ -76,6 +79,17 @@ static int my_state_ok(long i)
 	return 1;
 }
 
+/* glibc's rseq area of the calling thread */
+static struct rseq *my_rseq(void)
+{
+	char *tp;
+
+	__asm__ ("mov %%fs:0, %0" : "=r" (tp));
+	return (struct rseq *)(tp + __rseq_offset);
+}
+
+#define CPU_ID_SPOILED	0x7ffffff0u
+
 static void *worker(void *arg)
 {
 	long i = (long)arg;
@@ -100,11 +114,17 @@ static void *worker(void *arg)
 		if (!altstack[i] || sigaltstack(&ss, NULL))
 			bad[i] = 1;
 		while (!stop) {
+			volatile struct rseq *rs = my_rseq();
+
 			count[i]++;
 			f += 0.5;
 			if (tls_id != i || f != count[i] * 0.5 || !my_state_ok(i))
 				bad[i] = 1;
+			/* a sleep switches out: the kernel rewrites cpu_id */
+			rs->cpu_id = CPU_ID_SPOILED;
 			wl_msleep(period);
+			if (rs->cpu_id == CPU_ID_SPOILED)
+				bad_rseq[i] = 1;
 		}
 		break;
 	case 1:
@@ -135,6 +155,9 @@ static void check(void)
 	for (i = 0; i < n; i += 4) {
 		if (bad[i])
 			wl_fail("worker %d (tid %d): TLS, FPU, mask or alt stack wrong", i, ktid[i]);
+		if (bad_rseq[i])
+			wl_fail("worker %d (tid %d): rseq cpu_id not updated (registration lost)",
+				i, ktid[i]);
 		if (count[i] == before[i])
 			wl_fail("worker %d (tid %d) does not move", i, ktid[i]);
 	}
@@ -148,6 +171,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	wl_init(argc, argv, "n:t:", opt);
+	if (!__rseq_size)
+		wl_die("glibc registered no rseq area (glibc.pthread.rseq=0?)");
 	wl_catch_usr1();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr2;
