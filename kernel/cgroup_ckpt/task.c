@@ -209,11 +209,64 @@ static int ckpt_dump_attrs(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /*
+ * What a process shares with another process through clone() without
+ * CLONE_THREAD would come back unshared: refuse it, naming the other.
+ * Threads must share their leader's fd table and fs_struct, as they do
+ * unless one called unshare().  Pointers are only compared: RCU keeps the
+ * tasks, and a task that is not frozen can only stop sharing.
+ */
+static int ckpt_check_shared(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct task_struct *p, *th;
+	const char *what = NULL;
+	pid_t other = 0;
+
+	rcu_read_lock();
+	for_each_thread(t, th) {
+		if (th->files != t->files)
+			what = "fd table (unshare(CLONE_FILES))";
+		else if (th->fs != t->fs)
+			what = "cwd, root and umask (unshare(CLONE_FS))";
+		if (what) {
+			other = task_pid_vnr(th);
+			rcu_read_unlock();
+			return ckpt_fail(ctx, -EOPNOTSUPP,
+					 "pid %d: thread %d has its own %s; not supported",
+					 task_pid_vnr(t), other, what);
+		}
+	}
+	for_each_process_thread(p, th) {
+		if (same_thread_group(th, t))
+			continue;
+		if (t->mm && th->mm == t->mm)
+			what = "memory (CLONE_VM)";
+		else if (th->sighand == t->sighand)
+			what = "signal handlers (CLONE_SIGHAND)";
+		else if (t->files && th->files == t->files)
+			what = "fd table (CLONE_FILES)";
+		else if (t->fs && th->fs == t->fs)
+			what = "cwd, root and umask (CLONE_FS)";
+		if (what) {
+			other = task_pid_vnr(th);
+			goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	if (what)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d: shares its %s with pid %d; not supported yet",
+				 task_pid_vnr(t), what, other);
+	return 0;
+}
+
+/*
  * The resources of a process, in the order restart reads them: attributes
  * last, so that limits are set once the memory and files they bound are.
  */
 static int (*const ckpt_task_dumpers[])(struct ckpt_ctx *ctx,
 					struct task_struct *t) = {
+	ckpt_check_shared,
 	ckpt_dump_creds,
 	ckpt_dump_threads,
 	ckpt_dump_signals,
