@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * counter [-d DIR] [-P|-S|-T|-F|-M] [period_ms]
+ * counter [-d DIR] [-P|-S|-T|-F|-M|-L|-O|-H|-V|-U] [period_ms]
  *
  * Increments a counter every period_ms (default 50) and writes "count N" to
  * stdout after each increment, with one write(2).  The count is kept in
@@ -13,9 +13,14 @@
  *	-P a pipe fd	-S a socket fd	-M a MAP_SHARED mapping
  *	-T a second thread with another effective gid
  *	-F a child process (supported now; kept for the tests that need one)
+ *	-L, -O, -H, -V a child process made by clone() with CLONE_FILES,
+ *	   CLONE_FS, CLONE_SIGHAND | CLONE_VM, CLONE_VM: it shares the fd
+ *	   table, the fs_struct, the signal handlers, the memory
+ *	-U a second thread with an fd table of its own (unshare(CLONE_FILES))
  */
 #include "wl.h"
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -27,7 +32,7 @@ static int extra;
 static int opt(int c, char *arg)
 {
 	(void)arg;
-	if (!strchr("PSTFM", c))
+	if (!strchr("PSTFMLOHVU", c))
 		return -1;
 	extra = c;
 	return 0;
@@ -42,6 +47,43 @@ static void *thread_fn(void *arg)
 	for (;;)
 		pause();
 	return NULL;
+}
+
+static volatile int unshared;
+
+static void *unshare_fn(void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_FILES))
+		wl_die("unshare: %m");
+	unshared = 1;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A clone()d child: it touches nothing of the memory it may share. */
+static int sharer(void *arg)
+{
+	(void)arg;
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+static void clone_sharer(int flags)
+{
+	size_t size = 64 * 1024;
+	char *stack = malloc(size);
+	pid_t pid;
+
+	if (!stack)
+		wl_die("malloc");
+	pid = clone(sharer, stack + size, flags | SIGCHLD, NULL);
+	if (pid < 0)
+		wl_die("clone: %m");
+	wl_put("info", 0, "child %d\n", pid);
 }
 
 static void add_extra(void)
@@ -78,6 +120,25 @@ static void add_extra(void)
 		}
 		wl_put("info", 0, "child %d\n", pid);
 		break;
+	case 'L':
+		clone_sharer(CLONE_FILES);
+		break;
+	case 'O':
+		clone_sharer(CLONE_FS);
+		break;
+	case 'H':
+		clone_sharer(CLONE_SIGHAND | CLONE_VM);
+		break;
+	case 'V':
+		clone_sharer(CLONE_VM);
+		break;
+	case 'U':
+		if (pthread_create(&t, NULL, unshare_fn, NULL))
+			wl_die("pthread_create failed");
+		while (!unshared)
+			wl_msleep(1);
+		wl_put("info", 0, "threads 2\n");
+		break;
 	case 'M':
 		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -96,7 +157,7 @@ int main(int argc, char **argv)
 	char line[128];
 	int i, n;
 
-	i = wl_init(argc, argv, "PSTFM", opt);
+	i = wl_init(argc, argv, "PSTFMLOHVU", opt);
 	if (i < argc)
 		period = atol(argv[i]);
 	if (period <= 0)
