@@ -97,6 +97,8 @@ struct ckpt_rec {
 #define CKPT_REC_FILE		0x0401	/* an open file description (object) */
 #define CKPT_REC_FD		0x0402	/* an fd table slot */
 #define CKPT_REC_FS		0x0403	/* cwd, umask */
+#define CKPT_REC_UNIX		0x0420	/* unnamed AF_UNIX sockets (object) */
+#define CKPT_REC_UNIX_DATA	0x0421	/* bytes queued to one of them */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -356,6 +358,47 @@ struct ckpt_fs {
 	__le32	umask;
 	__le32	cwd_len;		/* bytes of cwd, without NUL */
 	__u8	cwd[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_UNIX: an unnamed AF_UNIX socket, alone or with the peer it is
+ * connected to (socketpair()), defining the open files of both ends as
+ * objects; an end whose file was closed has id 0.  Followed by the
+ * CKPT_REC_UNIX_DATA records of end 0's receive queue, then end 1's.
+ */
+#define CKPT_UNIX_PAIR		0x1	/* end 1 is end 0's peer */
+
+#define CKPT_UNIX_PASSCRED	0x1	/* SO_PASSCRED */
+#define CKPT_UNIX_SNDBUF_LOCK	0x2	/* SO_SNDBUF was set */
+#define CKPT_UNIX_RCVBUF_LOCK	0x4	/* SO_RCVBUF was set */
+
+struct ckpt_unix_end {
+	__le32	id;			/* object id of its open file, or 0 */
+	__le32	flags;			/* O_* flags of that file */
+	__le32	shutdown;		/* 1: receive, 2: send, as sk_shutdown */
+	__le32	opts;			/* CKPT_UNIX_PASSCRED... */
+	__le32	sndbuf;
+	__le32	rcvbuf;
+	__le32	nr_msgs;		/* CKPT_REC_UNIX_DATA for its queue */
+	__le32	__reserved;
+};
+
+struct ckpt_unix {
+	struct ckpt_rec		rec;
+	__le32			type;		/* SOCK_STREAM, _DGRAM, _SEQPACKET */
+	__le32			flags;		/* CKPT_UNIX_* */
+	struct ckpt_unix_end	end[2];
+};
+
+/*
+ * CKPT_REC_UNIX_DATA: one queued message (SOCK_DGRAM, SOCK_SEQPACKET) or
+ * a piece of the queued stream, for end @end of the preceding CKPT_REC_UNIX.
+ */
+struct ckpt_unix_data {
+	struct ckpt_rec	rec;
+	__le32	end;
+	__le32	len;
+	__u8	data[];
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

@@ -289,6 +289,12 @@ int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len);
 
+/* sock.c */
+bool ckpt_is_unix(struct file *file);
+int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		   struct file *file, u32 id);
+int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len);
+
 /* seccomp.c */
 int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_seccomp(struct ckpt_rtask *rt, void *rec, u32 len);

@@ -127,6 +127,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	if (!new)
 		return 0;
+	if (S_ISSOCK(mode) && ckpt_is_unix(file))
+		return ckpt_dump_unix(ctx, t, fd, file, *id);
 
 	page = (char *)__get_free_page(GFP_KERNEL);
 	if (!page)
