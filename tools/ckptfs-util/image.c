@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,6 +128,7 @@ struct dec {
 	/* file objects */
 	struct fobj	*files;
 	size_t		nfiles, files_cap;
+	uint64_t	unix_msgs;	/* CKPT_REC_UNIX_DATA still announced */
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
@@ -163,6 +165,8 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_TASK:	return "task";
 	case CKPT_REC_CREDS:	return "creds";
 	case CKPT_REC_ATTRS:	return "attrs";
+	case CKPT_REC_UNIX:	return "unix";
+	case CKPT_REC_UNIX_DATA: return "unix_data";
 	case CKPT_REC_SECCOMP:	return "seccomp";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
@@ -1072,6 +1076,137 @@ static int rec_pages(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/* Define open file @id for the fd records that follow; NULL: reported. */
+static struct fobj *file_define(struct dec *d, uint32_t id, uint32_t kind, uint32_t flags,
+				uint64_t pos, const char *path)
+{
+	struct fobj *o;
+
+	if (!id)
+		return bad(d, "file id 0"), NULL;
+	if (file_find(d, id))
+		return bad(d, "file id %u defined twice", id), NULL;
+	if (d->nfiles == d->files_cap) {
+		size_t cap = d->files_cap ? d->files_cap * 2 : 16;
+		struct fobj *n = realloc(d->files, cap * sizeof(*n));
+
+		if (!n)
+			return bad(d, "out of memory"), NULL;
+		d->files = n;
+		d->files_cap = cap;
+	}
+	o = &d->files[d->nfiles];
+	o->path = strdup(path);
+	if (!o->path)
+		return bad(d, "out of memory"), NULL;
+	o->id = id;
+	o->kind = kind;
+	o->flags = flags;
+	o->pos = pos;
+	d->nfiles++;
+	return o;
+}
+
+static const char *const unix_types[] = {
+	[SOCK_STREAM] = "stream", [SOCK_DGRAM] = "dgram", [SOCK_SEQPACKET] = "seqpacket",
+};
+
+static int rec_unix(struct dec *d, uint32_t len)
+{
+	const struct ckpt_unix *u = (const void *)d->rec;
+	uint32_t type = le32(u->type), flags = le32(u->flags), i;
+	int pair = flags & CKPT_UNIX_PAIR;
+	char name[64];
+
+	if (need_task(d) || check_len(d, len, sizeof(*u)))
+		return -1;
+	if (type >= sizeof(unix_types) / sizeof(unix_types[0]) || !unix_types[type])
+		return bad(d, "unknown socket type %u", type);
+	if (flags & ~(uint32_t)CKPT_UNIX_PAIR)
+		return bad(d, "unknown flags %#x", flags);
+	if (!u->end[0].id)
+		return bad(d, "end 0 has no file");
+	for (i = 0; i < 2; i++) {
+		const struct ckpt_unix_end *e = &u->end[i];
+
+		if (e->__reserved)
+			return bad(d, "nonzero __reserved");
+		if (le32(e->shutdown) > 3 || le32(e->opts) & ~7U)
+			return bad(d, "end %u: bad shutdown %u or options %#x", i,
+				   le32(e->shutdown), le32(e->opts));
+		if (!pair && i && (e->id || e->nr_msgs))
+			return bad(d, "a lone socket with a second end");
+		snprintf(name, sizeof(name), "unix %s socket%s, end %u", unix_types[type],
+			 pair ? " pair" : "", i);
+		if (e->id && !file_define(d, le32(e->id), 0, le32(e->flags), 0, name))
+			return -1;
+	}
+	d->unix_msgs = le32(u->end[0].nr_msgs) + (uint64_t)le32(u->end[1].nr_msgs);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "unix");
+		jw_ku64("pid", d->pid);
+		jw_kstr("socket_type", unix_types[type]);
+		jw_kbool("pair", pair);
+		jw_key("ends");
+		jw_arr_start();
+		for (i = 0; i < (pair ? 2U : 1U); i++) {
+			jw_obj_start();
+			jw_ku64("file", le32(u->end[i].id));
+			jw_ku64("shutdown", le32(u->end[i].shutdown));
+			jw_khex("opts", le32(u->end[i].opts));
+			jw_ku64("sndbuf", le32(u->end[i].sndbuf));
+			jw_ku64("rcvbuf", le32(u->end[i].rcvbuf));
+			jw_ku64("queued", le32(u->end[i].nr_msgs));
+			jw_obj_end();
+		}
+		jw_arr_end();
+		jw_obj_end();
+		return 0;
+	}
+	printf("  unix %s socket%s:", unix_types[type], pair ? " pair" : "");
+	for (i = 0; i < (pair ? 2U : 1U); i++) {
+		if (u->end[i].id)
+			printf(" [%u]", le32(u->end[i].id));
+		else
+			printf(" (closed)");
+		printf(" %u queued%s%s", le32(u->end[i].nr_msgs),
+		       le32(u->end[i].shutdown) & 1 ? " shut-rd" : "",
+		       le32(u->end[i].shutdown) & 2 ? " shut-wr" : "");
+		if (!i && pair)
+			printf(",");
+	}
+	putchar('\n');
+	return 0;
+}
+
+static int rec_unix_data(struct dec *d, uint32_t len)
+{
+	const struct ckpt_unix_data *u = (const void *)d->rec;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*u))
+		return check_len(d, len, sizeof(*u));
+	if (!d->unix_msgs)
+		return bad(d, "unix socket data that no unix socket record announced");
+	if (le32(u->end) > 1 || len != sizeof(*u) + (uint64_t)le32(u->len))
+		return bad(d, "end %u, %u bytes in a record of %u", le32(u->end), le32(u->len),
+			   len);
+	d->unix_msgs--;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "unix_data");
+		jw_ku64("end", le32(u->end));
+		jw_ku64("len", le32(u->len));
+		jw_obj_end();
+	} else {
+		printf("    queued to end %u: %u bytes\n", le32(u->end), le32(u->len));
+	}
+	return 0;
+}
+
 static int rec_file(struct dec *d, uint32_t len)
 {
 	const struct ckpt_file *f = (const void *)d->rec;
@@ -1094,24 +1229,9 @@ static int rec_file(struct dec *d, uint32_t len)
 	if (!kind_name(kind))
 		return bad(d, "unknown file kind %u", kind);
 
-	if (d->nfiles == d->files_cap) {
-		size_t cap = d->files_cap ? d->files_cap * 2 : 16;
-		struct fobj *n = realloc(d->files, cap * sizeof(*n));
-
-		if (!n)
-			return bad(d, "out of memory");
-		d->files = n;
-		d->files_cap = cap;
-	}
-	o = &d->files[d->nfiles];
-	o->path = strdup((const char *)f->path);
-	if (!o->path)
-		return bad(d, "out of memory");
-	o->id = id;
-	o->kind = kind;
-	o->flags = le32(f->flags);
-	o->pos = le64(f->pos);
-	d->nfiles++;
+	o = file_define(d, id, kind, le32(f->flags), le64(f->pos), (const char *)f->path);
+	if (!o)
+		return -1;
 	open_flags_str(flags, sizeof(flags), o->flags);
 
 	if (json_output) {
@@ -1588,6 +1708,8 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_FILE,	rec_file },
 		{ CKPT_REC_FD,		rec_fd },
 		{ CKPT_REC_FS,		rec_fs },
+		{ CKPT_REC_UNIX,	rec_unix },
+		{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
 		{ CKPT_REC_SIGPENDING,	rec_sigpending },
 		{ CKPT_REC_SIGNAL,	rec_signal },
