@@ -43,8 +43,8 @@ refused() {
 	[ -e "/proc/$pid/fd/$r" ] && [ -e "/proc/$pid/fd/$w" ]
 }
 
-@test "refuse: a socket fd, EOPNOTSUPP naming the fd" {
-	refused -S "pid {pid} fd [0-9]+: .*socket"
+@test "refuse: a network socket fd, EOPNOTSUPP naming the fd" {
+	refused -S "pid {pid} fd [0-9]+: .*UDP socket"
 }
 
 @test "refuse: threads with different credentials, EOPNOTSUPP naming both" {

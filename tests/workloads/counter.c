@@ -10,7 +10,7 @@
  *
  * The options add one resource the checkpointer must refuse, to check that a
  * refused checkpoint leaves the program running:
- *	-P a pipe fd	-S a socket fd	-M a MAP_SHARED mapping
+ *	-P a pipe fd	-S a UDP socket fd	-M a MAP_SHARED mapping
  *	-T a second thread with another effective gid
  *	-F a child process (supported now; kept for the tests that need one)
  *	-L, -O, -H, -V a child process made by clone() with CLONE_FILES,
@@ -100,9 +100,10 @@ static void add_extra(void)
 		wl_put("info", 0, "pipe %d %d\n", fds[0], fds[1]);
 		break;
 	case 'S':
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
-			wl_die("socketpair: %m");
-		wl_put("info", 0, "socket %d %d\n", fds[0], fds[1]);
+		fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fds[0] < 0)
+			wl_die("socket: %m");
+		wl_put("info", 0, "socket %d\n", fds[0]);
 		break;
 	case 'T':
 		if (pthread_create(&t, NULL, thread_fn, NULL))
