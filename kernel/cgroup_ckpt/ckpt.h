@@ -261,6 +261,10 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 /* objtab.c */
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE,		/* struct file */
+	/* checkpoint: an inode whose contents are written; pinned by a file */
+	CKPT_OBJ_INODE,
+	/* restart: a file on the inode of a CKPT_REC_SHMEM or _UNLINKED */
+	CKPT_OBJ_CONTENTS,
 	CKPT_OBJ_NR
 };
 
@@ -326,6 +330,19 @@ int ckpt_restore_files_begin(struct ckpt_rtask *rt);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
+
+/* shmem.c */
+int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			struct file *file, u32 *kind);
+int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		       struct file *file, u32 kind, u32 *id);
+int ckpt_sysv_shm_refusal(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct vm_area_struct *vma);
+int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
+struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
+					u32 id, u32 flags);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

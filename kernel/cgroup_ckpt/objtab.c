@@ -46,6 +46,8 @@ static const struct {
 	void		(*put)(void *ptr);
 } ckpt_obj_types[CKPT_OBJ_NR] = {
 	[CKPT_OBJ_FILE]	= { "file", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_INODE] = { "inode", NULL, NULL },
+	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)
