@@ -96,6 +96,7 @@ struct ckpt_rec {
 #define CKPT_REC_SHMEM		0x0310	/* shmem: shared anonymous memory, memfd */
 #define CKPT_REC_SHMEM_PAGES	0x0311	/* contents of a SHMEM or UNLINKED object */
 #define CKPT_REC_UNLINKED	0x0312	/* a regular file unlinked while open */
+#define CKPT_REC_SYSVSHM	0x0313	/* a SysV shm segment */
 
 /* 0x04xx: files */
 #define CKPT_REC_FILE		0x0401	/* an open file description (object) */
@@ -302,6 +303,7 @@ struct ckpt_mm {
 #define CKPT_VMA_EXCLUDED	0x2	/* contents left out (ckpt.exclude) */
 #define CKPT_VMA_HEAP		0x4	/* the brk area */
 #define CKPT_VMA_SHARED		0x8	/* MAP_SHARED (needs @file); no PAGES */
+#define CKPT_VMA_SYSVSHM	0x10	/* with _SHARED: a whole shmat() attachment */
 
 /* CKPT_REC_VMA, followed by the CKPT_REC_PAGES of the area */
 struct ckpt_vma {
@@ -338,6 +340,7 @@ struct ckpt_pages {
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
+#define CKPT_FILE_SYSVSHM	35	/* the file of a shmat() attachment */
 
 /* CKPT_REC_FILE: an open file description, defined once under @id */
 struct ckpt_file {
@@ -400,6 +403,28 @@ struct ckpt_unlinked {
 	__le32	dir_len;		/* bytes of dir, without NUL */
 	__le32	__reserved;
 	__u8	dir[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_SYSVSHM: a SysV shared memory segment attached by a process of
+ * the image, defined once under @id and followed by its
+ * CKPT_REC_SHMEM_PAGES.  Restart creates it in the restarter's IPC
+ * namespace with the same @shmid and @key, and attaches it first at @addr
+ * in the process whose records define it (where its first CKPT_REC_VMA
+ * with CKPT_VMA_SYSVSHM is).  Ids are as seen from the checkpointer's user
+ * namespace.
+ */
+#define CKPT_SHM_DEST		01000	/* @mode: removed, goes with its last detach */
+
+struct ckpt_sysvshm {
+	struct ckpt_rec	rec;
+	__le32	id;			/* object id */
+	__le32	shmid;
+	__le32	key;			/* 0: IPC_PRIVATE */
+	__le32	mode;			/* permission bits, CKPT_SHM_DEST */
+	__le32	uid, gid, cuid, cgid;
+	__le64	size;			/* bytes, shm_segsz */
+	__le64	addr;
 };
 
 /* CKPT_REC_FD */

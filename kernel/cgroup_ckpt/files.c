@@ -350,7 +350,7 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
 	if (!path || path[0] != '/' || (flags & ~CKPT_FILE_FLAGS) || pos < 0 ||
 	    !((kind >= CKPT_FILE_REG && kind <= CKPT_FILE_CHR) ||
-	      (kind >= CKPT_FILE_SHMEM && kind <= CKPT_FILE_UNLINKED)))
+	      (kind >= CKPT_FILE_SHMEM && kind <= CKPT_FILE_SYSVSHM)))
 		goto bad;
 
 	if (kind >= CKPT_FILE_SHMEM) {

@@ -96,7 +96,7 @@ static int ckpt_collect_areas(struct ckpt_ctx *ctx, struct task_struct *t,
 				continue;
 			why = "special mapping; not supported";
 		}
-		ret = ckpt_sysv_shm_refusal(ctx, t, vma);
+		ret = ckpt_sysv_shm_check(ctx, t, vma);
 		if (ret)
 			break;
 		if (why) {
@@ -117,6 +117,8 @@ static int ckpt_collect_areas(struct ckpt_ctx *ctx, struct task_struct *t,
 			a->flags |= CKPT_VMA_GROWSDOWN;
 		if (vma->vm_flags & VM_MAYSHARE)
 			a->flags |= CKPT_VMA_SHARED;
+		if (vma->vm_file && ckpt_sysv_shm_file(vma->vm_file))
+			a->flags |= CKPT_VMA_SYSVSHM;
 		if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk &&
 		    !vma->vm_file)
 			a->flags |= CKPT_VMA_HEAP;
@@ -290,6 +292,11 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		struct ckpt_vma v = { };
 		u32 id = 0;
 
+		if (a->flags & CKPT_VMA_SYSVSHM) {
+			ret = ckpt_dump_sysvshm(ctx, t, a->file, a->start);
+			if (ret)
+				break;
+		}
 		if (a->file) {
 			ret = ckpt_dump_file(ctx, t, -1, a->file, &id);
 			if (ret)
@@ -445,13 +452,15 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 	unsigned long mflags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
 	struct file *file = NULL;
 	unsigned long addr;
+	int ret;
 
 	if (len != sizeof(*r) || r->__reserved || !rt->have_mm ||
 	    start >= end || end > TASK_SIZE || !PAGE_ALIGNED(start) ||
 	    !PAGE_ALIGNED(end) ||
 	    (prot & ~(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC)) ||
 	    (flags & ~(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP |
-		       CKPT_VMA_SHARED)) ||
+		       CKPT_VMA_SHARED | CKPT_VMA_SYSVSHM)) ||
+	    ((flags & CKPT_VMA_SYSVSHM) && !(flags & CKPT_VMA_SHARED)) ||
 	    pgoff > (ULONG_MAX >> PAGE_SHIFT) - ((end - start) >> PAGE_SHIFT) ||
 	    (!r->file && pgoff) ||
 	    ((flags & CKPT_VMA_SHARED) &&
@@ -464,6 +473,15 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 			return -EINVAL;
 	} else {
 		mflags |= MAP_ANONYMOUS;
+	}
+	if (flags & CKPT_VMA_SYSVSHM) {
+		ret = ckpt_restore_sysvshm_attach(rt, file, start, end, prot, pgoff);
+		fput(file);
+		if (ret)
+			return ret;
+		rt->vma_start = start;
+		rt->vma_end = start;
+		return 0;
 	}
 	if (flags & CKPT_VMA_GROWSDOWN)
 		mflags |= MAP_GROWSDOWN;

@@ -132,6 +132,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_UNLINKED:
 			ret = ckpt_restore_unlinked(rt, buf, len);
 			break;
+		case CKPT_REC_SYSVSHM:
+			ret = ckpt_restore_sysvshm(rt, buf, len);
+			break;
 		case CKPT_REC_FD:
 			ret = ckpt_restore_fd(rt, buf, len);
 			break;
@@ -475,6 +478,8 @@ static int ckpt_restart_run(struct ckpt_ctx *ctx)
 		cgroup_freeze(ctx->cgrp, true);
 		cgroup_unlock();
 	}
+	/* Nothing fails any more: keep the SysV shm segments made. */
+	ckpt_sysvshm_commit(ctx);
 	complete_all(&ctx->final);
 	ckpt_reap_roots(ctx, true);
 	return 0;
