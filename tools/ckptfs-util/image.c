@@ -186,6 +186,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_SHMEM:	return "shmem";
 	case CKPT_REC_SHMEM_PAGES: return "shmem_pages";
 	case CKPT_REC_UNLINKED:	return "unlinked";
+	case CKPT_REC_SYSVSHM:	return "sysvshm";
 	case CKPT_REC_FILE:	return "file";
 	case CKPT_REC_FD:	return "fd";
 	case CKPT_REC_FS:	return "fs";
@@ -259,11 +260,12 @@ static void prot_str(char *s, uint32_t prot)
 
 static void vma_flags_str(char *s, size_t size, uint32_t flags)
 {
-	snprintf(s, size, "%s%s%s%s%s",
+	snprintf(s, size, "%s%s%s%s%s%s",
 		 flags & CKPT_VMA_GROWSDOWN ? "stack," : "",
 		 flags & CKPT_VMA_HEAP ? "heap," : "",
 		 flags & CKPT_VMA_EXCLUDED ? "excluded," : "",
 		 flags & CKPT_VMA_SHARED ? "shared," : "",
+		 flags & CKPT_VMA_SYSVSHM ? "sysv," : "",
 		 flags ? "" : "-,");
 	s[strlen(s) - 1] = '\0';
 }
@@ -319,6 +321,7 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
+	case CKPT_FILE_SYSVSHM:	return "sysvshm";
 	}
 	return NULL;
 }
@@ -493,7 +496,7 @@ static int once(struct dec *d, uint32_t bit)
 
 static void flush_vma(struct dec *d)
 {
-	char prot[4], flags[32], size[32];
+	char prot[4], flags[48], size[32];
 	const char *path;
 	size_t i;
 
@@ -1040,12 +1043,15 @@ static int rec_vma(struct dec *d, uint32_t len)
 	if (prot & ~(uint32_t)(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC))
 		return bad(d, "unknown prot bits %#x", prot);
 	if (flags & ~(uint32_t)(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP |
-				CKPT_VMA_SHARED))
+				CKPT_VMA_SHARED | CKPT_VMA_SYSVSHM))
 		return bad(d, "unknown flags %#x", flags);
 	if (file && !file_find(d, file))
 		return bad(d, "file %u is not a file defined before", file);
 	if ((flags & CKPT_VMA_SHARED) && !file)
 		return bad(d, "a shared area without a file");
+	if ((flags & CKPT_VMA_SYSVSHM) &&
+	    (!(flags & CKPT_VMA_SHARED) || file_find(d, file)->kind != CKPT_FILE_SYSVSHM))
+		return bad(d, "a SysV shm area not shared or not on a SysV shm file");
 	if (v->__reserved)
 		return bad(d, "nonzero __reserved");
 
@@ -1130,6 +1136,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		struct cobj *c = cobj_find(d, le32(f->rdev));
 
 		if (!c || (c->type == CKPT_REC_UNLINKED) != (kind == CKPT_FILE_UNLINKED) ||
+		    (c->type == CKPT_REC_SYSVSHM) != (kind == CKPT_FILE_SYSVSHM) ||
 		    (kind == CKPT_FILE_SHMEM && c->kind != CKPT_SHMEM_ANON) ||
 		    (kind == CKPT_FILE_MEMFD && c->kind != CKPT_SHMEM_MEMFD))
 			return bad(d, "file %u: object %u is not a matching object defined before",
@@ -1298,6 +1305,47 @@ static int rec_unlinked(struct dec *d, uint32_t len)
 	} else {
 		printf("  unlinked [%u] in %s, mode %#o, size %" PRIu64 "\n", le32(u->id),
 		       (const char *)u->dir, mode, size);
+	}
+	return 0;
+}
+
+static int rec_sysvshm(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sysvshm *m = (const void *)d->rec;
+	uint32_t mode = le32(m->mode);
+	uint64_t size = le64(m->size);
+	char sz[32];
+
+	if (check_len(d, len, sizeof(*m)))
+		return -1;
+	if (mode & ~(uint32_t)(0777 | CKPT_SHM_DEST))
+		return bad(d, "unknown mode bits %#o", mode);
+	if (!size)
+		return bad(d, "empty segment");
+	if (cobj_add(d, le32(m->id), 0, size))
+		return -1;
+	size_str(sz, sizeof(sz), size);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sysvshm");
+		if (d->in_task)
+			jw_ku64("pid", d->pid);
+		jw_ku64("id", le32(m->id));
+		jw_ku64("shmid", le32(m->shmid));
+		jw_khex("key", le32(m->key));
+		jw_ku64("mode", mode);
+		jw_ku64("uid", le32(m->uid));
+		jw_ku64("gid", le32(m->gid));
+		jw_ku64("cuid", le32(m->cuid));
+		jw_ku64("cgid", le32(m->cgid));
+		jw_ku64("size", size);
+		jw_khex("addr", le64(m->addr));
+		jw_obj_end();
+	} else {
+		printf("  sysvshm [%u] shmid %u key %#x, mode %#o%s, uid %u gid %u cuid %u cgid %u,"
+		       " size %s, at %#" PRIx64 "\n", le32(m->id), le32(m->shmid), le32(m->key),
+		       mode & 0777, mode & CKPT_SHM_DEST ? " removed" : "", le32(m->uid),
+		       le32(m->gid), le32(m->cuid), le32(m->cgid), sz, (uint64_t)le64(m->addr));
 	}
 	return 0;
 }
@@ -1781,6 +1829,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_FILE,	rec_file },
 		{ CKPT_REC_SHMEM,	rec_shmem },
 		{ CKPT_REC_UNLINKED,	rec_unlinked },
+		{ CKPT_REC_SYSVSHM,	rec_sysvshm },
 		{ CKPT_REC_FD,		rec_fd },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
