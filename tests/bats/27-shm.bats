@@ -11,7 +11,14 @@
 load helpers
 
 setup() { common_setup; }
-teardown() { common_teardown; }
+teardown() {
+	# SysV segments outlive their processes
+	if [ -f "${T:-}/v/info" ]; then
+		awk '$1 == "A" || $1 == "B" { print $2 }' "$T/v/info" |
+			while read -r id; do ipcrm -m "$id" 2>/dev/null; done
+	fi
+	common_teardown
+}
 
 # fds_of PID: "fd -> target" of the fds 40-43 of the shm workload
 fds_of() { for f in 40 41 42 43; do echo "$f $(readlink "/proc/$1/fd/$f")"; done; }
@@ -101,6 +108,62 @@ shm_start() {
 	wait_until gone "$child"
 	restart "$G" "$T/img2"
 	wl_check "$pid" s
+}
+
+# sysv_of ID...: key, id, perms, size, nattch, uid, gid, cuid, cgid of
+# the segments ID (in that order), from /proc/sysvipc/shm
+sysv_of() {
+	local id
+
+	for id in "$@"; do
+		awk -v id="$id" '$2 == id { print $1, $2, $3, $4, $7, $8, $9, $10, $11 }' \
+			/proc/sysvipc/shm
+	done
+}
+sysv_count() { tail -n +2 /proc/sysvipc/shm | wc -l; }
+sysv_gone() { [ -z "$(sysv_of "$1")" ]; }
+
+@test "shm: SysV segments keep id, key, mode, size, contents and attachments" {
+	G=$(new_group a)
+	wl_start "$G" v sysvshm
+	child=$(awk '$1 == "child" { print $2 }' "$T/v/info")
+	track_pid "$child"
+	read -r ida idb idc < <(awk '$1 ~ /^[ABC]$/ { printf "%s ", $2 } END { print "" }' "$T/v/info")
+	wl_check "$pid" v
+	sysv_of "$ida" "$idb" "$idc" > "$T/sysv.before"
+	[ "$(wc -l < "$T/sysv.before")" = 3 ]
+	# A by both, B by the child, C (removed) by both
+	awk '{ print $3, $5 }' "$T/sysv.before" | tr '\n' ' ' | grep -qx '600 2 640 1 1600 2 '
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	"$CKPT" info "$T/img" > "$T/info"
+	[ "$(grep -c '^  sysvshm ' "$T/info")" = 3 ]
+	grep -q "^  sysvshm \[[0-9]*\] shmid $idc key 0, mode 0600 removed," "$T/info"
+	# C went with its last detach; A and B stay, and their ids are in use
+	sysv_gone "$idc"
+	n=$(sysv_count)
+	image_in "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" restart EBUSY
+	assert_failed "$G" EBUSY
+	grep -Eq "^error pid $pid: SysV shm (id $ida|key 0x[0-9a-f]+ \(shm id $idb\)) is in use" \
+		"$G/ckpt.state"
+	populated_is "$G" 0
+	# what the failed restart made is gone with it
+	[ "$(sysv_count)" = "$n" ]
+	sysv_gone "$idc"
+	ipcrm -m "$ida" -m "$idb"
+	restart "$G" "$T/img"
+	sysv_of "$ida" "$idb" "$idc" > "$T/sysv.after"
+	diff -u "$T/sysv.before" "$T/sysv.after"
+	# contents, B read-only in the child, sharing through A and C
+	wl_check "$pid" v
+	# C still goes with its last detach
+	kill -USR2 "$pid"
+	wait_until matches_ge "$T/v/result" '^detached C' 1
+	wait_until sysv_gone "$idc"
+	[ "$(sysv_of "$ida" | cut -d' ' -f5)" = 2 ]
+	wl_check "$pid" v
 }
 
 @test "shm: contents pages of an undefined object are refused" {

@@ -52,10 +52,10 @@ refused() {
 	[ "$(grep ^Threads: "/proc/$pid/status" | cut -f2)" = 2 ]
 }
 
-@test "refuse: a SysV shm attachment, EOPNOTSUPP naming the range and shm id" {
-	refused -Y "pid {pid} memory [0-9a-f]+-[0-9a-f]+: SysV shared memory \\(shm id [0-9]+\\)"
+@test "refuse: a part of a SysV shm attachment, EOPNOTSUPP naming the range and shm id" {
+	refused -Y "pid {pid} memory [0-9a-f]+-[0-9a-f]+: a part of a SysV shm attachment \\(shm id [0-9]+\\)"
 	read -r _ id addr < "$T/c/info"
-	grep -q "^error pid $pid memory ${addr#0x}-[0-9a-f]*: SysV shared memory (shm id $id)" \
+	grep -q "^error pid $pid memory ${addr#0x}-[0-9a-f]*: a part of a SysV shm attachment (shm id $id); not supported" \
 		"$G/ckpt.state"
 }
 
