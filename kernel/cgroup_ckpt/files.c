@@ -354,7 +354,7 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 		goto bad;
 
 	if (kind >= CKPT_FILE_SHMEM) {
-		if (flags & (O_DIRECTORY | O_PATH))
+		if (flags & O_DIRECTORY)
 			goto bad;
 		file = ckpt_restore_contents_file(rt, kind, le32_to_cpu(r->rdev),
 						  flags);

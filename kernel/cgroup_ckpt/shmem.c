@@ -588,7 +588,7 @@ static int ckpt_sysv_update(struct ipc_namespace *ns, int shmid, umode_t set,
 	struct kern_ipc_perm *perm;
 	int idx, ret = -ENOENT;
 
-	down_read(&ids->rwsem);
+	down_write(&ids->rwsem);
 	idr_for_each_entry(&ids->ipcs_idr, perm, idx) {
 		if (perm->id != shmid)
 			continue;
@@ -606,7 +606,7 @@ static int ckpt_sysv_update(struct ipc_namespace *ns, int shmid, umode_t set,
 		spin_unlock(&perm->lock);
 		break;
 	}
-	up_read(&ids->rwsem);
+	up_write(&ids->rwsem);
 	return ret;
 }
 
