@@ -59,8 +59,8 @@ shm_start() {
 	# the memfd keeps its name; the unlinked file is a new unlinked file
 	# in the same directory (O_TMPFILE names it #INODE)
 	sed -n 1,2p "$T/fds.before" | diff -u - <(sed -n 1,2p "$T/fds.after")
-	grep -Eq "^42 $T/s/#[0-9]+ \(deleted\)$" "$T/fds.after"
-	grep -Eq "^43 $T/s/#[0-9]+ \(deleted\)$" "$T/fds.after"
+	grep -Eq "^42 $T/s/g/#[0-9]+ \(deleted\)$" "$T/fds.after"
+	grep -Eq "^43 $T/s/g/#[0-9]+ \(deleted\)$" "$T/fds.after"
 	[ "$(sed -n 3p "$T/fds.after" | cut -d' ' -f2-)" = \
 	  "$(sed -n 4p "$T/fds.after" | cut -d' ' -f2-)" ]
 	# contents, seals, offsets, private copies, and sharing both ways
@@ -82,7 +82,7 @@ shm_start() {
 	# one object each, written by the parent; the child refers to them
 	[ "$(grep -c '^  shmem \[[0-9]*\] anon, size 256K$' "$T/info")" = 1 ]
 	[ "$(grep -c '^  shmem \[[0-9]*\] memfd "ckpt-shm", size 12388, seals shrink,grow$' "$T/info")" = 1 ]
-	[ "$(grep -c "^  unlinked \[[0-9]*\] in $T/s, mode 0100640, size 12298$" "$T/info")" = 1 ]
+	[ "$(grep -c "^  unlinked \[[0-9]*\] in $T/s/g, mode 0100640, size 12298$" "$T/info")" = 1 ]
 	# anon: pages 0-3 and 40 (page 20 holds zeros); memfd: 4 pages;
 	# unlinked: pages 0, 2 and 3 (page 1 is a hole)
 	grep -q ', 3 objects with 12 pages stored,' "$T/info"
@@ -164,6 +164,23 @@ sysv_gone() { [ -z "$(sysv_of "$1")" ]; }
 	wait_until sysv_gone "$idc"
 	[ "$(sysv_of "$ida" | cut -d' ' -f5)" = 2 ]
 	wl_check "$pid" v
+}
+
+@test "shm: a restart that cannot recreate an unlinked file fails and leaves nothing" {
+	G=$(new_group a)
+	shm_start "$G"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	mv "$T/s/g" "$T/s/g.away"
+	image_in "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" restart ENOENT
+	grep -q "^error pid $pid: cannot create an unlinked file in $T/s/g (error -2)" "$G/ckpt.state"
+	populated_is "$G" 0
+	refute alive "$pid"
+	mv "$T/s/g.away" "$T/s/g"
+	restart "$G" "$T/img"
+	wl_check "$pid" s
 }
 
 @test "shm: contents pages of an undefined object are refused" {

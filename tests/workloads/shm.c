@@ -13,7 +13,7 @@
  *		F_SEAL_GROW, mapped MAP_SHARED; fd 41 reopens it read-only
  *		through /proc/self/fd (another open file on the same memfd)
  *	file	DIR/shared.dat, 2 pages, mapped MAP_SHARED read-write
- *	gone	DIR/gone: 3 pages + 10 bytes of pattern (page 1 a hole), opened
+ *	gone	DIR/g/gone: 3 pages + 10 bytes of pattern (page 1 a hole), opened
  *		O_RDWR at fd 42 with offset 777, then unlinked; fd 43 dups it
  * DIR/info gets "child PID" and "memfd 40", "gone 42".
  *
@@ -187,7 +187,9 @@ static void setup(void)
 	close(fd);
 	strcpy(fmap, "shared file");
 
-	snprintf(path, sizeof(path), "%s/gone", dir);
+	snprintf(path, sizeof(path), "%s/g", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/g/gone", dir);
 	for (i = 0; i < GONE_SIZE; i++)
 		buf[i] = i / PG == 1 ? 0 : pat(3, i);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0640);
