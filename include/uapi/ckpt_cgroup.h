@@ -92,6 +92,11 @@ struct ckpt_rec {
 #define CKPT_REC_MM		0x0301
 #define CKPT_REC_VMA		0x0302
 #define CKPT_REC_PAGES		0x0303
+/* 0x0310-0x031f: shared memory and file contents, objects */
+#define CKPT_REC_SHMEM		0x0310	/* shmem: shared anonymous memory, memfd */
+#define CKPT_REC_SHMEM_PAGES	0x0311	/* contents of a SHMEM or UNLINKED object */
+#define CKPT_REC_UNLINKED	0x0312	/* a regular file unlinked while open */
+#define CKPT_REC_SYSVSHM	0x0313	/* a SysV shm segment */
 
 /* 0x04xx: files */
 #define CKPT_REC_FILE		0x0401	/* an open file description (object) */
@@ -108,11 +113,12 @@ struct ckpt_rec {
 #define CKPT_REC_POSIX_TIMER	0x0505	/* one timer_create() timer */
 
 /*
- * Largest record, header included, other than CKPT_REC_PAGES; longer ones
- * are refused.  CKPT_REC_TASK_END is a bare struct ckpt_rec.
+ * Largest record, header included, other than CKPT_REC_PAGES and
+ * CKPT_REC_SHMEM_PAGES; longer ones are refused.  CKPT_REC_TASK_END is a
+ * bare struct ckpt_rec.
  */
 #define CKPT_REC_MAX_LEN	(64 * 1024)
-/* Most pages in one CKPT_REC_PAGES. */
+/* Most pages in one CKPT_REC_PAGES or CKPT_REC_SHMEM_PAGES. */
 #define CKPT_PAGES_MAX		256
 
 /*
@@ -298,6 +304,8 @@ struct ckpt_mm {
 #define CKPT_VMA_GROWSDOWN	0x1	/* a stack */
 #define CKPT_VMA_EXCLUDED	0x2	/* contents left out (ckpt.exclude) */
 #define CKPT_VMA_HEAP		0x4	/* the brk area */
+#define CKPT_VMA_SHARED		0x8	/* MAP_SHARED (needs @file); no PAGES */
+#define CKPT_VMA_SYSVSHM	0x10	/* with _SHARED: a whole shmat() attachment */
 
 /* CKPT_REC_VMA, followed by the CKPT_REC_PAGES of the area */
 struct ckpt_vma {
@@ -323,10 +331,18 @@ struct ckpt_pages {
 	__le32	__reserved;
 };
 
-/* ckpt_file.kind */
+/*
+ * ckpt_file.kind.  Kinds 32-47 are files on an object that holds contents
+ * (CKPT_REC_SHMEM, CKPT_REC_UNLINKED), defined before them; their @rdev is
+ * that object's id, and @path is informative only.
+ */
 #define CKPT_FILE_REG		1	/* regular file, reopened by path */
 #define CKPT_FILE_DIR		2
 #define CKPT_FILE_CHR		3	/* a character device: /dev/null... */
+#define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
+#define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
+#define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
+#define CKPT_FILE_SYSVSHM	35	/* the file of a shmat() attachment */
 
 /* CKPT_REC_FILE: an open file description, defined once under @id */
 struct ckpt_file {
@@ -337,9 +353,80 @@ struct ckpt_file {
 	__le32	mode;			/* st_mode */
 	__le64	pos;
 	__le64	size;			/* st_size at checkpoint */
-	__le32	rdev;			/* for CKPT_FILE_CHR, new_encode_dev() */
+	__le32	rdev;			/* CHR: new_encode_dev(); kinds 32-47: object id */
 	__le32	path_len;		/* bytes of path, without NUL */
 	__u8	path[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_SHMEM: a shmem object, defined once under @id and followed by
+ * its CKPT_REC_SHMEM_PAGES.  CKPT_SHMEM_ANON is the memory of a
+ * MAP_SHARED|MAP_ANONYMOUS mapping (shared by the processes that forked
+ * with it, "/dev/zero (deleted)" in /proc/PID/maps); CKPT_SHMEM_MEMFD a
+ * memfd_create() file named "memfd:@name".  @seals are F_GET_SEALS's (0
+ * for ANON).  @name_len bytes of name and a NUL follow; ANON has none.
+ */
+#define CKPT_SHMEM_ANON		1
+#define CKPT_SHMEM_MEMFD	2
+
+struct ckpt_shmem {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	kind;			/* CKPT_SHMEM_* */
+	__le64	size;			/* bytes, i_size */
+	__le32	seals;			/* F_SEAL_* */
+	__le32	name_len;		/* bytes of name, without NUL */
+	__u8	name[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_SHMEM_PAGES: @nr_pages pages of the contents of object @id (a
+ * CKPT_REC_SHMEM or CKPT_REC_UNLINKED) from page @pgoff on, inside its
+ * size; the contents follow.  Pages not written (holes, zero pages) read
+ * as zero.
+ */
+struct ckpt_shmem_pages {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	nr_pages;		/* 1..CKPT_PAGES_MAX */
+	__le64	pgoff;
+};
+
+/*
+ * CKPT_REC_UNLINKED: the inode of a regular file unlinked while open,
+ * defined once under @id and followed by its CKPT_REC_SHMEM_PAGES.  It is
+ * recreated unlinked (O_TMPFILE) in the directory @dir it was in.
+ */
+struct ckpt_unlinked {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	mode;			/* st_mode */
+	__le64	size;			/* st_size */
+	__le32	dir_len;		/* bytes of dir, without NUL */
+	__le32	__reserved;
+	__u8	dir[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_SYSVSHM: a SysV shared memory segment attached by a process of
+ * the image, defined once under @id and followed by its
+ * CKPT_REC_SHMEM_PAGES.  Restart creates it in the restarter's IPC
+ * namespace with the same @shmid and @key, and attaches it first at @addr
+ * in the process whose records define it (where its first CKPT_REC_VMA
+ * with CKPT_VMA_SYSVSHM is).  Ids are as seen from the checkpointer's user
+ * namespace.
+ */
+#define CKPT_SHM_DEST		01000	/* @mode: removed, goes with its last detach */
+
+struct ckpt_sysvshm {
+	struct ckpt_rec	rec;
+	__le32	id;			/* object id */
+	__le32	shmid;
+	__le32	key;			/* 0: IPC_PRIVATE */
+	__le32	mode;			/* permission bits, CKPT_SHM_DEST */
+	__le32	uid, gid, cuid, cgid;
+	__le64	size;			/* bytes, shm_segsz */
+	__le64	addr;
 };
 
 /* CKPT_REC_FD */

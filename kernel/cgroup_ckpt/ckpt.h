@@ -261,6 +261,12 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 /* objtab.c */
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE,		/* struct file */
+	/* checkpoint: an inode whose contents are written; pinned by a file */
+	CKPT_OBJ_INODE,
+	/* restart: a file on the inode of a CKPT_REC_SHMEM or _UNLINKED */
+	CKPT_OBJ_CONTENTS,
+	/* restart: a SysV shm segment created, struct ckpt_sysv (shmem.c) */
+	CKPT_OBJ_SYSVSHM,
 	CKPT_OBJ_NR
 };
 
@@ -271,6 +277,9 @@ u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
 int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
 		 void *ptr);
 void *ckpt_obj_get(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type);
+enum ckpt_obj_type ckpt_obj_type_of(struct ckpt_ctx *ctx, u32 id);
+void ckpt_obj_for_each(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+		       void (*fn)(struct ckpt_ctx *ctx, void *ptr));
 u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new);
 int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file);
 struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id);
@@ -332,6 +341,27 @@ int ckpt_restore_files_begin(struct ckpt_rtask *rt);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
+
+/* shmem.c */
+int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			struct file *file, u32 *kind);
+int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		       struct file *file, u32 kind, u32 *id);
+int ckpt_sysv_shm_check(struct ckpt_ctx *ctx, struct task_struct *t,
+			struct vm_area_struct *vma);
+bool ckpt_sysv_shm_file(struct file *file);
+int ckpt_dump_sysvshm(struct ckpt_ctx *ctx, struct task_struct *t,
+		      struct file *file, unsigned long addr);
+int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
+				u64 start, u64 end, u32 prot, u64 pgoff);
+void ckpt_sysvshm_commit(struct ckpt_ctx *ctx);
+void ckpt_sysv_free(void *ptr);
+int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
+struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
+					u32 id, u32 flags);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

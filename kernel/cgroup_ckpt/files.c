@@ -6,8 +6,10 @@
  * offset), then referred to by id from every fd and memory area using it,
  * so that sharing survives.  Restart reopens files by path with the
  * restarter's rights.  What cannot be reopened by path (pipes, sockets,
- * terminals, event fds, deleted files, files of pseudo file systems) is
- * refused at checkpoint with a reason naming the fd.
+ * terminals, event fds, files of pseudo file systems) is refused at
+ * checkpoint with a reason naming the fd, except for memfds, shared
+ * anonymous memory and unlinked regular files, whose inode and contents
+ * go into the image (shmem.c).
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -118,8 +120,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	umode_t mode = inode->i_mode;
 	struct ckpt_file r = { };
 	char *page, *path;
+	u32 kind, ckind = 0, rdev;
 	bool new;
-	u32 kind;
 	int ret;
 
 	*id = ckpt_obj_lookup_file(ctx, file, &new);
@@ -167,11 +169,23 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	else if (kind != CKPT_FILE_CHR && ckpt_pseudo_fs(inode->i_sb))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a file of a pseudo file system", path);
+	else if (kind == CKPT_FILE_REG)
+		ret = ckpt_shmem_classify(ctx, t, fd, file, &ckind);
 	else if (d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
-				       "a deleted file; not supported yet", path);
+				       "a deleted directory or device; not supported",
+				       path);
 	if (ret)
 		goto out;
+	/* No name to reopen: the inode goes into the image first. */
+	if (ckind) {
+		kind = ckind;
+		ret = ckpt_dump_contents(ctx, t, fd, file, kind, &rdev);
+		if (ret)
+			goto out;
+	} else {
+		rdev = new_encode_dev(inode->i_rdev);
+	}
 
 	r.id = cpu_to_le32(*id);
 	r.kind = cpu_to_le32(kind);
@@ -179,7 +193,7 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	r.mode = cpu_to_le32(mode);
 	r.pos = cpu_to_le64(file->f_pos);
 	r.size = cpu_to_le64(i_size_read(inode));
-	r.rdev = cpu_to_le32(new_encode_dev(inode->i_rdev));
+	r.rdev = cpu_to_le32(rdev);
 	r.path_len = cpu_to_le32(strlen(path));
 	ret = ckpt_write2(ctx, &r, CKPT_REC_FILE, sizeof(r), path,
 			  strlen(path) + 1);
@@ -337,9 +351,19 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 		goto bad;
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
 	if (!path || path[0] != '/' || (flags & ~CKPT_FILE_FLAGS) || pos < 0 ||
-	    kind < CKPT_FILE_REG || kind > CKPT_FILE_CHR)
+	    !((kind >= CKPT_FILE_REG && kind <= CKPT_FILE_CHR) ||
+	      (kind >= CKPT_FILE_SHMEM && kind <= CKPT_FILE_SYSVSHM)))
 		goto bad;
 
+	if (kind >= CKPT_FILE_SHMEM) {
+		if (flags & O_DIRECTORY)
+			goto bad;
+		file = ckpt_restore_contents_file(rt, kind, le32_to_cpu(r->rdev),
+						  flags);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		goto seek;
+	}
 	file = filp_open(path, flags | O_LARGEFILE, 0);
 	if (IS_ERR(file))
 		return ckpt_fail(rt->ctx, PTR_ERR(file),
@@ -357,6 +381,7 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 				 "pid %d: %s is not the kind of file it was", rt->pid,
 				 path);
 	}
+seek:
 	if (pos && (file->f_mode & FMODE_LSEEK) &&
 	    vfs_llseek(file, pos, SEEK_SET) != pos) {
 		fput(file);

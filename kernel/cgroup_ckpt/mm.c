@@ -4,7 +4,10 @@
  *
  * Checkpoint writes the layout (one record per area) and, for each area,
  * the pages only the process has: anonymous pages, including the copies a
- * private file mapping made of the pages it wrote.  Pages that are still
+ * private file mapping made of the pages it wrote.  Shared mappings have
+ * no pages of their own: shared anonymous memory and memfds are objects
+ * with their contents (shmem.c), regular files keep theirs (written back
+ * at checkpoint) and are mapped shared again.  Pages that are still
  * the file's, never-touched and zero pages are not written, as in a core
  * dump; an area that never had an anon_vma has no page of its own at all.
  *
@@ -24,6 +27,7 @@
 #include <linux/personality.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/userfaultfd_k.h>
 #include <asm/elf.h>
@@ -47,8 +51,8 @@ struct ckpt_area {
 /* Why an area cannot be checkpointed, or NULL. */
 static const char *ckpt_vma_refusal(struct vm_area_struct *vma)
 {
-	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return "shared memory mapping; not supported yet";
+	if ((vma->vm_flags & VM_MAYSHARE) && !vma->vm_file)
+		return "shared memory mapping without a file";
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
 		return "device memory mapping";
 	if (is_vm_hugetlb_page(vma))
@@ -92,6 +96,9 @@ static int ckpt_collect_areas(struct ckpt_ctx *ctx, struct task_struct *t,
 				continue;
 			why = "special mapping; not supported";
 		}
+		ret = ckpt_sysv_shm_check(ctx, t, vma);
+		if (ret)
+			break;
 		if (why) {
 			ret = ckpt_fail(ctx, -EOPNOTSUPP,
 					"pid %d memory %lx-%lx: %s",
@@ -108,6 +115,10 @@ static int ckpt_collect_areas(struct ckpt_ctx *ctx, struct task_struct *t,
 			a->file = get_file(vma->vm_file);
 		if (vma->vm_flags & VM_GROWSDOWN)
 			a->flags |= CKPT_VMA_GROWSDOWN;
+		if (vma->vm_flags & VM_MAYSHARE)
+			a->flags |= CKPT_VMA_SHARED;
+		if (vma->vm_file && ckpt_sysv_shm_file(vma->vm_file))
+			a->flags |= CKPT_VMA_SYSVSHM;
 		if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk &&
 		    !vma->vm_file)
 			a->flags |= CKPT_VMA_HEAP;
@@ -281,10 +292,27 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		struct ckpt_vma v = { };
 		u32 id = 0;
 
+		if (a->flags & CKPT_VMA_SYSVSHM) {
+			ret = ckpt_dump_sysvshm(ctx, t, a->file, a->start);
+			if (ret)
+				break;
+		}
 		if (a->file) {
 			ret = ckpt_dump_file(ctx, t, -1, a->file, &id);
 			if (ret)
 				break;
+		}
+		/* What a shared file mapping wrote stays in the file. */
+		if ((a->flags & CKPT_VMA_SHARED) && !shmem_file(a->file)) {
+			ret = filemap_fdatawrite(a->file->f_mapping);
+			if (!ret)
+				filemap_fdatawait_keep_errors(a->file->f_mapping);
+			if (ret) {
+				ret = ckpt_fail(ctx, ret,
+						"pid %d memory %lx-%lx: cannot write back the file (error %d)",
+						task_pid_vnr(t), a->start, a->end, ret);
+				break;
+			}
 		}
 		v.start = cpu_to_le64(a->start);
 		v.end = cpu_to_le64(a->end);
@@ -295,7 +323,9 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		v.flags = cpu_to_le32(a->flags);
 		v.file = cpu_to_le32(id);
 		ret = ckpt_write(ctx, &v, CKPT_REC_VMA, sizeof(v));
-		if (!ret && a->has_anon && !(a->flags & CKPT_VMA_EXCLUDED))
+		/* Shared memory is in its object, not in one process. */
+		if (!ret && a->has_anon &&
+		    !(a->flags & (CKPT_VMA_EXCLUDED | CKPT_VMA_SHARED)))
 			ret = ckpt_dump_pages(ctx, t, mm, a);
 	}
 out:
@@ -422,14 +452,19 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 	unsigned long mflags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
 	struct file *file = NULL;
 	unsigned long addr;
+	int ret;
 
 	if (len != sizeof(*r) || r->__reserved || !rt->have_mm ||
 	    start >= end || end > TASK_SIZE || !PAGE_ALIGNED(start) ||
 	    !PAGE_ALIGNED(end) ||
 	    (prot & ~(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC)) ||
-	    (flags & ~(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP)) ||
+	    (flags & ~(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP |
+		       CKPT_VMA_SHARED | CKPT_VMA_SYSVSHM)) ||
+	    ((flags & CKPT_VMA_SYSVSHM) && !(flags & CKPT_VMA_SHARED)) ||
 	    pgoff > (ULONG_MAX >> PAGE_SHIFT) - ((end - start) >> PAGE_SHIFT) ||
-	    (!r->file && pgoff))
+	    (!r->file && pgoff) ||
+	    ((flags & CKPT_VMA_SHARED) &&
+	     (!r->file || (flags & (CKPT_VMA_HEAP | CKPT_VMA_EXCLUDED)))))
 		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed memory area",
 				 rt->pid);
 	if (r->file) {
@@ -439,8 +474,20 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 	} else {
 		mflags |= MAP_ANONYMOUS;
 	}
+	if (flags & CKPT_VMA_SYSVSHM) {
+		ret = ckpt_restore_sysvshm_attach(rt, file, start, end, prot, pgoff);
+		fput(file);
+		if (ret)
+			return ret;
+		rt->vma_start = start;
+		rt->vma_end = start;
+		return 0;
+	}
 	if (flags & CKPT_VMA_GROWSDOWN)
 		mflags |= MAP_GROWSDOWN;
+	if (flags & CKPT_VMA_SHARED)
+		mflags = MAP_SHARED | MAP_FIXED_NOREPLACE |
+			 (mflags & MAP_GROWSDOWN);
 
 	addr = vm_mmap(file, start, end - start,
 		       (prot & CKPT_PROT_READ ? PROT_READ : 0) |
@@ -455,7 +502,7 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 				 rt->pid, start, end,
 				 IS_ERR_VALUE(addr) ? (long)addr : -EEXIST);
 	rt->vma_start = start;
-	rt->vma_end = (flags & CKPT_VMA_EXCLUDED) ? start : end;
+	rt->vma_end = (flags & (CKPT_VMA_EXCLUDED | CKPT_VMA_SHARED)) ? start : end;
 	return 0;
 }
 

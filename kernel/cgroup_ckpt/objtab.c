@@ -46,6 +46,9 @@ static const struct {
 	void		(*put)(void *ptr);
 } ckpt_obj_types[CKPT_OBJ_NR] = {
 	[CKPT_OBJ_FILE]	= { "file", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_INODE] = { "inode", NULL, NULL },
+	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, ckpt_sysv_free },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)
@@ -225,4 +228,35 @@ int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file)
 struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id)
 {
 	return ckpt_obj_get(ctx, id, CKPT_OBJ_FILE);
+}
+
+/**
+ * ckpt_obj_type_of() - the type of object @id
+ * @ctx: the restart
+ * @id:  the id
+ *
+ * Return: its type, or CKPT_OBJ_NR if no object was defined as @id.
+ */
+enum ckpt_obj_type ckpt_obj_type_of(struct ckpt_ctx *ctx, u32 id)
+{
+	struct ckpt_obj *obj = xa_load(&ctx->objs, id);
+
+	return obj ? obj->type : CKPT_OBJ_NR;
+}
+
+/**
+ * ckpt_obj_for_each() - call @fn on every object of a type, at restart
+ * @ctx:  the restart
+ * @type: the type
+ * @fn:   called with each object, which stays in the table
+ */
+void ckpt_obj_for_each(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
+		       void (*fn)(struct ckpt_ctx *ctx, void *ptr))
+{
+	struct ckpt_obj *obj;
+	unsigned long id;
+
+	xa_for_each(&ctx->objs, id, obj)
+		if (obj->type == type)
+			fn(ctx, obj->ptr);
 }

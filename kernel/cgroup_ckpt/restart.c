@@ -65,6 +65,14 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 				return ret;
 			continue;
 		}
+		if (rec.type == CKPT_REC_SHMEM_PAGES) {
+			rt->vma_start = 0;
+			rt->vma_end = 0;
+			ret = ckpt_restore_shmem_pages(rt, &rec);
+			if (ret)
+				return ret;
+			continue;
+		}
 		len = rec.len;
 		ret = ckpt_read_payload(ctx, buf + sizeof(rec), len - sizeof(rec));
 		if (ret)
@@ -117,6 +125,15 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			break;
 		case CKPT_REC_FILE:
 			ret = ckpt_restore_file(rt, buf, len);
+			break;
+		case CKPT_REC_SHMEM:
+			ret = ckpt_restore_shmem(rt, buf, len);
+			break;
+		case CKPT_REC_UNLINKED:
+			ret = ckpt_restore_unlinked(rt, buf, len);
+			break;
+		case CKPT_REC_SYSVSHM:
+			ret = ckpt_restore_sysvshm(rt, buf, len);
 			break;
 		case CKPT_REC_FD:
 			ret = ckpt_restore_fd(rt, buf, len);
@@ -464,6 +481,8 @@ static int ckpt_restart_run(struct ckpt_ctx *ctx)
 		cgroup_freeze(ctx->cgrp, true);
 		cgroup_unlock();
 	}
+	/* Nothing fails any more: keep the SysV shm segments made. */
+	ckpt_sysvshm_commit(ctx);
 	complete_all(&ctx->final);
 	ckpt_reap_roots(ctx, true);
 	return 0;

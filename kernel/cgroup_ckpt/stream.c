@@ -285,6 +285,8 @@ static u32 ckpt_rec_max(u32 type)
 {
 	if (type == CKPT_REC_PAGES)
 		return sizeof(struct ckpt_pages) + CKPT_PAGES_MAX * PAGE_SIZE;
+	if (type == CKPT_REC_SHMEM_PAGES)
+		return sizeof(struct ckpt_shmem_pages) + CKPT_PAGES_MAX * PAGE_SIZE;
 	return CKPT_REC_MAX_LEN;
 }
 

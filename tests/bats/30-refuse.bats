@@ -52,8 +52,11 @@ refused() {
 	[ "$(grep ^Threads: "/proc/$pid/status" | cut -f2)" = 2 ]
 }
 
-@test "refuse: a MAP_SHARED mapping, EOPNOTSUPP naming the process" {
-	refused -M "pid {pid}.*shared"
+@test "refuse: a part of a SysV shm attachment, EOPNOTSUPP naming the range and shm id" {
+	refused -Y "pid {pid} memory [0-9a-f]+-[0-9a-f]+: a part of a SysV shm attachment \\(shm id [0-9]+\\)"
+	read -r _ id addr < "$T/c/info"
+	grep -q "^error pid $pid memory ${addr#0x}-[0-9a-f]*: a part of a SysV shm attachment (shm id $id); not supported" \
+		"$G/ckpt.state"
 }
 
 @test "refuse: a child sharing the fd table, fs, signal handlers or memory (clone) names both" {

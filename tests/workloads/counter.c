@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * counter [-d DIR] [-P|-S|-T|-F|-M|-L|-O|-H|-V|-U] [period_ms]
+ * counter [-d DIR] [-P|-S|-T|-F|-M|-L|-O|-H|-V|-U|-Y] [period_ms]
  *
  * Increments a counter every period_ms (default 50) and writes "count N" to
  * stdout after each increment, with one write(2).  The count is kept in
@@ -10,8 +10,9 @@
  *
  * The options add one resource the checkpointer must refuse, to check that a
  * refused checkpoint leaves the program running:
- *	-P a pipe fd	-S a UDP socket fd	-M a MAP_SHARED mapping
+ *	-P a pipe fd	-S a UDP socket fd	-Y a SysV shm attachment, half unmapped
  *	-T a second thread with another effective gid
+ *	-M a MAP_SHARED anonymous mapping (supported now)
  *	-F a child process (supported now; kept for the tests that need one)
  *	-L, -O, -H, -V a child process made by clone() with CLONE_FILES,
  *	   CLONE_FS, CLONE_SIGHAND | CLONE_VM, CLONE_VM: it shares the fd
@@ -23,6 +24,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -32,7 +34,7 @@ static int extra;
 static int opt(int c, char *arg)
 {
 	(void)arg;
-	if (!strchr("PSTFMLOHVU", c))
+	if (!strchr("PSTFMLOHVUY", c))
 		return -1;
 	extra = c;
 	return 0;
@@ -148,6 +150,16 @@ static void add_extra(void)
 		p[0] = 1;
 		wl_put("info", 0, "shared %p\n", (void *)p);
 		break;
+	case 'Y':
+		/* removed with its last attachment, when the counter exits */
+		fds[0] = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0600);
+		p = fds[0] < 0 ? (void *)-1 : shmat(fds[0], NULL, 0);
+		if (p == (void *)-1 || shmctl(fds[0], IPC_RMID, NULL) ||
+		    munmap(p, 4096))
+			wl_die("shm: %m");
+		p[4096] = 1;
+		wl_put("info", 0, "sysv %d %p\n", fds[0], (void *)(p + 4096));
+		break;
 	}
 }
 
@@ -158,7 +170,7 @@ int main(int argc, char **argv)
 	char line[128];
 	int i, n;
 
-	i = wl_init(argc, argv, "PSTFMLOHVU", opt);
+	i = wl_init(argc, argv, "PSTFMLOHVUY", opt);
 	if (i < argc)
 		period = atol(argv[i]);
 	if (period <= 0)

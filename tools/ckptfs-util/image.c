@@ -86,6 +86,14 @@ struct fobj {
 	char		*path;
 };
 
+/* An object holding contents: CKPT_REC_SHMEM or CKPT_REC_UNLINKED. */
+struct cobj {
+	uint32_t	id;
+	uint32_t	type;		/* the record type that defined it */
+	uint32_t	kind;		/* CKPT_SHMEM_* for a SHMEM */
+	uint64_t	size;
+};
+
 struct pages_run {
 	uint64_t	addr;
 	uint32_t	nr;
@@ -129,6 +137,11 @@ struct dec {
 	struct fobj	*files;
 	size_t		nfiles, files_cap;
 	uint64_t	unix_msgs;	/* CKPT_REC_UNIX_DATA still announced */
+
+	/* content objects */
+	struct cobj	*cobjs;
+	size_t		ncobjs, cobjs_cap;
+	uint64_t	obj_pages;
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
@@ -174,6 +187,10 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_MM:	return "mm";
 	case CKPT_REC_VMA:	return "vma";
 	case CKPT_REC_PAGES:	return "pages";
+	case CKPT_REC_SHMEM:	return "shmem";
+	case CKPT_REC_SHMEM_PAGES: return "shmem_pages";
+	case CKPT_REC_UNLINKED:	return "unlinked";
+	case CKPT_REC_SYSVSHM:	return "sysvshm";
 	case CKPT_REC_FILE:	return "file";
 	case CKPT_REC_FD:	return "fd";
 	case CKPT_REC_FS:	return "fs";
@@ -220,6 +237,16 @@ static struct fobj *file_find(struct dec *d, uint32_t id)
 	return NULL;
 }
 
+static struct cobj *cobj_find(struct dec *d, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < d->ncobjs; i++)
+		if (d->cobjs[i].id == id)
+			return &d->cobjs[i];
+	return NULL;
+}
+
 static const char *file_path(struct dec *d, uint32_t id)
 {
 	struct fobj *f = file_find(d, id);
@@ -237,10 +264,12 @@ static void prot_str(char *s, uint32_t prot)
 
 static void vma_flags_str(char *s, size_t size, uint32_t flags)
 {
-	snprintf(s, size, "%s%s%s%s",
+	snprintf(s, size, "%s%s%s%s%s%s",
 		 flags & CKPT_VMA_GROWSDOWN ? "stack," : "",
 		 flags & CKPT_VMA_HEAP ? "heap," : "",
 		 flags & CKPT_VMA_EXCLUDED ? "excluded," : "",
+		 flags & CKPT_VMA_SHARED ? "shared," : "",
+		 flags & CKPT_VMA_SYSVSHM ? "sysv," : "",
 		 flags ? "" : "-,");
 	s[strlen(s) - 1] = '\0';
 }
@@ -293,6 +322,10 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_REG:	return "reg";
 	case CKPT_FILE_DIR:	return "dir";
 	case CKPT_FILE_CHR:	return "chr";
+	case CKPT_FILE_SHMEM:	return "shmem";
+	case CKPT_FILE_MEMFD:	return "memfd";
+	case CKPT_FILE_UNLINKED: return "unlinked";
+	case CKPT_FILE_SYSVSHM:	return "sysvshm";
 	}
 	return NULL;
 }
@@ -467,7 +500,7 @@ static int once(struct dec *d, uint32_t bit)
 
 static void flush_vma(struct dec *d)
 {
-	char prot[4], flags[32], size[32];
+	char prot[4], flags[48], size[32];
 	const char *path;
 	size_t i;
 
@@ -1013,10 +1046,16 @@ static int rec_vma(struct dec *d, uint32_t len)
 		return bad(d, "bad area %#" PRIx64 "-%#" PRIx64, start, end);
 	if (prot & ~(uint32_t)(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC))
 		return bad(d, "unknown prot bits %#x", prot);
-	if (flags & ~(uint32_t)(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP))
+	if (flags & ~(uint32_t)(CKPT_VMA_GROWSDOWN | CKPT_VMA_EXCLUDED | CKPT_VMA_HEAP |
+				CKPT_VMA_SHARED | CKPT_VMA_SYSVSHM))
 		return bad(d, "unknown flags %#x", flags);
 	if (file && !file_find(d, file))
 		return bad(d, "file %u is not a file defined before", file);
+	if ((flags & CKPT_VMA_SHARED) && !file)
+		return bad(d, "a shared area without a file");
+	if ((flags & CKPT_VMA_SYSVSHM) &&
+	    (!(flags & CKPT_VMA_SHARED) || file_find(d, file)->kind != CKPT_FILE_SYSVSHM))
+		return bad(d, "a SysV shm area not shared or not on a SysV shm file");
 	if (v->__reserved)
 		return bad(d, "nonzero __reserved");
 
@@ -1053,8 +1092,8 @@ static int rec_pages(struct dec *d, uint32_t len)
 	if ((addr & (d->page_size - 1)) || addr < d->vma_start || end > d->vma_end || end < addr)
 		return bad(d, "pages %#" PRIx64 "+%u outside the area %#" PRIx64 "-%#" PRIx64,
 			   addr, nr, d->vma_start, d->vma_end);
-	if (d->vma_flags & CKPT_VMA_EXCLUDED)
-		return bad(d, "pages stored for an excluded area");
+	if (d->vma_flags & (CKPT_VMA_EXCLUDED | CKPT_VMA_SHARED))
+		return bad(d, "pages stored for an excluded or shared area");
 	if (p->__reserved)
 		return bad(d, "nonzero __reserved");
 	d->vma_pages += nr;
@@ -1224,10 +1263,20 @@ static int rec_file(struct dec *d, uint32_t len)
 		return bad(d, "path is not %u bytes and a NUL", plen);
 	if (!id)
 		return bad(d, "file id 0");
-	if (file_find(d, id))
+	if (file_find(d, id) || cobj_find(d, id))
 		return bad(d, "file id %u defined twice", id);
 	if (!kind_name(kind))
 		return bad(d, "unknown file kind %u", kind);
+	if (kind >= CKPT_FILE_SHMEM) {
+		struct cobj *c = cobj_find(d, le32(f->rdev));
+
+		if (!c || (c->type == CKPT_REC_UNLINKED) != (kind == CKPT_FILE_UNLINKED) ||
+		    (c->type == CKPT_REC_SYSVSHM) != (kind == CKPT_FILE_SYSVSHM) ||
+		    (kind == CKPT_FILE_SHMEM && c->kind != CKPT_SHMEM_ANON) ||
+		    (kind == CKPT_FILE_MEMFD && c->kind != CKPT_SHMEM_MEMFD))
+			return bad(d, "file %u: object %u is not a matching object defined before",
+				   id, le32(f->rdev));
+	}
 
 	o = file_define(d, id, kind, le32(f->flags), le64(f->pos), (const char *)f->path);
 	if (!o)
@@ -1257,7 +1306,199 @@ static int rec_file(struct dec *d, uint32_t len)
 		if (kind == CKPT_FILE_CHR)
 			printf(", rdev %u:%u", (le32(f->rdev) & 0xfff00) >> 8,
 			       (le32(f->rdev) & 0xff) | ((le32(f->rdev) >> 12) & 0xfff00));
+		if (kind >= CKPT_FILE_SHMEM)
+			printf(", object [%u]", le32(f->rdev));
 		putchar('\n');
+	}
+	return 0;
+}
+
+static int cobj_add(struct dec *d, uint32_t id, uint32_t kind, uint64_t size)
+{
+	struct cobj *c;
+
+	if (!d->have_table)
+		return bad(d, "object before the task table");
+	if (!id)
+		return bad(d, "object id 0");
+	if (file_find(d, id) || cobj_find(d, id))
+		return bad(d, "object id %u defined twice", id);
+	if (d->ncobjs == d->cobjs_cap) {
+		size_t cap = d->cobjs_cap ? d->cobjs_cap * 2 : 16;
+		struct cobj *n = realloc(d->cobjs, cap * sizeof(*n));
+
+		if (!n)
+			return bad(d, "out of memory");
+		d->cobjs = n;
+		d->cobjs_cap = cap;
+	}
+	c = &d->cobjs[d->ncobjs++];
+	c->id = id;
+	c->type = d->rec_type;
+	c->kind = kind;
+	c->size = size;
+	return 0;
+}
+
+static void seals_str(char *s, size_t size, uint32_t seals)
+{
+	snprintf(s, size, "%s%s%s%s%s%s",
+		 seals & 0x01 ? "seal," : "", seals & 0x02 ? "shrink," : "",
+		 seals & 0x04 ? "grow," : "", seals & 0x08 ? "write," : "",
+		 seals & 0x10 ? "future_write," : "", seals ? "" : "-,");
+	s[strlen(s) - 1] = '\0';
+}
+
+static int rec_shmem(struct dec *d, uint32_t len)
+{
+	const struct ckpt_shmem *m = (const void *)d->rec;
+	uint32_t kind = le32(m->kind), nlen = le32(m->name_len), seals = le32(m->seals);
+	uint64_t size = le64(m->size);
+	char sz[32], sl[64];
+
+	if (len < sizeof(*m))
+		return check_len(d, len, sizeof(*m));
+	if (len != sizeof(*m) + (uint64_t)nlen + 1)
+		return bad(d, "length %u, expected %zu + name_len %u + 1", len, sizeof(*m), nlen);
+	if (m->name[nlen] || memchr(m->name, '\0', nlen))
+		return bad(d, "name is not %u bytes and a NUL", nlen);
+	if (kind != CKPT_SHMEM_ANON && kind != CKPT_SHMEM_MEMFD)
+		return bad(d, "unknown shared memory kind %u", kind);
+	if (seals & ~0x1fU)
+		return bad(d, "unknown seals %#x", seals);
+	if (kind == CKPT_SHMEM_ANON && (nlen || seals))
+		return bad(d, "anonymous shared memory with a name or seals");
+	if (cobj_add(d, le32(m->id), kind, size))
+		return -1;
+	size_str(sz, sizeof(sz), size);
+	seals_str(sl, sizeof(sl), seals);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "shmem");
+		if (d->in_task)
+			jw_ku64("pid", d->pid);
+		jw_ku64("id", le32(m->id));
+		jw_kstr("kind", kind == CKPT_SHMEM_ANON ? "anon" : "memfd");
+		jw_ku64("size", size);
+		if (kind == CKPT_SHMEM_MEMFD) {
+			jw_kstr("name", (const char *)m->name);
+			jw_kstr("seals", sl);
+		}
+		jw_obj_end();
+	} else if (kind == CKPT_SHMEM_ANON) {
+		printf("  shmem [%u] anon, size %s\n", le32(m->id), sz);
+	} else {
+		printf("  shmem [%u] memfd \"%s\", size %s, seals %s\n", le32(m->id),
+		       (const char *)m->name, sz, sl);
+	}
+	return 0;
+}
+
+static int rec_unlinked(struct dec *d, uint32_t len)
+{
+	const struct ckpt_unlinked *u = (const void *)d->rec;
+	uint32_t dlen = le32(u->dir_len), mode = le32(u->mode);
+	uint64_t size = le64(u->size);
+
+	if (len < sizeof(*u))
+		return check_len(d, len, sizeof(*u));
+	if (len != sizeof(*u) + (uint64_t)dlen + 1)
+		return bad(d, "length %u, expected %zu + dir_len %u + 1", len, sizeof(*u), dlen);
+	if (u->dir[dlen] || memchr(u->dir, '\0', dlen) || u->dir[0] != '/')
+		return bad(d, "dir is not an absolute path of %u bytes and a NUL", dlen);
+	if ((mode & 0170000) != 0100000)
+		return bad(d, "mode %#o is not a regular file's", mode);
+	if (u->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (cobj_add(d, le32(u->id), 0, size))
+		return -1;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "unlinked");
+		if (d->in_task)
+			jw_ku64("pid", d->pid);
+		jw_ku64("id", le32(u->id));
+		jw_kstr("dir", (const char *)u->dir);
+		jw_ku64("mode", mode);
+		jw_ku64("size", size);
+		jw_obj_end();
+	} else {
+		printf("  unlinked [%u] in %s, mode %#o, size %" PRIu64 "\n", le32(u->id),
+		       (const char *)u->dir, mode, size);
+	}
+	return 0;
+}
+
+static int rec_sysvshm(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sysvshm *m = (const void *)d->rec;
+	uint32_t mode = le32(m->mode);
+	uint64_t size = le64(m->size);
+	char sz[32];
+
+	if (check_len(d, len, sizeof(*m)))
+		return -1;
+	if (mode & ~(uint32_t)(0777 | CKPT_SHM_DEST))
+		return bad(d, "unknown mode bits %#o", mode);
+	if (!size)
+		return bad(d, "empty segment");
+	if (cobj_add(d, le32(m->id), 0, size))
+		return -1;
+	size_str(sz, sizeof(sz), size);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sysvshm");
+		if (d->in_task)
+			jw_ku64("pid", d->pid);
+		jw_ku64("id", le32(m->id));
+		jw_ku64("shmid", le32(m->shmid));
+		jw_khex("key", le32(m->key));
+		jw_ku64("mode", mode);
+		jw_ku64("uid", le32(m->uid));
+		jw_ku64("gid", le32(m->gid));
+		jw_ku64("cuid", le32(m->cuid));
+		jw_ku64("cgid", le32(m->cgid));
+		jw_ku64("size", size);
+		jw_khex("addr", le64(m->addr));
+		jw_obj_end();
+	} else {
+		printf("  sysvshm [%u] shmid %u key %#x, mode %#o%s, uid %u gid %u cuid %u cgid %u,"
+		       " size %s, at %#" PRIx64 "\n", le32(m->id), le32(m->shmid), le32(m->key),
+		       mode & 0777, mode & CKPT_SHM_DEST ? " removed" : "", le32(m->uid),
+		       le32(m->gid), le32(m->cuid), le32(m->cgid), sz, (uint64_t)le64(m->addr));
+	}
+	return 0;
+}
+
+/* The fixed part of CKPT_REC_SHMEM_PAGES is in d->rec; the contents are still to read. */
+static int rec_shmem_pages(struct dec *d, uint32_t len)
+{
+	const struct ckpt_shmem_pages *p = (const void *)d->rec;
+	uint32_t nr = le32(p->nr_pages), id = le32(p->id);
+	uint64_t pgoff = le64(p->pgoff);
+	struct cobj *c = cobj_find(d, id);
+
+	if (!c)
+		return bad(d, "object %u is not defined before", id);
+	if (nr < 1 || nr > CKPT_PAGES_MAX)
+		return bad(d, "%u pages, expected 1 to %d", nr, CKPT_PAGES_MAX);
+	if (len != sizeof(*p) + (uint64_t)nr * d->page_size)
+		return bad(d, "length %u, expected %zu + %u pages of %u", len, sizeof(*p), nr,
+			   d->page_size);
+	if (pgoff > (UINT64_MAX >> 20) || (pgoff + nr - 1) * d->page_size >= c->size)
+		return bad(d, "pages %" PRIu64 "+%u beyond the size %" PRIu64 " of object %u",
+			   pgoff, nr, c->size, id);
+	d->obj_pages += nr;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "shmem_pages");
+		jw_ku64("id", id);
+		jw_ku64("pgoff", pgoff);
+		jw_ku64("nr_pages", nr);
+		jw_obj_end();
+	} else {
+		printf("    object [%u] pages %" PRIu64 "-%" PRIu64 " (%u)\n", id, pgoff,
+		       pgoff + nr, nr);
 	}
 	return 0;
 }
@@ -1706,6 +1947,9 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_MM,		rec_mm },
 		{ CKPT_REC_VMA,		rec_vma },
 		{ CKPT_REC_FILE,	rec_file },
+		{ CKPT_REC_SHMEM,	rec_shmem },
+		{ CKPT_REC_UNLINKED,	rec_unlinked },
+		{ CKPT_REC_SYSVSHM,	rec_sysvshm },
 		{ CKPT_REC_FD,		rec_fd },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_UNIX,	rec_unix },
@@ -1754,6 +1998,8 @@ static int decode(struct dec *d)
 			return bad(d, "length %u, shorter than the record header", len);
 		max = type == CKPT_REC_PAGES ?
 			sizeof(struct ckpt_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
+			type == CKPT_REC_SHMEM_PAGES ?
+			sizeof(struct ckpt_shmem_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
 			CKPT_REC_MAX_LEN;
 		if (len > max)
 			return bad(d, "length %u, more than the %" PRIu64 " allowed", len, max);
@@ -1771,6 +2017,24 @@ static int decode(struct dec *d)
 			ret = rec_pages(d, len);
 			if (!ret)
 				ret = skip(d, CKPT_ALIGN((uint64_t)len) - sizeof(struct ckpt_pages));
+			if (ret)
+				return ret;
+			d->nrec++;
+			continue;
+		}
+
+		if (type == CKPT_REC_SHMEM_PAGES) {
+			if (len < sizeof(struct ckpt_shmem_pages))
+				return check_len(d, len, sizeof(struct ckpt_shmem_pages));
+			if (rd_read(&d->r, d->rec + sizeof(h),
+				    sizeof(struct ckpt_shmem_pages) - sizeof(h)) !=
+			    sizeof(struct ckpt_shmem_pages) - sizeof(h))
+				return truncated(d, NULL);
+			memcpy(d->rec, &h, sizeof(h));
+			ret = rec_shmem_pages(d, len);
+			if (!ret)
+				ret = skip(d, CKPT_ALIGN((uint64_t)len) -
+					   sizeof(struct ckpt_shmem_pages));
 			if (ret)
 				return ret;
 			d->nrec++;
@@ -1813,6 +2077,8 @@ static void totals(struct dec *d)
 		jw_ku64("pages", d->pages);
 		jw_ku64("page_bytes", d->pages * d->page_size);
 		jw_ku64("files", d->nfiles);
+		jw_ku64("objects", d->ncobjs);
+		jw_ku64("object_pages", d->obj_pages);
 		jw_ku64("fds", d->fds);
 		jw_ku64("unknown_records", d->unknown);
 		jw_ku64("bytes", d->r.off);
@@ -1823,6 +2089,8 @@ static void totals(struct dec *d)
 	       " pages stored (%" PRIu64 " KiB), %zu files, %" PRIu64 " fds",
 	       d->tasks, d->threads, d->vmas, d->pages, d->pages * d->page_size / 1024,
 	       d->nfiles, d->fds);
+	if (d->ncobjs)
+		printf(", %zu objects with %" PRIu64 " pages stored", d->ncobjs, d->obj_pages);
 	if (d->unknown)
 		printf(", %" PRIu64 " unknown records (%" PRIu64 " bytes)", d->unknown,
 		       d->unknown_bytes);
@@ -1908,6 +2176,7 @@ int do_info(int argc, char **argv)
 	for (i = 0; i < d->nfiles; i++)
 		free(d->files[i].path);
 	free(d->files);
+	free(d->cobjs);
 	free(d->runs);
 	free(d->table);
 	free(d);

@@ -7,7 +7,11 @@ address space with file and anonymous areas and stored pages, open files,
 cwd and signal handlers, then the trailer with the record count and the
 CRC-32 of every byte before it.
 
-  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--page-size N]
+With --shm, the first task also has shared memory: anonymous shared
+memory, a memfd, an unlinked file and a SysV shm segment, with their
+contents, files and shared areas.
+
+  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--shm] [--page-size N]
 """
 import argparse
 import struct
@@ -20,6 +24,7 @@ REC = {
     "TASK": 0x0101, "CREDS": 0x0102, "TASK_END": 0x01FF,
     "THREAD": 0x0201, "REGSET": 0x0202,
     "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
+    "SHMEM": 0x0310, "SHMEM_PAGES": 0x0311, "UNLINKED": 0x0312, "SYSVSHM": 0x0313,
     "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
     "SIGHAND": 0x0501,
 }
@@ -89,6 +94,38 @@ def build(args):
 
     for pid, nthreads, comm in ((200, 1, b"sh"), (201, 2, b"sleep")):
         img.rec("TASK", struct.pack("<II16sIIIIII", pid, nthreads, comm, 0, 17, 0, 1, 0, 0))
+        shm = []
+        if args.shm and pid == 200:
+            def contents(oid, pgoff, n):
+                img.rec("SHMEM_PAGES", struct.pack("<IIQ", oid, n, pgoff) +
+                        bytes([oid]) * (n * ps))
+            # anonymous shared memory, 8 pages, 2 stored
+            img.rec("SHMEM", struct.pack("<IIQII", 10, 1, 8 * ps, 0, 0) + b"\0")
+            contents(10, 3, 2)
+            file(11, 32, 0o2, 0o100777, 0, 8 * ps, 10, "/dev/zero (deleted)")
+            # a memfd, sealed shrink and grow, 1 page + 100 bytes, both stored
+            name = b"buf"
+            img.rec("SHMEM", struct.pack("<IIQII", 12, 2, ps + 100, 6, len(name)) +
+                    name + b"\0")
+            contents(12, 0, 2)
+            file(13, 33, 0o100002, 0o100777, 7, ps + 100, 12, "/memfd:buf (deleted)")
+            # a regular file unlinked while open, 3 pages, page 1 a hole
+            d = b"/tmp/work"
+            img.rec("UNLINKED", struct.pack("<IIQII", 14, 0o100640, 3 * ps, len(d), 0) +
+                    d + b"\0")
+            contents(14, 0, 1)
+            contents(14, 2, 1)
+            file(15, 34, 0o2, 0o100640, 777, 3 * ps, 14, "/tmp/work/log (deleted)")
+            # a SysV shm segment, removed, attached at 0x7f1000000000
+            img.rec("SYSVSHM", struct.pack("<IIII4IQQ", 16, 32769, 0, 0o1600,
+                                           1000, 100, 1000, 100, 2 * ps, 0x7f1000000000))
+            contents(16, 1, 1)
+            file(17, 35, 0o2, 0o100777, 0, 2 * ps, 16, "/SYSV00000000 (deleted)")
+            shm = [
+                (0x7f0800000000, 0x7f0800000000 + 8 * ps, 0, 3, 8, 11, []),
+                (0x7f0900000000, 0x7f0900000000 + 2 * ps, 0, 1, 8, 13, []),
+                (0x7f1000000000, 0x7f1000000000 + 2 * ps, 0, 3, 0x18, 17, []),
+            ]
         groups = [4, 24, 27]
         img.rec("CREDS", struct.pack("<8I5QII", 1000, 1000, 1000, 1000,
                                      100, 100, 100, 100, 0, 0, 0,
@@ -124,13 +161,17 @@ def build(args):
                                   0x700000, 0x708000, 0x7ffd00004000,
                                   0x7ffd00003000, 0x7ffd00003100,
                                   0x7ffd00003100, 0x7ffd00003f00,
-                                  0x7ffff7fc1000, 1, len(vmas), 0))
+                                  0x7ffff7fc1000, 1, len(vmas) + len(shm), 0))
+        vmas[3:3] = shm
         for start, end, pgoff, prot, flags, f, pages in vmas:
             img.rec("VMA", struct.pack("<QQQIIII", start, end, pgoff, prot, flags, f, 0))
             for addr, n in pages:
                 data = bytes([(addr >> 12) & 0xFF]) * (n * ps)
                 img.rec("PAGES", struct.pack("<QII", addr, n, 0) + data)
-        for fd, fid, fl in ((0, 2, 0), (1, 3, 0), (2, 3, 0), (5, 2, 1)):
+        fds = [(0, 2, 0), (1, 3, 0), (2, 3, 0), (5, 2, 1)]
+        if shm:
+            fds += [(7, 13, 0), (8, 15, 0)]
+        for fd, fid, fl in fds:
             img.rec("FD", struct.pack("<IIII", fd, fid, fl, 0))
         cwd = b"/home/user"
         img.rec("FS", struct.pack("<II", 0o022, len(cwd)) + cwd + b"\0")
@@ -149,6 +190,7 @@ def main():
     ap.add_argument("-o", "--output", default="-")
     ap.add_argument("--unknown", action="store_true", help="add a record of an unknown type")
     ap.add_argument("--exclude-anon", action="store_true")
+    ap.add_argument("--shm", action="store_true", help="add shared memory objects")
     ap.add_argument("--page-size", type=int, default=4096)
     args = ap.parse_args()
     data = build(args)

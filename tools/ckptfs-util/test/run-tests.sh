@@ -88,6 +88,61 @@ grep_in "$TMP/out" 'exclude: anon' "exclude anon header"
 grep_in "$TMP/out" 'rw- excluded  *64K \[anon\] 0' "excluded area"
 expect 0 "info 64K pages" -- "$ASAN" info "$TMP/64k.img"
 
+# Shared memory, memfd, unlinked file, SysV shm: objects, contents, files
+python3 "$MKIMAGE" --shm -o "$TMP/shm.img"
+expect 0 "info shm" -- "$ASAN" info "$TMP/shm.img"
+grep_in "$TMP/out" '^  shmem \[10\] anon, size 32K$' "shmem anon"
+grep_in "$TMP/out" '^  shmem \[12\] memfd "buf", size 4196, seals shrink,grow$' "memfd"
+grep_in "$TMP/out" '^  unlinked \[14\] in /tmp/work, mode 0100640, size 12288$' "unlinked"
+grep_in "$TMP/out" '^  sysvshm \[16\] shmid 32769 key 0, mode 0600 removed, uid 1000' "sysvshm"
+grep_in "$TMP/out" 'file \[13\] memfd /memfd:buf (deleted), .*pos 7, .*object \[12\]' "memfd file"
+grep_in "$TMP/out" 'rw- shared,sysv  *8K /SYSV00000000 (deleted) 0' "sysv area"
+grep_in "$TMP/out" ', 4 objects with 7 pages stored,' "shm totals"
+expect 0 "info shm json" -- "$ASAN" info --json "$TMP/shm.img"
+json_ok "$TMP/out" "info shm json"
+# contents of an object not defined, a file on the wrong kind of object,
+# pages beyond the size of their object
+python3 - "$TMP/shm.img" "$TMP/shm-bad" <<'PY'
+import struct, sys, zlib
+d = bytes(open(sys.argv[1], 'rb').read())
+
+def patch(name, rtype, field_off, value, nth=0):
+    b = bytearray(d)
+    off, seen = 184, 0
+    while off < len(b):
+        t, l = struct.unpack_from('<II', b, off)
+        if t == rtype:
+            if seen == nth:
+                struct.pack_into('<I', b, off + field_off, value)
+                break
+            seen += 1
+        off += (l + 7) & ~7
+    # fix the CRC so that only the record is wrong
+    tl = len(b) - 32
+    struct.pack_into('<I', b, tl + 24, zlib.crc32(bytes(b[:tl])) & 0xFFFFFFFF)
+    open(sys.argv[2] + '-' + name, 'wb').write(b)
+
+patch('undef', 0x0311, 8, 99)        # SHMEM_PAGES id
+patch('kind', 0x0401, 40, 14, 3)     # FILE [11] (shmem) on the unlinked object
+patch('beyond', 0x0311, 16, 8)       # SHMEM_PAGES pgoff 8 of an 8-page object
+PY
+expect 1 "shm pages of an undefined object" -- "$ASAN" info "$TMP/shm-bad-undef"
+grep_in "$TMP/err" 'object 99 is not defined before' "shm undefined"
+expect 1 "shm file on another kind of object" -- "$ASAN" info "$TMP/shm-bad-kind"
+grep_in "$TMP/err" 'object 14 is not a matching object' "shm kind"
+expect 1 "shm pages beyond the object" -- "$ASAN" info "$TMP/shm-bad-beyond"
+grep_in "$TMP/err" 'beyond the size 32768 of object 10' "shm beyond"
+crashes=0
+for ((n = 0; n < 12000; n += 8)); do
+	head -c $n "$TMP/shm.img" | "$ASAN" info - >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 1 ] || ! grep -q -e 'truncated at byte' -e 'bad magic' "$TMP/err"; then
+		crashes=$((crashes + 1))
+		echo "shm truncated to $n: exit $rc: $(cat "$TMP/err")" >&2
+	fi
+done
+[ $crashes -eq 0 ] && ok || ko "$crashes truncations of the shm image misreported"
+
 # Precise errors
 printf 'NOTANIMAGE-at-all' >"$TMP/magic.img"
 expect 1 "bad magic" -- "$ASAN" info "$TMP/magic.img"

@@ -1,0 +1,951 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: objects whose contents go into the image.
+ *
+ * Some files have no name to reopen at restart: the shmem file behind a
+ * MAP_SHARED|MAP_ANONYMOUS mapping ("/dev/zero (deleted)"), a memfd, a
+ * regular file unlinked while open.  Their inode is an object of its own
+ * (CKPT_REC_SHMEM, CKPT_REC_UNLINKED), written once with its contents
+ * (CKPT_REC_SHMEM_PAGES), before the first open file on it; every open file
+ * and memory area using it refers to it, so that after restart the
+ * processes that shared it share it again.
+ *
+ * Contents are read from the inode's page cache, not through the page
+ * tables of one process: only pages present in it, holes and zero pages
+ * left out.  Restart creates the inode anew (a shmem file, a memfd, an
+ * O_TMPFILE in the same directory) and writes the pages into it.
+ *
+ * A SysV shm segment (CKPT_REC_SYSVSHM) is written the same way, from its
+ * first attachment, with its key, id, mode and owners; restart creates it
+ * with the same id and attaches it again (shmat()) where it was.
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/dcache.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/ipc_namespace.h>
+#include <linux/shm.h>
+#include <linux/syscalls.h>
+#include <linux/hugetlb.h>
+#include <linux/memfd.h>
+#include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include "ckpt.h"
+
+static_assert(sizeof(struct ckpt_shmem) == 32);
+static_assert(sizeof(struct ckpt_shmem_pages) == 24);
+static_assert(sizeof(struct ckpt_unlinked) == 32);
+static_assert(sizeof(struct ckpt_sysvshm) == 56);
+
+/* As ipc/util.h and ipc/shm.c number them */
+#define CKPT_IPC_SHM_IDS	2
+static_assert(CKPT_SHM_DEST == 01000);
+
+/**
+ * struct ckpt_sysv - a SysV shm segment made by a restart
+ * @file:  the file of its first attachment, for its contents
+ * @shmid: its id
+ * @dest:  it was removed (IPC_RMID) already and goes with its last detach
+ *
+ * From its creation to the end of the restart the segment is marked
+ * removed and kept by an attachment in the process defining it: if the
+ * restart fails, the death of its tasks takes the segment with them.
+ */
+struct ckpt_sysv {
+	struct file	*file;
+	int		shmid;
+	bool		dest;
+};
+
+#define CKPT_MEMFD_PREFIX	"memfd:"
+#define CKPT_MEMFD_PREFIX_LEN	(sizeof(CKPT_MEMFD_PREFIX) - 1)
+#define CKPT_SEALS_ALL		(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
+				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+
+/* A file the kernel made without a directory entry (memfd, shm, pipe...). */
+static bool ckpt_anon_inode_file(struct file *file)
+{
+	return IS_ROOT(file->f_path.dentry) &&
+	       (file->f_path.mnt->mnt_flags & MNT_INTERNAL);
+}
+
+/**
+ * ckpt_sysv_shm_file() - is @file the file of a SysV shm attachment
+ * @file: a file
+ *
+ * ipc/shm.c gives each attachment a file of its own over the segment's
+ * shmem file, with its own file operations, and numbers the shmem inode
+ * with the segment's id.
+ *
+ * Return: true if it is.
+ */
+bool ckpt_sysv_shm_file(struct file *file)
+{
+	return shmem_file(file) && file->f_op != file_inode(file)->i_fop;
+}
+
+/* "pid 12 fd 3" or "pid 12 memory" */
+static int ckpt_contents_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
+				int fd, const char *what)
+{
+	char where[24] = "memory";
+
+	if (fd >= 0)
+		snprintf(where, sizeof(where), "fd %d", fd);
+	return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d %s: %s", task_pid_vnr(t),
+			 where, what);
+}
+
+/**
+ * ckpt_shmem_classify() - the kind of a file whose contents are saved
+ * @ctx:  the checkpoint
+ * @t:    the task using it
+ * @fd:   its fd, or -1 for a memory mapping
+ * @file: a regular file
+ * @kind: set to CKPT_FILE_SHMEM, _MEMFD, _UNLINKED or _SYSVSHM, or 0 for a file
+ *        reopened by path
+ *
+ * Return: 0, or -EOPNOTSUPP (with the reason) for an anonymous file of a
+ * kind not supported.
+ */
+int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			struct file *file, u32 *kind)
+{
+	struct inode *inode = file_inode(file);
+	const char *name = file->f_path.dentry->d_name.name;
+
+	*kind = 0;
+	if (!ckpt_anon_inode_file(file)) {
+		if (!d_unlinked(file->f_path.dentry))
+			return 0;
+		if (inode->i_nlink)
+			return ckpt_contents_refuse(ctx, t, fd,
+						    "an unlinked name of a file that has other links; not supported");
+		*kind = CKPT_FILE_UNLINKED;
+		return 0;
+	}
+	if (!shmem_file(file))
+		return ckpt_contents_refuse(ctx, t, fd,
+					    is_file_hugepages(file) ?
+					    "a hugetlb memfd or segment; not supported yet" :
+					    "an anonymous file; not supported");
+	if (ckpt_sysv_shm_file(file))
+		*kind = CKPT_FILE_SYSVSHM;
+	else if (IS_PRIVATE(inode) && !strcmp(name, "dev/zero"))
+		*kind = CKPT_FILE_SHMEM;
+	else if (!IS_PRIVATE(inode) &&
+		 !strncmp(name, CKPT_MEMFD_PREFIX, CKPT_MEMFD_PREFIX_LEN))
+		*kind = CKPT_FILE_MEMFD;
+	else
+		return ckpt_contents_refuse(ctx, t, fd,
+					    "a kernel-internal shmem file; not supported");
+	return 0;
+}
+
+/**
+ * ckpt_sysv_shm_check() - refuse a SysV shm attachment restart cannot make
+ * @ctx: the checkpoint
+ * @t:   the task
+ * @vma: one of its areas, under the mmap lock
+ *
+ * shmat() maps a whole segment, readable: a part of an attachment left by
+ * munmap() or mprotect(), or one made inaccessible, cannot be made again.
+ *
+ * Return: 0, or -EOPNOTSUPP with the pid, address range and shm id.
+ */
+int ckpt_sysv_shm_check(struct ckpt_ctx *ctx, struct task_struct *t,
+			struct vm_area_struct *vma)
+{
+	struct file *file = vma->vm_file;
+	const char *why = NULL;
+
+	if (!file || !ckpt_sysv_shm_file(file))
+		return 0;
+	if (vma->vm_pgoff ||
+	    vma->vm_end - vma->vm_start != PAGE_ALIGN(i_size_read(file_inode(file))))
+		why = "a part of a SysV shm attachment";
+	else if (!(vma->vm_flags & VM_READ))
+		why = "a SysV shm attachment without read access";
+	if (!why)
+		return 0;
+	return ckpt_fail(ctx, -EOPNOTSUPP,
+			 "pid %d memory %lx-%lx: %s (shm id %lu); not supported",
+			 task_pid_vnr(t), vma->vm_start, vma->vm_end, why,
+			 file_inode(file)->i_ino);
+}
+
+static int ckpt_flush_contents(struct ckpt_ctx *ctx, u32 id, pgoff_t pgoff,
+			       unsigned int n)
+{
+	struct ckpt_shmem_pages r = { };
+
+	if (!n)
+		return 0;
+	r.id = cpu_to_le32(id);
+	r.nr_pages = cpu_to_le32(n);
+	r.pgoff = cpu_to_le64(pgoff);
+	return ckpt_write2(ctx, &r, CKPT_REC_SHMEM_PAGES, sizeof(r),
+			   ctx->pagebuf, n * PAGE_SIZE);
+}
+
+/*
+ * Append page @index (in ctx->pagebuf slot *n, already filled) to the run
+ * starting at *run, or flush.  A zero page ends the run and is dropped.
+ */
+static int ckpt_add_page(struct ckpt_ctx *ctx, u32 id, pgoff_t index,
+			 pgoff_t *run, unsigned int *n)
+{
+	void *p = ctx->pagebuf + *n * PAGE_SIZE;
+	int ret;
+
+	if (*n && index != *run + *n) {
+		/* Not contiguous: flush what we have, then move the page. */
+		ret = ckpt_flush_contents(ctx, id, *run, *n);
+		if (ret)
+			return ret;
+		memmove(ctx->pagebuf, p, PAGE_SIZE);
+		*n = 0;
+		p = ctx->pagebuf;
+	}
+	if (!memchr_inv(p, 0, PAGE_SIZE))
+		return 0;
+	if (!*n)
+		*run = index;
+	if (++*n < CKPT_PAGES_MAX)
+		return 0;
+	ret = ckpt_flush_contents(ctx, id, *run, *n);
+	*n = 0;
+	return ret;
+}
+
+/* Pages present in a shmem inode, straight from its page cache. */
+static int ckpt_dump_shmem_pages(struct ckpt_ctx *ctx, u32 id,
+				 struct inode *inode)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t end = DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE);
+	pgoff_t index = 0, run = 0;
+	unsigned int n = 0;
+	int ret = 0;
+
+	while (!ret && index < end) {
+		struct folio *folio = NULL;
+		struct page *page;
+		void *kaddr;
+
+		/* The next page or swap entry; holes are skipped. */
+		if (!xa_find(&mapping->i_pages, &index, end - 1, XA_PRESENT))
+			break;
+		ret = shmem_get_folio(inode, index, &folio, SGP_READ);
+		if (ret == -EINVAL) {		/* truncated meanwhile */
+			ret = 0;
+			break;
+		}
+		if (ret)
+			return ckpt_fail(ctx, ret, "cannot read shared memory (error %d)",
+					 ret);
+		if (folio) {
+			folio_unlock(folio);
+			page = folio_file_page(folio, index);
+			kaddr = kmap_local_page(page);
+			memcpy(ctx->pagebuf + n * PAGE_SIZE, kaddr, PAGE_SIZE);
+			kunmap_local(kaddr);
+			folio_put(folio);
+			ret = ckpt_add_page(ctx, id, index, &run, &n);
+		}
+		index++;
+		cond_resched();
+		if (fatal_signal_pending(current))
+			return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+	}
+	if (!ret)
+		ret = ckpt_flush_contents(ctx, id, run, n);
+	return ret;
+}
+
+/* Pages of an unlinked file with data, read through a file of our own. */
+static int ckpt_dump_file_pages(struct ckpt_ctx *ctx, struct task_struct *t,
+				int fd, u32 id, struct file *file)
+{
+	loff_t size = i_size_read(file_inode(file)), pos = 0;
+	pgoff_t run = 0;
+	unsigned int n = 0;
+	struct file *rf;
+	int ret = 0;
+
+	rf = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE, current_cred());
+	if (IS_ERR(rf))
+		return ckpt_fail(ctx, PTR_ERR(rf),
+				 "pid %d: cannot read an unlinked file (error %ld)",
+				 task_pid_vnr(t), PTR_ERR(rf));
+	while (!ret && pos < size) {
+		void *p = ctx->pagebuf + n * PAGE_SIZE;
+		loff_t data = vfs_llseek(rf, pos, SEEK_DATA), off;
+		ssize_t got;
+
+		if (data == -ENXIO)
+			break;
+		if (data >= 0)
+			pos = round_down(data, PAGE_SIZE);
+		if (pos >= size)
+			break;
+		off = pos;
+		got = kernel_read(rf, p, PAGE_SIZE, &off);
+		if (got < 0) {
+			ret = ckpt_fail(ctx, got,
+					"pid %d: cannot read an unlinked file (error %zd)",
+					task_pid_vnr(t), got);
+			break;
+		}
+		memset(p + got, 0, PAGE_SIZE - got);
+		ret = ckpt_add_page(ctx, id, pos >> PAGE_SHIFT, &run, &n);
+		pos += PAGE_SIZE;
+		cond_resched();
+		if (!ret && fatal_signal_pending(current))
+			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+	}
+	if (!ret)
+		ret = ckpt_flush_contents(ctx, id, run, n);
+	fput(rf);
+	return ret;
+}
+
+static int ckpt_dump_unlinked(struct ckpt_ctx *ctx, struct task_struct *t,
+			      int fd, struct file *file, u32 id)
+{
+	struct inode *inode = file_inode(file);
+	struct ckpt_unlinked r = { };
+	struct path dir;
+	char *page, *path;
+	int ret;
+
+	page = (char *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	dir.mnt = file->f_path.mnt;
+	dir.dentry = dget_parent(file->f_path.dentry);
+	path = d_path(&dir, page, PAGE_SIZE);
+	if (IS_ERR(path) || d_unlinked(dir.dentry)) {
+		ret = ckpt_contents_refuse(ctx, t, fd,
+					   "an unlinked file whose directory is gone");
+		goto out;
+	}
+	r.id = cpu_to_le32(id);
+	r.mode = cpu_to_le32(inode->i_mode);
+	r.size = cpu_to_le64(i_size_read(inode));
+	r.dir_len = cpu_to_le32(strlen(path));
+	ret = ckpt_write2(ctx, &r, CKPT_REC_UNLINKED, sizeof(r), path,
+			  strlen(path) + 1);
+	if (!ret)
+		ret = ckpt_dump_file_pages(ctx, t, fd, id, file);
+out:
+	dput(dir.dentry);
+	free_page((unsigned long)page);
+	return ret;
+}
+
+static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct file *file, u32 kind,
+			   u32 id)
+{
+	struct inode *inode = file_inode(file);
+	const char *name = "";
+	struct ckpt_shmem r = { };
+	long seals = 0;
+	int ret;
+
+	if (kind == CKPT_FILE_MEMFD) {
+		name = file->f_path.dentry->d_name.name + CKPT_MEMFD_PREFIX_LEN;
+		seals = memfd_fcntl(file, F_GET_SEALS, 0);
+		if (seals < 0)
+			seals = 0;
+	}
+	r.id = cpu_to_le32(id);
+	r.kind = cpu_to_le32(kind == CKPT_FILE_MEMFD ? CKPT_SHMEM_MEMFD :
+			     CKPT_SHMEM_ANON);
+	r.size = cpu_to_le64(i_size_read(inode));
+	r.seals = cpu_to_le32(seals);
+	r.name_len = cpu_to_le32(strlen(name));
+	ret = ckpt_write2(ctx, &r, CKPT_REC_SHMEM, sizeof(r), name,
+			  strlen(name) + 1);
+	if (!ret)
+		ret = ckpt_dump_shmem_pages(ctx, id, inode);
+	return ret;
+}
+
+/**
+ * ckpt_dump_contents() - write the inode of @file with its contents, once
+ * @ctx:  the checkpoint
+ * @t:    the task using it
+ * @fd:   its fd, or -1 for a memory mapping
+ * @file: the file, held by the object table
+ * @kind: what ckpt_shmem_classify() said
+ * @id:   set to the object id of the inode
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		       struct file *file, u32 kind, u32 *id)
+{
+	bool new;
+
+	*id = ckpt_obj_lookup(ctx, CKPT_OBJ_INODE, file_inode(file), &new);
+	if (!*id)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	if (!new)
+		return 0;
+	/* ckpt_dump_sysvshm() defines a segment, from its first attachment. */
+	if (kind == CKPT_FILE_SYSVSHM)
+		return ckpt_contents_refuse(ctx, t, fd,
+					    "a SysV shm file outside of an attachment");
+	if (kind == CKPT_FILE_UNLINKED)
+		return ckpt_dump_unlinked(ctx, t, fd, file, *id);
+	return ckpt_dump_shmem(ctx, file, kind, *id);
+}
+
+/* The segment @shmid of @ns, as its owner and mode are now. */
+static int ckpt_sysv_perm(struct ipc_namespace *ns, int shmid,
+			  struct kern_ipc_perm *out)
+{
+	struct ipc_ids *ids = &ns->ids[CKPT_IPC_SHM_IDS];
+	struct kern_ipc_perm *perm;
+	int idx, ret = -ENOENT;
+
+	down_read(&ids->rwsem);
+	idr_for_each_entry(&ids->ipcs_idr, perm, idx) {
+		if (perm->id != shmid)
+			continue;
+		spin_lock(&perm->lock);
+		if (!perm->deleted) {
+			out->key = perm->key;
+			out->mode = perm->mode;
+			out->uid = perm->uid;
+			out->gid = perm->gid;
+			out->cuid = perm->cuid;
+			out->cgid = perm->cgid;
+			ret = 0;
+		}
+		spin_unlock(&perm->lock);
+		break;
+	}
+	up_read(&ids->rwsem);
+	return ret;
+}
+
+/**
+ * ckpt_dump_sysvshm() - write a SysV shm segment once, with its contents
+ * @ctx:  the checkpoint
+ * @t:    the task that has it attached
+ * @file: the file of the attachment
+ * @addr: where @t has it attached
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_dump_sysvshm(struct ckpt_ctx *ctx, struct task_struct *t,
+		      struct file *file, unsigned long addr)
+{
+	struct inode *inode = file_inode(file);
+	struct user_namespace *userns = current_user_ns();
+	struct ckpt_sysvshm r = { };
+	struct ipc_namespace *ns = NULL;
+	struct kern_ipc_perm perm;
+	bool new;
+	u32 id;
+	int ret;
+
+	id = ckpt_obj_lookup(ctx, CKPT_OBJ_INODE, inode, &new);
+	if (!id)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	if (!new)
+		return 0;
+	task_lock(t);
+	if (t->nsproxy)
+		ns = get_ipc_ns(t->nsproxy->ipc_ns);
+	task_unlock(t);
+	ret = ns ? ckpt_sysv_perm(ns, inode->i_ino, &perm) : -ESRCH;
+	if (ns)
+		put_ipc_ns(ns);
+	if (ret)
+		return ckpt_fail(ctx, -EAGAIN,
+				 "pid %d memory %lx: SysV shm id %lu: no such segment",
+				 task_pid_vnr(t), addr, inode->i_ino);
+	r.id = cpu_to_le32(id);
+	r.shmid = cpu_to_le32(inode->i_ino);
+	r.key = cpu_to_le32(perm.key);
+	r.mode = cpu_to_le32(perm.mode & (0777 | CKPT_SHM_DEST));
+	r.uid = cpu_to_le32(from_kuid_munged(userns, perm.uid));
+	r.gid = cpu_to_le32(from_kgid_munged(userns, perm.gid));
+	r.cuid = cpu_to_le32(from_kuid_munged(userns, perm.cuid));
+	r.cgid = cpu_to_le32(from_kgid_munged(userns, perm.cgid));
+	r.size = cpu_to_le64(i_size_read(inode));
+	r.addr = cpu_to_le64(addr);
+	ret = ckpt_write(ctx, &r, CKPT_REC_SYSVSHM, sizeof(r));
+	if (!ret)
+		ret = ckpt_dump_shmem_pages(ctx, id, inode);
+	return ret;
+}
+
+/**
+ * ckpt_restore_shmem() - recreate a shmem object of the image, empty
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_SHMEM
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_shmem *r = rec;
+	u32 kind = le32_to_cpu(r->kind), seals = le32_to_cpu(r->seals);
+	u32 name_len = le32_to_cpu(r->name_len);
+	u64 size = le64_to_cpu(r->size);
+	char name[NAME_MAX + 1];
+	struct file *file;
+
+	if (len < sizeof(*r) || name_len > NAME_MAX - CKPT_MEMFD_PREFIX_LEN ||
+	    len != sizeof(*r) + name_len + 1 || r->name[name_len] ||
+	    strlen(r->name) != name_len || size > MAX_LFS_FILESIZE ||
+	    (seals & ~CKPT_SEALS_ALL) ||
+	    (kind == CKPT_SHMEM_ANON && (name_len || seals)) ||
+	    (kind != CKPT_SHMEM_ANON && kind != CKPT_SHMEM_MEMFD))
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: malformed shared memory record",
+				 rt->pid);
+	if (kind == CKPT_SHMEM_ANON) {
+		/* As shmem_zero_setup() makes it for a shared mapping. */
+		file = shmem_kernel_file_setup("dev/zero", size, 0);
+	} else {
+		snprintf(name, sizeof(name), CKPT_MEMFD_PREFIX "%s", r->name);
+		file = shmem_file_setup(name, size, VM_NORESERVE);
+	}
+	if (IS_ERR(file))
+		return ckpt_fail(rt->ctx, PTR_ERR(file),
+				 "pid %d: cannot create shared memory of %llu bytes (error %ld)",
+				 rt->pid, size, PTR_ERR(file));
+	if (kind == CKPT_SHMEM_MEMFD) {
+		/* As memfd_create(); the seals go on as they were. */
+		file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+		file->f_flags |= O_LARGEFILE;
+		if ((seals & F_SEAL_WRITE) && mapping_deny_writable(file->f_mapping)) {
+			fput(file);
+			return ckpt_fail(rt->ctx, -EBUSY, "pid %d: cannot seal a memfd",
+					 rt->pid);
+		}
+		SHMEM_I(file_inode(file))->seals = seals;
+	}
+	return ckpt_obj_add(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_CONTENTS, file);
+}
+
+/**
+ * ckpt_restore_unlinked() - recreate an unlinked file, empty, of its size
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_UNLINKED
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct ckpt_unlinked *r = rec;
+	u32 dir_len = le32_to_cpu(r->dir_len), mode = le32_to_cpu(r->mode);
+	u64 size = le64_to_cpu(r->size);
+	struct file *file;
+	int ret;
+
+	if (len < sizeof(*r) || dir_len >= PATH_MAX ||
+	    len != sizeof(*r) + dir_len + 1 || r->dir[dir_len] ||
+	    strlen(r->dir) != dir_len || r->dir[0] != '/' || r->__reserved ||
+	    !S_ISREG(mode) || size > MAX_LFS_FILESIZE)
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: malformed unlinked file record",
+				 rt->pid);
+	file = filp_open(r->dir, O_TMPFILE | O_RDWR | O_LARGEFILE, mode & 07777);
+	if (IS_ERR(file))
+		return ckpt_fail(rt->ctx, PTR_ERR(file),
+				 "pid %d: cannot create an unlinked file in %s (error %ld)",
+				 rt->pid, r->dir, PTR_ERR(file));
+	ret = vfs_truncate(&file->f_path, size);
+	if (ret) {
+		fput(file);
+		return ckpt_fail(rt->ctx, ret,
+				 "pid %d: cannot size an unlinked file in %s to %llu (error %d)",
+				 rt->pid, r->dir, size, ret);
+	}
+	return ckpt_obj_add(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_CONTENTS, file);
+}
+
+/* Set and clear bits of the mode of segment @shmid, and its owners. */
+static int ckpt_sysv_update(struct ipc_namespace *ns, int shmid, umode_t set,
+			    umode_t clear, const struct kern_ipc_perm *owners)
+{
+	struct ipc_ids *ids = &ns->ids[CKPT_IPC_SHM_IDS];
+	struct kern_ipc_perm *perm;
+	int idx, ret = -ENOENT;
+
+	down_write(&ids->rwsem);
+	idr_for_each_entry(&ids->ipcs_idr, perm, idx) {
+		if (perm->id != shmid)
+			continue;
+		spin_lock(&perm->lock);
+		if (!perm->deleted) {
+			perm->mode = (perm->mode | set) & ~clear;
+			if (owners) {
+				perm->uid = owners->uid;
+				perm->gid = owners->gid;
+				perm->cuid = owners->cuid;
+				perm->cgid = owners->cgid;
+			}
+			ret = 0;
+		}
+		spin_unlock(&perm->lock);
+		break;
+	}
+	up_write(&ids->rwsem);
+	return ret;
+}
+
+/**
+ * ckpt_sysv_free() - drop the object of a segment made by a restart
+ * @ptr: its struct ckpt_sysv
+ */
+void ckpt_sysv_free(void *ptr)
+{
+	struct ckpt_sysv *sv = ptr;
+
+	if (sv->file)
+		fput(sv->file);
+	kfree(sv);
+}
+
+/* Create segment @shmid with the owners given, attached at @addr. */
+static long ckpt_sysv_create(struct ckpt_rtask *rt, const struct ckpt_sysvshm *r,
+			     const struct kern_ipc_perm *owners, struct file **filep)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct ipc_ids *ids = &ns->ids[CKPT_IPC_SHM_IDS];
+	int shmid = le32_to_cpu(r->shmid), mode = le32_to_cpu(r->mode);
+	u64 size = le64_to_cpu(r->size), addr = le64_to_cpu(r->addr);
+	key_t key = le32_to_cpu(r->key);
+	struct vm_area_struct *vma;
+	unsigned long raddr;
+	long got, ret;
+
+	/* What /proc/sys/kernel/shm_next_id sets: the id of the next one. */
+	down_write(&ids->rwsem);
+	ids->next_id = shmid;
+	up_write(&ids->rwsem);
+	got = ksys_shmget(key, size, IPC_CREAT | IPC_EXCL | (mode & 0777));
+	down_write(&ids->rwsem);
+	if (ids->next_id == shmid)
+		ids->next_id = -1;
+	up_write(&ids->rwsem);
+	if (got == -EEXIST)
+		return ckpt_fail(rt->ctx, -EBUSY,
+				 "pid %d: SysV shm key %#x (shm id %d) is in use",
+				 rt->pid, key, shmid);
+	if (got < 0)
+		return ckpt_fail(rt->ctx, got,
+				 "pid %d: cannot create SysV shm id %d of %llu bytes (error %ld)",
+				 rt->pid, shmid, size, got);
+
+	/*
+	 * Hold it by an attachment, marked removed: whatever happens now,
+	 * the segment goes with its last detach, at the latest when this
+	 * task dies.  ckpt_sysvshm_commit() unmarks it.
+	 */
+	ret = do_shmat(got, (char __user *)addr, 0, &raddr, SHMLBA);
+	if (ret && do_shmat(got, NULL, 0, &raddr, SHMLBA)) {
+		pr_warn("SysV shm id %ld: cannot attach to remove it\n", got);
+		return ckpt_fail(rt->ctx, ret, "pid %d: cannot attach SysV shm id %ld (error %ld)",
+				 rt->pid, got, ret);
+	}
+	ckpt_sysv_update(ns, got, CKPT_SHM_DEST, 0, owners);
+	if (got != shmid || ret) {
+		ksys_shmdt((char __user *)raddr);
+		if (got != shmid)
+			return ckpt_fail(rt->ctx, -EBUSY,
+					 "pid %d: SysV shm id %d is in use", rt->pid, shmid);
+		return ckpt_fail(rt->ctx, ret,
+				 "pid %d: cannot attach SysV shm id %d at %llx (error %ld)",
+				 rt->pid, shmid, addr, ret);
+	}
+	mmap_read_lock(current->mm);
+	vma = vma_lookup(current->mm, raddr);
+	*filep = vma && vma->vm_file ? get_file(vma->vm_file) : NULL;
+	mmap_read_unlock(current->mm);
+	if (!*filep)
+		return ckpt_fail(rt->ctx, -EAGAIN, "pid %d: SysV shm id %d went away",
+				 rt->pid, shmid);
+	return 0;
+}
+
+/**
+ * ckpt_restore_sysvshm() - recreate a SysV shm segment with its id
+ * @rt:  the task being restored (current)
+ * @rec: its CKPT_REC_SYSVSHM
+ * @len: bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len)
+{
+	struct user_namespace *userns = current_user_ns();
+	struct ckpt_sysvshm *r = rec;
+	u32 mode = le32_to_cpu(r->mode);
+	u64 size = le64_to_cpu(r->size), addr = le64_to_cpu(r->addr);
+	struct kern_ipc_perm owners;
+	struct ckpt_sysv *sv;
+	long ret;
+
+	if (len != sizeof(*r))
+		goto bad;
+	owners.uid = make_kuid(userns, le32_to_cpu(r->uid));
+	owners.gid = make_kgid(userns, le32_to_cpu(r->gid));
+	owners.cuid = make_kuid(userns, le32_to_cpu(r->cuid));
+	owners.cgid = make_kgid(userns, le32_to_cpu(r->cgid));
+	if (le32_to_cpu(r->shmid) > INT_MAX ||
+	    (mode & ~(0777 | CKPT_SHM_DEST)) ||
+	    ((mode & CKPT_SHM_DEST) && r->key) ||
+	    !size || size > SIZE_MAX / 2 || !addr || !PAGE_ALIGNED(addr) ||
+	    addr >= TASK_SIZE || TASK_SIZE - addr < PAGE_ALIGN(size) ||
+	    !uid_valid(owners.uid) || !gid_valid(owners.gid) ||
+	    !uid_valid(owners.cuid) || !gid_valid(owners.cgid))
+		goto bad;
+	sv = kzalloc(sizeof(*sv), GFP_KERNEL);
+	if (!sv)
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	ret = ckpt_sysv_create(rt, r, &owners, &sv->file);
+	if (ret) {
+		ckpt_sysv_free(sv);
+		return ret;
+	}
+	sv->shmid = le32_to_cpu(r->shmid);
+	sv->dest = mode & CKPT_SHM_DEST;
+	return ckpt_obj_add(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_SYSVSHM, sv);
+bad:
+	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed SysV shm record",
+			 rt->pid);
+}
+
+/**
+ * ckpt_restore_sysvshm_attach() - attach a segment where the image has it
+ * @rt:    the task being restored (current)
+ * @file:  the file of a CKPT_FILE_SYSVSHM
+ * @start: the area of the CKPT_REC_VMA
+ * @end:   ...
+ * @prot:  its CKPT_PROT_*
+ * @pgoff: its pgoff, 0
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
+				u64 start, u64 end, u32 prot, u64 pgoff)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long raddr = 0;
+	int shmid, shmflg;
+	long ret;
+
+	if (!ckpt_sysv_shm_file(file) || pgoff || !(prot & CKPT_PROT_READ) ||
+	    end - start != PAGE_ALIGN(i_size_read(file_inode(file))))
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: malformed SysV shm attachment",
+				 rt->pid);
+	shmid = file_inode(file)->i_ino;
+	shmflg = (prot & CKPT_PROT_WRITE ? 0 : SHM_RDONLY) |
+		 (prot & CKPT_PROT_EXEC ? SHM_EXEC : 0);
+	/* The attachment that holds it since its creation: replace it. */
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, start);
+	if (vma && vma->vm_start == start && vma->vm_end == end &&
+	    vma->vm_file && ckpt_sysv_shm_file(vma->vm_file) &&
+	    file_inode(vma->vm_file) == file_inode(file))
+		shmflg |= SHM_REMAP;
+	mmap_read_unlock(mm);
+	ret = do_shmat(shmid, (char __user *)(unsigned long)start, shmflg, &raddr,
+		       SHMLBA);
+	if (ret || raddr != start)
+		return ckpt_fail(rt->ctx, ret ?: -EEXIST,
+				 "pid %d: cannot attach SysV shm id %d at %llx (error %ld)",
+				 rt->pid, shmid, start, ret ?: -EEXIST);
+	return 0;
+}
+
+static void ckpt_sysv_commit_one(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct ckpt_sysv *sv = ptr;
+
+	if (!sv->dest)
+		ckpt_sysv_update(current->nsproxy->ipc_ns, sv->shmid, 0,
+				 CKPT_SHM_DEST, NULL);
+}
+
+/**
+ * ckpt_sysvshm_commit() - the restart succeeds: keep the segments made
+ * @ctx: the restart, whose tasks have all their attachments and run no
+ *       user code yet
+ *
+ * Segments that were not removed at the checkpoint are unmarked, so that
+ * they stay after their last detach as before.
+ */
+void ckpt_sysvshm_commit(struct ckpt_ctx *ctx)
+{
+	ckpt_obj_for_each(ctx, CKPT_OBJ_SYSVSHM, ckpt_sysv_commit_one);
+}
+
+/* The file holding the contents of object @id, with a reference. */
+static struct file *ckpt_contents_get(struct ckpt_ctx *ctx, u32 id)
+{
+	struct ckpt_sysv *sv;
+
+	if (ckpt_obj_type_of(ctx, id) != CKPT_OBJ_SYSVSHM)
+		return ckpt_obj_get(ctx, id, CKPT_OBJ_CONTENTS);
+	sv = ckpt_obj_get(ctx, id, CKPT_OBJ_SYSVSHM);
+	return sv ? get_file(sv->file) : NULL;
+}
+
+/* Write @nr pages of ctx->pagebuf into a shmem inode, seals or not. */
+static int ckpt_fill_shmem(struct inode *inode, void *buf, pgoff_t index,
+			   unsigned int nr)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		struct folio *folio = NULL;
+		void *kaddr;
+
+		ret = shmem_get_folio(inode, index + i, &folio, SGP_CACHE);
+		if (ret)
+			return ret;
+		kaddr = kmap_local_page(folio_file_page(folio, index + i));
+		memcpy(kaddr, buf + i * PAGE_SIZE, PAGE_SIZE);
+		kunmap_local(kaddr);
+		flush_dcache_folio(folio);
+		folio_mark_dirty(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_restore_shmem_pages() - read contents into a recreated object
+ * @rt:  the task being restored (current)
+ * @rec: the header of a CKPT_REC_SHMEM_PAGES, whose payload is next
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct ckpt_shmem_pages r;
+	struct file *file;
+	u64 pgoff, bytes;
+	loff_t size, pos;
+	u32 nr;
+	int ret;
+
+	if (rec->len < sizeof(r))
+		goto bad;
+	ret = ckpt_read_payload(ctx, (u8 *)&r + sizeof(*rec),
+				sizeof(r) - sizeof(*rec));
+	if (ret)
+		return ret;
+	pgoff = le64_to_cpu(r.pgoff);
+	nr = le32_to_cpu(r.nr_pages);
+	bytes = (u64)nr * PAGE_SIZE;
+	if (!nr || nr > CKPT_PAGES_MAX || rec->len != sizeof(r) + bytes ||
+	    pgoff > (MAX_LFS_FILESIZE >> PAGE_SHIFT))
+		goto bad;
+	file = ckpt_contents_get(ctx, le32_to_cpu(r.id));
+	if (!file)
+		return -EINVAL;
+	size = i_size_read(file_inode(file));
+	pos = pgoff << PAGE_SHIFT;
+	if (pos + bytes - PAGE_SIZE >= size) {
+		fput(file);
+		goto bad;
+	}
+	ret = ckpt_read_payload(ctx, ctx->pagebuf, bytes);
+	if (!ret && shmem_file(file)) {
+		ret = ckpt_fill_shmem(file_inode(file), ctx->pagebuf, pgoff, nr);
+	} else if (!ret) {
+		ssize_t want = min_t(loff_t, bytes, size - pos);
+		ssize_t done = kernel_write(file, ctx->pagebuf, want, &pos);
+
+		ret = done == want ? 0 : done < 0 ? done : -EIO;
+	}
+	fput(file);
+	if (ret)
+		return ckpt_fail(ctx, ret,
+				 "pid %d: cannot fill shared memory or an unlinked file (error %d)",
+				 rt->pid, ret);
+	return 0;
+bad:
+	return ckpt_fail(ctx, -EINVAL,
+			 "image: pid %d: malformed shared memory page record",
+			 rt->pid);
+}
+
+/**
+ * ckpt_restore_contents_file() - an open file on a recreated object
+ * @rt:    the task being restored (current)
+ * @kind:  CKPT_FILE_SHMEM, _MEMFD, _UNLINKED or _SYSVSHM
+ * @id:    the object id of the CKPT_REC_SHMEM or CKPT_REC_UNLINKED
+ * @flags: O_* flags of the open file
+ *
+ * Return: a new file, or an ERR_PTR() with a reason recorded.
+ */
+struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
+					u32 id, u32 flags)
+{
+	struct file *obj, *file;
+	struct inode *inode;
+	bool ok;
+
+	obj = ckpt_contents_get(rt->ctx, id);
+	if (!obj)
+		return ERR_PTR(-EINVAL);
+	inode = file_inode(obj);
+	switch (kind) {
+	case CKPT_FILE_SHMEM:
+		ok = shmem_file(obj) && IS_PRIVATE(inode) &&
+		     !ckpt_sysv_shm_file(obj);
+		break;
+	case CKPT_FILE_SYSVSHM:
+		ok = ckpt_sysv_shm_file(obj);
+		break;
+	case CKPT_FILE_MEMFD:
+		ok = shmem_file(obj) && !IS_PRIVATE(inode) &&
+		     IS_ROOT(obj->f_path.dentry);
+		break;
+	default:
+		ok = !IS_ROOT(obj->f_path.dentry);
+		break;
+	}
+	if (!ok) {
+		fput(obj);
+		ckpt_fail(rt->ctx, -EINVAL,
+			  "image: pid %d: file of kind %u on object %u of another kind",
+			  rt->pid, kind, id);
+		return ERR_PTR(-EINVAL);
+	}
+	/* The mapping's own file: nothing else ever opens it. */
+	if (kind == CKPT_FILE_SHMEM || kind == CKPT_FILE_SYSVSHM)
+		return obj;
+	file = dentry_open(&obj->f_path, flags | O_LARGEFILE, current_cred());
+	fput(obj);
+	if (IS_ERR(file))
+		ckpt_fail(rt->ctx, PTR_ERR(file),
+			  "pid %d: cannot open a memfd or unlinked file (error %ld)",
+			  rt->pid, PTR_ERR(file));
+	return file;
+}
