@@ -96,6 +96,8 @@ struct ckpt_rec {
 #define CKPT_REC_FILE		0x0401	/* an open file description (object) */
 #define CKPT_REC_FD		0x0402	/* an fd table slot */
 #define CKPT_REC_FS		0x0403	/* cwd, umask */
+#define CKPT_REC_PIPE		0x0410	/* a pipe or FIFO (object) */
+#define CKPT_REC_PIPE_DATA	0x0411	/* bytes buffered in it */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -300,8 +302,16 @@ struct ckpt_pages {
 #define CKPT_FILE_REG		1	/* regular file, reopened by path */
 #define CKPT_FILE_DIR		2
 #define CKPT_FILE_CHR		3	/* a character device: /dev/null... */
+#define CKPT_FILE_PIPE		16	/* an end of an anonymous pipe */
+#define CKPT_FILE_FIFO		17	/* a named pipe, reopened by path */
 
-/* CKPT_REC_FILE: an open file description, defined once under @id */
+/*
+ * CKPT_REC_FILE: an open file description, defined once under @id.  The
+ * kinds from 16 up hold kernel state that is an object of its own, defined
+ * before by its own record, which @obj names: for CKPT_FILE_PIPE and
+ * CKPT_FILE_FIFO a CKPT_REC_PIPE.  Their @path is informational
+ * ("pipe:[1234]") but for a FIFO.
+ */
 struct ckpt_file {
 	struct ckpt_rec	rec;
 	__le32	id;
@@ -310,7 +320,10 @@ struct ckpt_file {
 	__le32	mode;			/* st_mode */
 	__le64	pos;
 	__le64	size;			/* st_size at checkpoint */
-	__le32	rdev;			/* for CKPT_FILE_CHR, new_encode_dev() */
+	union {
+		__le32	rdev;		/* CKPT_FILE_CHR: new_encode_dev() */
+		__le32	obj;		/* kinds from 16 up: object id, else 0 */
+	};
 	__le32	path_len;		/* bytes of path, without NUL */
 	__u8	path[];			/* NUL terminated */
 };
@@ -331,6 +344,35 @@ struct ckpt_fs {
 	__le32	umask;
 	__le32	cwd_len;		/* bytes of cwd, without NUL */
 	__u8	cwd[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_PIPE: a pipe (@kind CKPT_FILE_PIPE) or a FIFO (CKPT_FILE_FIFO,
+ * reopened through @path), written before the first file open on it, with
+ * its capacity (F_GETPIPE_SZ) and the @nr_bytes it holds, which follow in
+ * CKPT_REC_PIPE_DATA records, in the order they are read.  An anonymous
+ * pipe has at most one file per end; a FIFO any number.
+ */
+struct ckpt_pipe {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	kind;			/* CKPT_FILE_PIPE or CKPT_FILE_FIFO */
+	__le32	size;			/* capacity in bytes, pages * page size */
+	__le32	nr_bytes;		/* bytes buffered */
+	__le32	path_len;		/* bytes of path, without NUL */
+	__le32	__reserved;
+	__u8	path[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_PIPE_DATA: bytes of the pipe @pipe from byte @offset of what it
+ * holds on, right after its CKPT_REC_PIPE, until @nr_bytes are given.
+ */
+struct ckpt_pipe_data {
+	struct ckpt_rec	rec;
+	__le32	pipe;			/* object id of the CKPT_REC_PIPE */
+	__le32	offset;
+	__u8	data[];			/* at most CKPT_REC_MAX_LEN - 16 bytes */
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

@@ -251,6 +251,8 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 /* objtab.c */
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE,		/* struct file */
+	CKPT_OBJ_PIPE,		/* checkpoint: struct pipe_inode_info */
+	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe */
 	CKPT_OBJ_NR
 };
 
@@ -264,6 +266,7 @@ void *ckpt_obj_get(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type);
 u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new);
 int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file);
 struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id);
+void ckpt_obj_drop_type(struct ckpt_ctx *ctx, enum ckpt_obj_type type);
 
 /* tree.c */
 int ckpt_collect_tasks(struct ckpt_ctx *ctx);
@@ -310,6 +313,17 @@ int ckpt_restore_files_begin(struct ckpt_rtask *rt);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
+const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
+
+/* pipe.c */
+int ckpt_check_pipes(struct ckpt_ctx *ctx);
+int ckpt_dump_pipe(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		   struct file *file, u32 *id);
+int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_pipe_file(struct ckpt_rtask *rt, u32 id, u32 kind,
+				    u32 flags);
+void ckpt_rpipe_put(void *ptr);
+void ckpt_restore_pipes_end(struct ckpt_ctx *ctx);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -5,9 +5,10 @@
  * An open file description is an object: written once (path, flags,
  * offset), then referred to by id from every fd and memory area using it,
  * so that sharing survives.  Restart reopens files by path with the
- * restarter's rights.  What cannot be reopened by path (pipes, sockets,
- * terminals, event fds, deleted files, files of pseudo file systems) is
- * refused at checkpoint with a reason naming the fd.
+ * restarter's rights.  Pipes and FIFOs are files on a pipe object
+ * (pipe.c).  What cannot be reopened by path (sockets, terminals, event
+ * fds, deleted files, files of pseudo file systems) is refused at
+ * checkpoint with a reason naming the fd.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -118,8 +119,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	umode_t mode = inode->i_mode;
 	struct ckpt_file r = { };
 	char *page, *path;
+	u32 kind, obj = 0;
 	bool new;
-	u32 kind;
 	int ret;
 
 	*id = ckpt_obj_lookup_file(ctx, file, &new);
@@ -143,6 +144,9 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = CKPT_FILE_DIR;
 	else if (S_ISCHR(mode) && ckpt_mem_dev(inode->i_rdev))
 		kind = CKPT_FILE_CHR;
+	else if (S_ISFIFO(mode))
+		kind = inode->i_sb->s_magic == PIPEFS_MAGIC ? CKPT_FILE_PIPE :
+							      CKPT_FILE_FIFO;
 	else
 		kind = 0;
 
@@ -150,9 +154,6 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
-	else if (S_ISFIFO(mode))
-		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
-				       "pipe");
 	else if (S_ISCHR(mode) && !kind)
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
@@ -165,9 +166,11 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	else if (kind != CKPT_FILE_CHR && ckpt_pseudo_fs(inode->i_sb))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a file of a pseudo file system", path);
-	else if (d_unlinked(file->f_path.dentry))
+	else if (kind != CKPT_FILE_PIPE && d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a deleted file; not supported yet", path);
+	else if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO)
+		ret = ckpt_dump_pipe(ctx, t, fd, file, &obj);
 	if (ret)
 		goto out;
 
@@ -177,7 +180,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	r.mode = cpu_to_le32(mode);
 	r.pos = cpu_to_le64(file->f_pos);
 	r.size = cpu_to_le64(i_size_read(inode));
-	r.rdev = cpu_to_le32(new_encode_dev(inode->i_rdev));
+	if (kind == CKPT_FILE_CHR)
+		r.rdev = cpu_to_le32(new_encode_dev(inode->i_rdev));
+	else
+		r.obj = cpu_to_le32(obj);
 	r.path_len = cpu_to_le32(strlen(path));
 	ret = ckpt_write2(ctx, &r, CKPT_REC_FILE, sizeof(r), path,
 			  strlen(path) + 1);
@@ -303,8 +309,17 @@ int ckpt_restore_files_begin(struct ckpt_rtask *rt)
 	return ret ? ckpt_fail(rt->ctx, ret, "cannot close inherited files") : 0;
 }
 
-/* A NUL-terminated string of @len bytes ending the record. */
-static const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
+/**
+ * ckpt_rec_string() - the string that ends a record
+ * @rec:  the record
+ * @hdr:  bytes before the string
+ * @len:  bytes of the record
+ * @slen: length of the string the record gives, without its NUL
+ *
+ * Return: the string, or NULL unless it is @slen non-NUL bytes, then a NUL
+ * that ends the record.
+ */
+const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
 {
 	char *s = rec + hdr;
 
@@ -334,8 +349,17 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 	if (len < sizeof(*r))
 		goto bad;
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
-	if (!path || path[0] != '/' || (flags & ~CKPT_FILE_FLAGS) || pos < 0 ||
-	    kind < CKPT_FILE_REG || kind > CKPT_FILE_CHR)
+	if (!path || (flags & ~CKPT_FILE_FLAGS) || pos < 0)
+		goto bad;
+	if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO) {
+		if (pos || r->size)
+			goto bad;
+		file = ckpt_restore_pipe_file(rt, le32_to_cpu(r->obj), kind, flags);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
+	}
+	if (path[0] != '/' || kind < CKPT_FILE_REG || kind > CKPT_FILE_CHR)
 		goto bad;
 
 	file = filp_open(path, flags | O_LARGEFILE, 0);
