@@ -98,6 +98,7 @@ struct ckpt_rec {
 #define CKPT_REC_FS		0x0403	/* cwd, umask */
 #define CKPT_REC_PIPE		0x0410	/* a pipe or FIFO (object) */
 #define CKPT_REC_PIPE_DATA	0x0411	/* bytes buffered in it */
+#define CKPT_REC_EVENTFD	0x0412	/* an eventfd counter (object) */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -304,13 +305,15 @@ struct ckpt_pages {
 #define CKPT_FILE_CHR		3	/* a character device: /dev/null... */
 #define CKPT_FILE_PIPE		16	/* an end of an anonymous pipe */
 #define CKPT_FILE_FIFO		17	/* a named pipe, reopened by path */
+#define CKPT_FILE_EVENTFD	18	/* an eventfd */
 
 /*
  * CKPT_REC_FILE: an open file description, defined once under @id.  The
  * kinds from 16 up hold kernel state that is an object of its own, defined
  * before by its own record, which @obj names: for CKPT_FILE_PIPE and
- * CKPT_FILE_FIFO a CKPT_REC_PIPE.  Their @path is informational
- * ("pipe:[1234]") but for a FIFO.
+ * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
+ * CKPT_REC_EVENTFD.  Their @path is informational ("pipe:[1234]",
+ * "anon_inode:[eventfd]") but for a FIFO.
  */
 struct ckpt_file {
 	struct ckpt_rec	rec;
@@ -373,6 +376,19 @@ struct ckpt_pipe_data {
 	__le32	pipe;			/* object id of the CKPT_REC_PIPE */
 	__le32	offset;
 	__u8	data[];			/* at most CKPT_REC_MAX_LEN - 16 bytes */
+};
+
+/*
+ * CKPT_REC_EVENTFD: the counter of an eventfd, before its file (the two
+ * are one: an eventfd has one open file, which fds and processes share).
+ */
+#define CKPT_EVENTFD_SEMAPHORE	0x1	/* EFD_SEMAPHORE */
+
+struct ckpt_eventfd {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	flags;			/* CKPT_EVENTFD_* */
+	__le64	count;			/* at most 2^64 - 2 */
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

@@ -253,6 +253,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_FILE,		/* struct file */
 	CKPT_OBJ_PIPE,		/* checkpoint: struct pipe_inode_info */
 	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe */
+	CKPT_OBJ_EVENTFD,	/* struct file of an eventfd */
 	CKPT_OBJ_NR
 };
 
@@ -295,6 +296,7 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
+struct file *ckpt_arch_eventfd(int flags);
 void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
 void ckpt_arch_set_return(unsigned long ax);
 
@@ -309,14 +311,34 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 *id);
 int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_check_held_files(struct ckpt_ctx *ctx);
 int ckpt_restore_files_begin(struct ckpt_rtask *rt);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
 const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
 
+/**
+ * struct ckpt_held - a file holding kernel state, seen in the group's fds
+ * @file:	the file, referenced
+ * @pipe:	the pipe it is open on, or NULL
+ * @refs:	fds of the group on it
+ * @pid:	where it was first seen
+ * @fd:		...
+ */
+struct ckpt_held {
+	struct file		*file;
+	struct pipe_inode_info	*pipe;
+	unsigned int		refs;
+	pid_t			pid;
+	unsigned int		fd;
+};
+
 /* pipe.c */
-int ckpt_check_pipes(struct ckpt_ctx *ctx);
+int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
+		     const char *why);
+int ckpt_check_pipe(struct ckpt_ctx *ctx, const struct ckpt_held *h,
+		    unsigned int nr, unsigned int first);
 int ckpt_dump_pipe(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 *id);
 int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len);
@@ -324,6 +346,14 @@ struct file *ckpt_restore_pipe_file(struct ckpt_rtask *rt, u32 id, u32 kind,
 				    u32 flags);
 void ckpt_rpipe_put(void *ptr);
 void ckpt_restore_pipes_end(struct ckpt_ctx *ctx);
+
+/* eventfd.c */
+bool ckpt_is_eventfd(struct file *file);
+int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, u32 *id);
+int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt, u32 id,
+				       u32 flags);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

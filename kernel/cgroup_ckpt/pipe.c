@@ -16,9 +16,9 @@
  * took are closed then, so the pipe has the readers and writers it had.
  *
  * A pipe can be restored only if the group holds every reference to it:
- * ckpt_check_pipes() looks at every fd table of the group before anything
- * is written, and refuses a pipe with an end, or an open file shared,
- * outside the group.
+ * ckpt_check_held_files() (files.c) looks at every fd table of the group
+ * before anything is written, and refuses an open file shared outside the
+ * group, and ckpt_check_pipe() a pipe with an end outside.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -59,92 +59,21 @@ struct ckpt_rpipe {
 	char			*path;
 };
 
-/* A file on a pipe seen in the fd tables of the group. */
-struct ckpt_pfile {
-	struct file		*file;		/* referenced */
-	struct pipe_inode_info	*pipe;
-	unsigned int		refs;		/* fds of the group on it */
-	pid_t			pid;		/* first seen at */
-	unsigned int		fd;
-};
-
-struct ckpt_pcheck {
-	struct ckpt_pfile	*f;
-	unsigned int		nr;
-	unsigned int		cap;
-};
-
 static bool ckpt_anon_pipe(struct file *file)
 {
 	return file_inode(file)->i_sb->s_magic == PIPEFS_MAGIC;
 }
 
-static int ckpt_pcheck_add(struct ckpt_pcheck *pc, struct file *file,
-			   struct pipe_inode_info *pipe, pid_t pid,
-			   unsigned int fd)
-{
-	unsigned int i;
-
-	for (i = 0; i < pc->nr; i++) {
-		if (pc->f[i].file == file) {
-			pc->f[i].refs++;
-			fput(file);
-			return 0;
-		}
-	}
-	if (pc->nr == pc->cap) {
-		unsigned int cap = pc->cap ? 2 * pc->cap : 16;
-		struct ckpt_pfile *f;
-
-		f = krealloc_array(pc->f, cap, sizeof(*f), GFP_KERNEL);
-		if (!f) {
-			fput(file);
-			return -ENOMEM;
-		}
-		pc->f = f;
-		pc->cap = cap;
-	}
-	pc->f[pc->nr++] = (struct ckpt_pfile){ file, pipe, 1, pid, fd };
-	return 0;
-}
-
-/* Collect the pipe files of the fd table of @t. */
-static int ckpt_pcheck_task(struct ckpt_ctx *ctx, struct ckpt_pcheck *pc,
-			    struct task_struct *t)
-{
-	unsigned int fd;
-	int ret = 0;
-
-	for (fd = 0; !ret; fd++) {
-		struct pipe_inode_info *pipe;
-		struct file *file;
-
-		rcu_read_lock();
-		file = task_lookup_next_fd_rcu(t, &fd);
-		if (file && !get_file_rcu(file))
-			file = ERR_PTR(-EAGAIN);
-		rcu_read_unlock();
-		if (!file)
-			break;
-		if (IS_ERR(file))
-			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
-					 task_pid_vnr(t), fd);
-		pipe = S_ISFIFO(file_inode(file)->i_mode) ?
-		       get_pipe_info(file, false) : NULL;
-		if (!pipe) {
-			fput(file);
-			continue;
-		}
-		ret = ckpt_pcheck_add(pc, file, pipe, task_pid_vnr(t), fd);
-		if (ret)
-			ret = ckpt_fail(ctx, ret, "out of memory");
-	}
-	return ret;
-}
-
-/* "pid 12 fd 3: pipe:[4567]: " */
-static int ckpt_pipe_refuse(struct ckpt_ctx *ctx, const struct ckpt_pfile *f,
-			    const char *why)
+/**
+ * ckpt_held_refuse() - refuse a file of the group
+ * @ctx: the checkpoint
+ * @f:   the file, as seen in the fd tables
+ * @why: the reason, after "pid N fd M: PATH: "
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
+		     const char *why)
 {
 	char *page, *path = "?";
 	int ret;
@@ -161,37 +90,37 @@ static int ckpt_pipe_refuse(struct ckpt_ctx *ctx, const struct ckpt_pfile *f,
 	return ret;
 }
 
-/* Every reference to the pipe of @pc->f[first] is the group's. */
-static int ckpt_pcheck_pipe(struct ckpt_ctx *ctx, struct ckpt_pcheck *pc,
-			    unsigned int first)
+/**
+ * ckpt_check_pipe() - refuse a pipe with an end outside the group
+ * @ctx:   the checkpoint
+ * @h:     the files of the group that hold kernel state (files.c)
+ * @nr:    entries of @h
+ * @first: the first entry of @h on this pipe
+ *
+ * Every file of @h is referenced by the group only (checked before); the
+ * pipe must have no reader or writer but these.
+ *
+ * Return: 0 or -EOPNOTSUPP (with the reason).
+ */
+int ckpt_check_pipe(struct ckpt_ctx *ctx, const struct ckpt_held *h,
+		    unsigned int nr, unsigned int first)
 {
-	struct pipe_inode_info *pipe = pc->f[first].pipe;
-	unsigned int i, readers = 0, writers = 0, rfiles = 0, wfiles = 0;
+	struct pipe_inode_info *pipe = h[first].pipe;
+	unsigned int i, readers = 0, writers = 0;
 	unsigned int p_readers, p_writers;
+	bool anon = ckpt_anon_pipe(h[first].file);
 	bool watch;
 
-	for (i = first; i < pc->nr; i++) {
-		struct ckpt_pfile *f = &pc->f[i];
+	for (i = first; i < nr; i++) {
+		fmode_t mode = h[i].file->f_mode;
 
-		if (f->pipe != pipe)
+		if (h[i].pipe != pipe)
 			continue;
-		/* one reference for each fd, one of ours */
-		if (file_count(f->file) != f->refs + 1)
-			return ckpt_pipe_refuse(ctx, f,
-						"the open file is shared with a process outside the group");
-		if (f->file->f_mode & FMODE_READ) {
-			readers++;
-			rfiles++;
-		}
-		if (f->file->f_mode & FMODE_WRITE) {
-			writers++;
-			wfiles++;
-		}
-		if (ckpt_anon_pipe(f->file) &&
-		    (f->file->f_mode & FMODE_READ) &&
-		    (f->file->f_mode & FMODE_WRITE))
-			return ckpt_pipe_refuse(ctx, f,
+		if (anon && (mode & FMODE_READ) && (mode & FMODE_WRITE))
+			return ckpt_held_refuse(ctx, &h[i],
 						"an anonymous pipe reopened for reading and writing; not supported");
+		readers += !!(mode & FMODE_READ);
+		writers += !!(mode & FMODE_WRITE);
 	}
 	pipe_lock(pipe);
 	p_readers = pipe->readers;
@@ -200,7 +129,7 @@ static int ckpt_pcheck_pipe(struct ckpt_ctx *ctx, struct ckpt_pcheck *pc,
 	pipe_unlock(pipe);
 
 	if (watch)
-		return ckpt_pipe_refuse(ctx, &pc->f[first],
+		return ckpt_held_refuse(ctx, &h[first],
 					"a notification pipe; not supported");
 	if (p_readers != readers || p_writers != writers) {
 		char why[160];
@@ -208,62 +137,12 @@ static int ckpt_pcheck_pipe(struct ckpt_ctx *ctx, struct ckpt_pcheck *pc,
 		snprintf(why, sizeof(why),
 			 "the other end is outside the group (%u readers and %u writers, %u and %u in the group)",
 			 p_readers, p_writers, readers, writers);
-		return ckpt_pipe_refuse(ctx, &pc->f[first], why);
+		return ckpt_held_refuse(ctx, &h[first], why);
 	}
-	if (ckpt_anon_pipe(pc->f[first].file) && (rfiles > 1 || wfiles > 1))
-		return ckpt_pipe_refuse(ctx, &pc->f[first],
+	if (anon && (readers > 1 || writers > 1))
+		return ckpt_held_refuse(ctx, &h[first],
 					"an anonymous pipe with several open files on one end (reopened through /proc); not supported");
 	return 0;
-}
-
-/**
- * ckpt_check_pipes() - refuse pipes the group does not hold alone
- * @ctx: the checkpoint, its tasks collected and frozen
- *
- * Walks the fd table of every process of the group once.  A pipe whose
- * readers or writers are not all files of the group, or whose files are
- * referenced from outside (an fd table out of the group, a descriptor in
- * flight), is refused: its other end would be cut off by a restart.
- *
- * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
- */
-int ckpt_check_pipes(struct ckpt_ctx *ctx)
-{
-	struct ckpt_pcheck pc = { };
-	struct files_struct **seen;
-	unsigned int i, j, nr_seen = 0;
-	int ret = 0;
-
-	seen = kcalloc(ctx->nr_tasks, sizeof(*seen), GFP_KERNEL);
-	if (!seen)
-		return ckpt_fail(ctx, -ENOMEM, "out of memory");
-	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->ents[i].task;
-		struct files_struct *files;
-
-		if (!t || ctx->ents[i].flags)
-			continue;
-		task_lock(t);
-		files = t->files;
-		task_unlock(t);
-		for (j = 0; j < nr_seen && seen[j] != files; j++)
-			;
-		if (!files || j < nr_seen)
-			continue;
-		seen[nr_seen++] = files;
-		ret = ckpt_pcheck_task(ctx, &pc, t);
-	}
-	for (i = 0; !ret && i < pc.nr; i++) {
-		for (j = 0; j < i && pc.f[j].pipe != pc.f[i].pipe; j++)
-			;
-		if (j == i)
-			ret = ckpt_pcheck_pipe(ctx, &pc, i);
-	}
-	for (i = 0; i < pc.nr; i++)
-		fput(pc.f[i].file);
-	kfree(pc.f);
-	kfree(seen);
-	return ret;
 }
 
 /* Copy @len bytes of what @pipe holds from byte @off on.  Under its mutex. */

@@ -121,6 +121,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_PIPE:
 			ret = ckpt_restore_pipe(rt, buf, len);
 			break;
+		case CKPT_REC_EVENTFD:
+			ret = ckpt_restore_eventfd(rt, buf, len);
+			break;
 		case CKPT_REC_MM:
 			ret = ckpt_restore_mm(rt, buf, len);
 			break;
