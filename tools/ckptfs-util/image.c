@@ -83,7 +83,7 @@ struct fobj {
 	uint32_t	id, kind, flags;
 	uint64_t	pos;
 	char		*path;
-	bool		pipe;		/* a CKPT_REC_PIPE, not a file */
+	bool		pipe;		/* a CKPT_REC_PIPE or _EVENTFD, not a file */
 };
 
 struct pages_run {
@@ -178,6 +178,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_FS:	return "fs";
 	case CKPT_REC_PIPE:	return "pipe";
 	case CKPT_REC_PIPE_DATA: return "pipe_data";
+	case CKPT_REC_EVENTFD:	return "eventfd";
 	case CKPT_REC_SIGHAND:	return "sighand";
 	case CKPT_REC_SIGPENDING: return "sigpending";
 	case CKPT_REC_SIGNAL:	return "signal";
@@ -319,6 +320,7 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_CHR:	return "chr";
 	case CKPT_FILE_PIPE:	return "pipe";
 	case CKPT_FILE_FIFO:	return "fifo";
+	case CKPT_FILE_EVENTFD:	return "eventfd";
 	}
 	return NULL;
 }
@@ -1126,7 +1128,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		jw_obj_end();
 	} else if (kind >= CKPT_FILE_PIPE) {
 		printf("  file [%u] %s %s on %s [%u], %s\n", id, kind_name(kind), o->path,
-		       kind == CKPT_FILE_FIFO ? "fifo" : "pipe", le32(f->obj), flags);
+		       kind_name(kind), le32(f->obj), flags);
 	} else {
 		printf("  file [%u] %s %s, %s, mode %#o, pos %" PRIu64 ", size %" PRIu64, id,
 		       kind_name(kind), o->path, flags, le32(f->mode), o->pos,
@@ -1217,6 +1219,49 @@ static int rec_pipe_data(struct dec *d, uint32_t len)
 		return bad(d, "pipe %u: %u bytes, only %u left", d->pipe_id, n, d->pipe_left);
 	d->pipe_off += n;
 	d->pipe_left -= n;
+	return 0;
+}
+
+static int rec_eventfd(struct dec *d, uint32_t len)
+{
+	const struct ckpt_eventfd *e = (const void *)d->rec;
+	uint32_t id = le32(e->id), flags = le32(e->flags);
+	uint64_t count = le64(e->count);
+	struct fobj *o;
+
+	if (need_task(d) || check_len(d, len, sizeof(*e)))
+		return -1;
+	if (!id)
+		return bad(d, "eventfd id 0");
+	if (obj_find(d, id))
+		return bad(d, "object id %u defined twice", id);
+	if (flags & ~(uint32_t)CKPT_EVENTFD_SEMAPHORE)
+		return bad(d, "eventfd %u: unknown flags %#x", id, flags);
+	if (count == UINT64_MAX)
+		return bad(d, "eventfd %u: count 2^64 - 1", id);
+	o = obj_new(d);
+	if (!o)
+		return bad(d, "out of memory");
+	o->path = strdup("eventfd");
+	if (!o->path)
+		return bad(d, "out of memory");
+	o->id = id;
+	o->kind = CKPT_FILE_EVENTFD;
+	o->pipe = true;
+	d->nfiles++;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "eventfd");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_ku64("count", count);
+		jw_kbool("semaphore", flags & CKPT_EVENTFD_SEMAPHORE);
+		jw_obj_end();
+	} else {
+		printf("  eventfd [%u] count %" PRIu64 "%s\n", id, count,
+		       flags & CKPT_EVENTFD_SEMAPHORE ? ", semaphore" : "");
+	}
 	return 0;
 }
 
@@ -1667,6 +1712,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_PIPE,	rec_pipe },
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
+		{ CKPT_REC_EVENTFD,	rec_eventfd },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
 		{ CKPT_REC_SIGPENDING,	rec_sigpending },
 		{ CKPT_REC_SIGNAL,	rec_signal },
