@@ -99,6 +99,7 @@ struct ckpt_rec {
 #define CKPT_REC_PIPE		0x0410	/* a pipe or FIFO (object) */
 #define CKPT_REC_PIPE_DATA	0x0411	/* bytes buffered in it */
 #define CKPT_REC_EVENTFD	0x0412	/* an eventfd counter (object) */
+#define CKPT_REC_EPOLL		0x0413	/* an epoll instance (object) */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -306,14 +307,15 @@ struct ckpt_pages {
 #define CKPT_FILE_PIPE		16	/* an end of an anonymous pipe */
 #define CKPT_FILE_FIFO		17	/* a named pipe, reopened by path */
 #define CKPT_FILE_EVENTFD	18	/* an eventfd */
+#define CKPT_FILE_EPOLL		19	/* an epoll instance */
 
 /*
  * CKPT_REC_FILE: an open file description, defined once under @id.  The
  * kinds from 16 up hold kernel state that is an object of its own, defined
  * before by its own record, which @obj names: for CKPT_FILE_PIPE and
  * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
- * CKPT_REC_EVENTFD.  Their @path is informational ("pipe:[1234]",
- * "anon_inode:[eventfd]") but for a FIFO.
+ * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL.  Their @path is
+ * informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a FIFO.
  */
 struct ckpt_file {
 	struct ckpt_rec	rec;
@@ -389,6 +391,30 @@ struct ckpt_eventfd {
 	__le32	id;
 	__le32	flags;			/* CKPT_EVENTFD_* */
 	__le64	count;			/* at most 2^64 - 2 */
+};
+
+/*
+ * CKPT_REC_EPOLL: an epoll instance and the files it watches, each
+ * defined before it, each with the fd number it was added through, in the
+ * process that writes the record first: restart adds them again through
+ * these fds (EPOLL_CTL_ADD), before the file record of the instance.
+ */
+struct ckpt_epoll_item {
+	__le32	fd;
+	__le32	file;			/* object id of the file watched */
+	__le32	events;			/* EPOLLIN..., EPOLLET, EPOLLONESHOT... */
+	__le32	__reserved;
+	__le64	data;
+};
+
+/* What fits in CKPT_REC_MAX_LEN; more are refused. */
+#define CKPT_EPOLL_MAX_ITEMS	2730
+
+struct ckpt_epoll {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			nr;		/* entries of @item */
+	struct ckpt_epoll_item	item[];
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

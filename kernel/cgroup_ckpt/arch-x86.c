@@ -204,8 +204,17 @@ int ckpt_arch_map_vdso(unsigned long addr)
 	return 0;
 }
 
-/* The eventfd2() entry: 6.1 has no in-kernel way to create an eventfd. */
-long __x64_sys_eventfd2(const struct pt_regs *regs);
+/* Take the file a system call installed at @fd, and close @fd. */
+static struct file *ckpt_arch_take_fd(long fd)
+{
+	struct file *file;
+
+	if (fd < 0)
+		return ERR_PTR(fd);
+	file = fget(fd);
+	close_fd(fd);
+	return file ?: ERR_PTR(-EBADF);
+}
 
 /**
  * ckpt_arch_eventfd() - create an eventfd file, with a zero count
@@ -219,13 +228,18 @@ long __x64_sys_eventfd2(const struct pt_regs *regs);
 struct file *ckpt_arch_eventfd(int flags)
 {
 	struct pt_regs regs = { .di = 0, .si = flags };
-	struct file *file;
-	long fd;
 
-	fd = __x64_sys_eventfd2(&regs);
-	if (fd < 0)
-		return ERR_PTR(fd);
-	file = fget(fd);
-	close_fd(fd);
-	return file ?: ERR_PTR(-EBADF);
+	return ckpt_arch_take_fd(__x64_sys_eventfd2(&regs));
+}
+
+/**
+ * ckpt_arch_epoll() - create an epoll instance, as epoll_create1(0) does
+ *
+ * Return: its file, referenced, or an ERR_PTR().
+ */
+struct file *ckpt_arch_epoll(void)
+{
+	struct pt_regs regs = { .di = 0 };
+
+	return ckpt_arch_take_fd(__x64_sys_epoll_create1(&regs));
 }

@@ -254,6 +254,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_PIPE,		/* checkpoint: struct pipe_inode_info */
 	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe */
 	CKPT_OBJ_EVENTFD,	/* struct file of an eventfd */
+	CKPT_OBJ_EPOLL,		/* struct file of an epoll instance */
 	CKPT_OBJ_NR
 };
 
@@ -297,6 +298,13 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
 struct file *ckpt_arch_eventfd(int flags);
+struct file *ckpt_arch_epoll(void);
+/*
+ * The eventfd2() and epoll_create1() entries (arch-x86.c): 6.1 has no
+ * in-kernel way to create these files.
+ */
+long __x64_sys_eventfd2(const struct pt_regs *regs);
+long __x64_sys_epoll_create1(const struct pt_regs *regs);
 void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
 void ckpt_arch_set_return(unsigned long ax);
 
@@ -354,6 +362,14 @@ int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len);
 struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt, u32 id,
 				       u32 flags);
+
+/* epoll.c */
+bool ckpt_is_epoll(struct file *file);
+int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		    struct file *file, u32 *id);
+int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
+				     u32 flags);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -5,8 +5,9 @@
  * An open file description is an object: written once (path, flags,
  * offset), then referred to by id from every fd and memory area using it,
  * so that sharing survives.  Restart reopens files by path with the
- * restarter's rights.  Pipes, FIFOs and eventfds are files on an object
- * of their own (pipe.c, eventfd.c), which the group must hold alone.  What
+ * restarter's rights.  Pipes, FIFOs, eventfds and epoll instances are
+ * files on an object of their own (pipe.c, eventfd.c, epoll.c), which the
+ * group must hold alone.  What
  * cannot be reopened by path (sockets, terminals, other event fds, deleted
  * files, files of pseudo file systems) is refused at checkpoint with a
  * reason naming the fd.
@@ -151,6 +152,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 							      CKPT_FILE_FIFO;
 	else if (ckpt_is_eventfd(file))
 		kind = CKPT_FILE_EVENTFD;
+	else if (ckpt_is_epoll(file))
+		kind = CKPT_FILE_EPOLL;
 	else
 		kind = 0;
 
@@ -174,6 +177,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_pipe(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_EVENTFD)
 		ret = ckpt_dump_eventfd(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_EPOLL)
+		ret = ckpt_dump_epoll(ctx, t, fd, file, &obj);
 	/* Pseudo files, and unhashed: their path is a name. */
 	if (!ret && kind < CKPT_FILE_PIPE && d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
@@ -365,7 +370,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 					 task_pid_vnr(t), fd);
 		if (S_ISFIFO(file_inode(file)->i_mode))
 			pipe = get_pipe_info(file, false);
-		if (!pipe && !ckpt_is_eventfd(file)) {
+		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file)) {
 			fput(file);
 			continue;
 		}
@@ -380,8 +385,8 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * ckpt_check_held_files() - refuse kernel objects shared outside the group
  * @ctx: the checkpoint, its tasks collected and frozen
  *
- * Pipes and eventfds live in the kernel: restart recreates them for the
- * group alone.  Walks the fd table of every process of the group once,
+ * Pipes, eventfds and epoll instances live in the kernel: restart
+ * recreates them for the group alone.  Walks the fd table of every process of the group once,
  * and refuses such a file that is also referenced from outside (an fd
  * table out of the group, a descriptor in flight), and a pipe with an end
  * outside.  Runs before anything is written.
@@ -489,12 +494,15 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
 	if (!path || (flags & ~CKPT_FILE_FLAGS) || pos < 0)
 		goto bad;
-	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_EVENTFD) {
+	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_EPOLL) {
 		if (pos || r->size)
 			goto bad;
 		if (kind == CKPT_FILE_EVENTFD)
 			file = ckpt_restore_eventfd_file(rt, le32_to_cpu(r->obj),
 							 flags);
+		else if (kind == CKPT_FILE_EPOLL)
+			file = ckpt_restore_epoll_file(rt, le32_to_cpu(r->obj),
+						       flags);
 		else
 			file = ckpt_restore_pipe_file(rt, le32_to_cpu(r->obj),
 						      kind, flags);

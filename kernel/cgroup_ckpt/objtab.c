@@ -49,6 +49,7 @@ static const struct {
 	[CKPT_OBJ_PIPE]	= { "pipe", NULL, NULL },
 	[CKPT_OBJ_RPIPE] = { "pipe", NULL, ckpt_rpipe_put },
 	[CKPT_OBJ_EVENTFD] = { "eventfd", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_EPOLL] = { "epoll", ckpt_obj_get_f, ckpt_obj_put_f },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)

@@ -124,6 +124,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_EVENTFD:
 			ret = ckpt_restore_eventfd(rt, buf, len);
 			break;
+		case CKPT_REC_EPOLL:
+			ret = ckpt_restore_epoll(rt, buf, len);
+			break;
 		case CKPT_REC_MM:
 			ret = ckpt_restore_mm(rt, buf, len);
 			break;
