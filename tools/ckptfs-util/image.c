@@ -179,6 +179,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_PIPE:	return "pipe";
 	case CKPT_REC_PIPE_DATA: return "pipe_data";
 	case CKPT_REC_EVENTFD:	return "eventfd";
+	case CKPT_REC_EPOLL:	return "epoll";
 	case CKPT_REC_SIGHAND:	return "sighand";
 	case CKPT_REC_SIGPENDING: return "sigpending";
 	case CKPT_REC_SIGNAL:	return "signal";
@@ -321,6 +322,7 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_PIPE:	return "pipe";
 	case CKPT_FILE_FIFO:	return "fifo";
 	case CKPT_FILE_EVENTFD:	return "eventfd";
+	case CKPT_FILE_EPOLL:	return "epoll";
 	}
 	return NULL;
 }
@@ -1265,6 +1267,95 @@ static int rec_eventfd(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/* EPOLL* bits, as <sys/epoll.h> numbers them */
+static void epoll_events_str(char *s, size_t size, uint32_t ev)
+{
+	static const struct { uint32_t bit; const char *name; } bits[] = {
+		{ 0x001, "EPOLLIN" }, { 0x002, "EPOLLPRI" }, { 0x004, "EPOLLOUT" },
+		{ 0x008, "EPOLLERR" }, { 0x010, "EPOLLHUP" }, { 0x020, "EPOLLNVAL" },
+		{ 0x040, "EPOLLRDNORM" }, { 0x080, "EPOLLRDBAND" }, { 0x100, "EPOLLWRNORM" },
+		{ 0x200, "EPOLLWRBAND" }, { 0x400, "EPOLLMSG" }, { 0x2000, "EPOLLRDHUP" },
+		{ 1U << 28, "EPOLLEXCLUSIVE" }, { 1U << 29, "EPOLLWAKEUP" },
+		{ 1U << 30, "EPOLLONESHOT" }, { 1U << 31, "EPOLLET" },
+	};
+	size_t used = 0, i;
+
+	s[0] = '\0';
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]) && used < size; i++)
+		if (ev & bits[i].bit)
+			used += snprintf(s + used, size - used, "%s%s", used ? "|" : "",
+					 bits[i].name);
+	if (!used)
+		snprintf(s, size, "-");
+}
+
+static int rec_epoll(struct dec *d, uint32_t len)
+{
+	const struct ckpt_epoll *e = (const void *)d->rec;
+	uint32_t id = le32(e->id), nr = le32(e->nr), i;
+	char evs[192];
+	struct fobj *o;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*e))
+		return check_len(d, len, sizeof(*e));
+	if (nr > CKPT_EPOLL_MAX_ITEMS || len != sizeof(*e) + (uint64_t)nr * sizeof(e->item[0]))
+		return bad(d, "length %u for %u files", len, nr);
+	if (!id)
+		return bad(d, "epoll id 0");
+	if (obj_find(d, id))
+		return bad(d, "object id %u defined twice", id);
+	for (i = 0; i < nr; i++) {
+		if (!file_find(d, le32(e->item[i].file)))
+			return bad(d, "epoll %u: file %u is not defined before", id,
+				   le32(e->item[i].file));
+		if (e->item[i].__reserved)
+			return bad(d, "nonzero __reserved");
+	}
+	o = obj_new(d);
+	if (!o)
+		return bad(d, "out of memory");
+	o->path = strdup("epoll");
+	if (!o->path)
+		return bad(d, "out of memory");
+	o->id = id;
+	o->kind = CKPT_FILE_EPOLL;
+	o->pipe = true;
+	d->nfiles++;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "epoll");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_key("items");
+		jw_arr_start();
+		for (i = 0; i < nr; i++) {
+			jw_obj_start();
+			jw_ku64("fd", le32(e->item[i].fd));
+			jw_ku64("file", le32(e->item[i].file));
+			jw_khex("events", le32(e->item[i].events));
+			jw_khex("data", le64(e->item[i].data));
+			jw_obj_end();
+		}
+		jw_arr_end();
+		jw_obj_end();
+		return 0;
+	}
+	printf("  epoll [%u] %u files\n", id, nr);
+	for (i = 0; i < nr; i++) {
+		uint32_t ev = le32(e->item[i].events);
+
+		epoll_events_str(evs, sizeof(evs), ev);
+		printf("    fd %u -> [%u] %s, events %#x (%s), data %#" PRIx64 "\n",
+		       le32(e->item[i].fd), le32(e->item[i].file),
+		       file_path(d, le32(e->item[i].file)), ev, evs,
+		       (uint64_t)le64(e->item[i].data));
+	}
+	return 0;
+}
+
 static int rec_fd(struct dec *d, uint32_t len)
 {
 	const struct ckpt_fd *f = (const void *)d->rec;
@@ -1713,6 +1804,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_PIPE,	rec_pipe },
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
 		{ CKPT_REC_EVENTFD,	rec_eventfd },
+		{ CKPT_REC_EPOLL,	rec_epoll },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
 		{ CKPT_REC_SIGPENDING,	rec_sigpending },
 		{ CKPT_REC_SIGNAL,	rec_signal },
