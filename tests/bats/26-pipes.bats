@@ -121,3 +121,45 @@ refused_outside() {
 @test "pipes: refused when an open file on the pipe is shared with a process outside the group" {
 	refused_outside -k "pid {pid} fd [0-9]+: pipe:\[[0-9]+\]: the open file is shared with a process outside the group"
 }
+
+# damaged IMAGE TYPE NTH OFFSET SIZE VALUE REGEX: the image patched as
+# imgpatch.py does is refused with EINVAL and a reason matching REGEX, and
+# no task is left.
+damaged() {
+	local img=$1 re=$7 g
+
+	cp "$img" "$T/bad"
+	"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$2" "$3" "$4" "$5" "$6"
+	g=$(new_group "r$RANDOM")
+	image_in "$g" "$T/bad"
+	ensure_write_fail "$g/ckpt.trigger" restart EINVAL
+	grep -E "^error .*$re" "$g/ckpt.state" || {
+		grep '^error' "$g/ckpt.state"
+		echo "expected: $re"
+		return 1
+	}
+	populated_is "$g" 0
+}
+
+@test "pipes: restart refuses damaged pipe records and leaves no task" {
+	G=$(new_group a)
+	wl_start "$G" s pipes
+	child=$(child_of s)
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$child"
+	# CKPT_REC_PIPE: size (byte 16), nr_bytes (20), kind (12), __reserved (28)
+	damaged "$T/img" 0x0410 0 16 4 12288 "malformed pipe record"
+	damaged "$T/img" 0x0410 0 20 4 0x7fffffff "malformed pipe record"
+	damaged "$T/img" 0x0410 0 12 4 3 "malformed pipe record"
+	damaged "$T/img" 0x0410 0 28 4 1 "malformed pipe record"
+	# CKPT_REC_PIPE_DATA: offset (12), pipe (8)
+	damaged "$T/img" 0x0411 0 12 4 1 "bad data record"
+	damaged "$T/img" 0x0411 0 8 4 999 "bad data record"
+	# CKPT_REC_FILE 2 (after /dev/null and the log) is the first pipe end:
+	# obj (40) naming nothing, flags (16) O_RDWR
+	damaged "$T/img" 0x0401 2 40 4 9999 "object 9999 used before it is defined"
+	damaged "$T/img" 0x0401 2 16 4 2 "bad file on pipe"
+	# the image itself still restarts
+	restart "$G" "$T/img"
+	wl_check "$pid" s
+}
