@@ -102,6 +102,10 @@ struct ckpt_rec {
 #define CKPT_REC_FILE		0x0401	/* an open file description (object) */
 #define CKPT_REC_FD		0x0402	/* an fd table slot */
 #define CKPT_REC_FS		0x0403	/* cwd, umask */
+#define CKPT_REC_PIPE		0x0410	/* a pipe or FIFO (object) */
+#define CKPT_REC_PIPE_DATA	0x0411	/* bytes buffered in it */
+#define CKPT_REC_EVENTFD	0x0412	/* an eventfd counter (object) */
+#define CKPT_REC_EPOLL		0x0413	/* an epoll instance (object) */
 #define CKPT_REC_UNIX		0x0420	/* unnamed AF_UNIX sockets (object) */
 #define CKPT_REC_UNIX_DATA	0x0421	/* bytes queued to one of them */
 
@@ -339,12 +343,23 @@ struct ckpt_pages {
 #define CKPT_FILE_REG		1	/* regular file, reopened by path */
 #define CKPT_FILE_DIR		2
 #define CKPT_FILE_CHR		3	/* a character device: /dev/null... */
+#define CKPT_FILE_PIPE		16	/* an end of an anonymous pipe */
+#define CKPT_FILE_FIFO		17	/* a named pipe, reopened by path */
+#define CKPT_FILE_EVENTFD	18	/* an eventfd */
+#define CKPT_FILE_EPOLL		19	/* an epoll instance */
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
 #define CKPT_FILE_SYSVSHM	35	/* the file of a shmat() attachment */
 
-/* CKPT_REC_FILE: an open file description, defined once under @id */
+/*
+ * CKPT_REC_FILE: an open file description, defined once under @id.  The
+ * kinds from 16 up hold kernel state that is an object of its own, defined
+ * before by its own record, which @obj names: for CKPT_FILE_PIPE and
+ * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
+ * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL.  Their @path is
+ * informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a FIFO.
+ */
 struct ckpt_file {
 	struct ckpt_rec	rec;
 	__le32	id;
@@ -353,7 +368,10 @@ struct ckpt_file {
 	__le32	mode;			/* st_mode */
 	__le64	pos;
 	__le64	size;			/* st_size at checkpoint */
-	__le32	rdev;			/* CHR: new_encode_dev(); kinds 32-47: object id */
+	union {
+		__le32	rdev;		/* CKPT_FILE_CHR: new_encode_dev() */
+		__le32	obj;		/* kinds from 16 up: object id, else 0 */
+	};
 	__le32	path_len;		/* bytes of path, without NUL */
 	__u8	path[];			/* NUL terminated */
 };
@@ -445,6 +463,72 @@ struct ckpt_fs {
 	__le32	umask;
 	__le32	cwd_len;		/* bytes of cwd, without NUL */
 	__u8	cwd[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_PIPE: a pipe (@kind CKPT_FILE_PIPE) or a FIFO (CKPT_FILE_FIFO,
+ * reopened through @path), written before the first file open on it, with
+ * its capacity (F_GETPIPE_SZ) and the @nr_bytes it holds, which follow in
+ * CKPT_REC_PIPE_DATA records, in the order they are read.  An anonymous
+ * pipe has at most one file per end; a FIFO any number.
+ */
+struct ckpt_pipe {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	kind;			/* CKPT_FILE_PIPE or CKPT_FILE_FIFO */
+	__le32	size;			/* capacity in bytes, pages * page size */
+	__le32	nr_bytes;		/* bytes buffered */
+	__le32	path_len;		/* bytes of path, without NUL */
+	__le32	__reserved;
+	__u8	path[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_PIPE_DATA: bytes of the pipe @pipe from byte @offset of what it
+ * holds on, right after its CKPT_REC_PIPE, until @nr_bytes are given.
+ */
+struct ckpt_pipe_data {
+	struct ckpt_rec	rec;
+	__le32	pipe;			/* object id of the CKPT_REC_PIPE */
+	__le32	offset;
+	__u8	data[];			/* at most CKPT_REC_MAX_LEN - 16 bytes */
+};
+
+/*
+ * CKPT_REC_EVENTFD: the counter of an eventfd, before its file (the two
+ * are one: an eventfd has one open file, which fds and processes share).
+ */
+#define CKPT_EVENTFD_SEMAPHORE	0x1	/* EFD_SEMAPHORE */
+
+struct ckpt_eventfd {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	flags;			/* CKPT_EVENTFD_* */
+	__le64	count;			/* at most 2^64 - 2 */
+};
+
+/*
+ * CKPT_REC_EPOLL: an epoll instance and the files it watches, each
+ * defined before it, each with the fd number it was added through, in the
+ * process that writes the record first: restart adds them again through
+ * these fds (EPOLL_CTL_ADD), before the file record of the instance.
+ */
+struct ckpt_epoll_item {
+	__le32	fd;
+	__le32	file;			/* object id of the file watched */
+	__le32	events;			/* EPOLLIN..., EPOLLET, EPOLLONESHOT... */
+	__le32	__reserved;
+	__le64	data;
+};
+
+/* What fits in CKPT_REC_MAX_LEN; more are refused. */
+#define CKPT_EPOLL_MAX_ITEMS	2730
+
+struct ckpt_epoll {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			nr;		/* entries of @item */
+	struct ckpt_epoll_item	item[];
 };
 
 /*

@@ -13,6 +13,8 @@
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/hrtimer.h>
 #include <linux/restart_block.h>
 #include <linux/sched/task_stack.h>
@@ -200,4 +202,44 @@ int ckpt_arch_map_vdso(unsigned long addr)
 	if ((unsigned long)current->mm->context.vdso != addr)
 		return -EBUSY;
 	return 0;
+}
+
+/* Take the file a system call installed at @fd, and close @fd. */
+static struct file *ckpt_arch_take_fd(long fd)
+{
+	struct file *file;
+
+	if (fd < 0)
+		return ERR_PTR(fd);
+	file = fget(fd);
+	close_fd(fd);
+	return file ?: ERR_PTR(-EBADF);
+}
+
+/**
+ * ckpt_arch_eventfd() - create an eventfd file, with a zero count
+ * @flags: EFD_* flags
+ *
+ * Goes through the system call, which installs the file at a free fd of
+ * the current task for a moment.
+ *
+ * Return: the file, referenced, or an ERR_PTR().
+ */
+struct file *ckpt_arch_eventfd(int flags)
+{
+	struct pt_regs regs = { .di = 0, .si = flags };
+
+	return ckpt_arch_take_fd(__x64_sys_eventfd2(&regs));
+}
+
+/**
+ * ckpt_arch_epoll() - create an epoll instance, as epoll_create1(0) does
+ *
+ * Return: its file, referenced, or an ERR_PTR().
+ */
+struct file *ckpt_arch_epoll(void)
+{
+	struct pt_regs regs = { .di = 0 };
+
+	return ckpt_arch_take_fd(__x64_sys_epoll_create1(&regs));
 }

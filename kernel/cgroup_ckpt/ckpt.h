@@ -261,6 +261,10 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 /* objtab.c */
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE,		/* struct file */
+	CKPT_OBJ_PIPE,		/* checkpoint: struct pipe_inode_info */
+	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe */
+	CKPT_OBJ_EVENTFD,	/* struct file of an eventfd */
+	CKPT_OBJ_EPOLL,		/* struct file of an epoll instance */
 	/* checkpoint: an inode whose contents are written; pinned by a file */
 	CKPT_OBJ_INODE,
 	/* restart: a file on the inode of a CKPT_REC_SHMEM or _UNLINKED */
@@ -283,6 +287,7 @@ void ckpt_obj_for_each(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 u32 ckpt_obj_lookup_file(struct ckpt_ctx *ctx, struct file *file, bool *new);
 int ckpt_obj_add_file(struct ckpt_ctx *ctx, u32 id, struct file *file);
 struct file *ckpt_obj_get_file(struct ckpt_ctx *ctx, u32 id);
+void ckpt_obj_drop_type(struct ckpt_ctx *ctx, enum ckpt_obj_type type);
 
 /* tree.c */
 int ckpt_collect_tasks(struct ckpt_ctx *ctx);
@@ -323,6 +328,14 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
+struct file *ckpt_arch_eventfd(int flags);
+struct file *ckpt_arch_epoll(void);
+/*
+ * The eventfd2() and epoll_create1() entries (arch-x86.c): 6.1 has no
+ * in-kernel way to create these files.
+ */
+long __x64_sys_eventfd2(const struct pt_regs *regs);
+long __x64_sys_epoll_create1(const struct pt_regs *regs);
 void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
 void ckpt_arch_set_return(unsigned long ax);
 
@@ -337,10 +350,57 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 *id);
 int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_check_held_files(struct ckpt_ctx *ctx);
 int ckpt_restore_files_begin(struct ckpt_rtask *rt);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
+const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
+
+/**
+ * struct ckpt_held - a file holding kernel state, seen in the group's fds
+ * @file:	the file, referenced
+ * @pipe:	the pipe it is open on, or NULL
+ * @refs:	fds of the group on it
+ * @pid:	where it was first seen
+ * @fd:		...
+ */
+struct ckpt_held {
+	struct file		*file;
+	struct pipe_inode_info	*pipe;
+	unsigned int		refs;
+	pid_t			pid;
+	unsigned int		fd;
+};
+
+/* pipe.c */
+int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
+		     const char *why);
+int ckpt_check_pipe(struct ckpt_ctx *ctx, const struct ckpt_held *h,
+		    unsigned int nr, unsigned int first);
+int ckpt_dump_pipe(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		   struct file *file, u32 *id);
+int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_pipe_file(struct ckpt_rtask *rt, u32 id, u32 kind,
+				    u32 flags);
+void ckpt_rpipe_put(void *ptr);
+void ckpt_restore_pipes_end(struct ckpt_ctx *ctx);
+
+/* eventfd.c */
+bool ckpt_is_eventfd(struct file *file);
+int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, u32 *id);
+int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt, u32 id,
+				       u32 flags);
+
+/* epoll.c */
+bool ckpt_is_epoll(struct file *file);
+int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		    struct file *file, u32 *id);
+int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
+				     u32 flags);
 
 /* shmem.c */
 int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,

@@ -5,11 +5,13 @@
  * An open file description is an object: written once (path, flags,
  * offset), then referred to by id from every fd and memory area using it,
  * so that sharing survives.  Restart reopens files by path with the
- * restarter's rights.  What cannot be reopened by path (pipes, sockets,
- * terminals, event fds, files of pseudo file systems) is refused at
- * checkpoint with a reason naming the fd, except for memfds, shared
- * anonymous memory and unlinked regular files, whose inode and contents
- * go into the image (shmem.c).
+ * restarter's rights.  Pipes, FIFOs, eventfds and epoll instances are
+ * files on an object of their own (pipe.c, eventfd.c, epoll.c), which the
+ * group must hold alone; unix socket pairs likewise (sock.c).  Memfds,
+ * shared anonymous memory and unlinked regular files have their inode and
+ * contents in the image (shmem.c).  What else cannot be reopened by path
+ * (other sockets, terminals, other event fds, files of pseudo file
+ * systems) is refused at checkpoint with a reason naming the fd.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -24,6 +26,7 @@
 #include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/path.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 #include "ckpt.h"
@@ -120,7 +123,7 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	umode_t mode = inode->i_mode;
 	struct ckpt_file r = { };
 	char *page, *path;
-	u32 kind, ckind = 0, rdev;
+	u32 kind, ckind = 0, rdev, obj = 0;
 	bool new;
 	int ret;
 
@@ -147,6 +150,13 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = CKPT_FILE_DIR;
 	else if (S_ISCHR(mode) && ckpt_mem_dev(inode->i_rdev))
 		kind = CKPT_FILE_CHR;
+	else if (S_ISFIFO(mode))
+		kind = inode->i_sb->s_magic == PIPEFS_MAGIC ? CKPT_FILE_PIPE :
+							      CKPT_FILE_FIFO;
+	else if (ckpt_is_eventfd(file))
+		kind = CKPT_FILE_EVENTFD;
+	else if (ckpt_is_epoll(file))
+		kind = CKPT_FILE_EPOLL;
 	else
 		kind = 0;
 
@@ -154,9 +164,6 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
-	else if (S_ISFIFO(mode))
-		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
-				       "pipe");
 	else if (S_ISCHR(mode) && !kind)
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
@@ -171,10 +178,19 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 				       "a file of a pseudo file system", path);
 	else if (kind == CKPT_FILE_REG)
 		ret = ckpt_shmem_classify(ctx, t, fd, file, &ckind);
+	else if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO)
+		ret = ckpt_dump_pipe(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_EVENTFD)
+		ret = ckpt_dump_eventfd(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_EPOLL)
+		ret = ckpt_dump_epoll(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a deleted directory or device; not supported",
 				       path);
+	if (!ret && kind == CKPT_FILE_FIFO && d_unlinked(file->f_path.dentry))
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a deleted FIFO; not supported yet", path);
 	if (ret)
 		goto out;
 	/* No name to reopen: the inode goes into the image first. */
@@ -183,8 +199,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_contents(ctx, t, fd, file, kind, &rdev);
 		if (ret)
 			goto out;
-	} else {
+	} else if (kind == CKPT_FILE_CHR) {
 		rdev = new_encode_dev(inode->i_rdev);
+	} else {
+		rdev = obj;
 	}
 
 	r.id = cpu_to_le32(*id);
@@ -306,6 +324,134 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/* The files held whole by the group: one open file each, shared or not. */
+struct ckpt_held_set {
+	struct ckpt_held	*h;
+	unsigned int		nr;
+	unsigned int		cap;
+};
+
+static int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
+			 struct pipe_inode_info *pipe, pid_t pid,
+			 unsigned int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < hs->nr; i++) {
+		if (hs->h[i].file == file) {
+			hs->h[i].refs++;
+			fput(file);
+			return 0;
+		}
+	}
+	if (hs->nr == hs->cap) {
+		unsigned int cap = hs->cap ? 2 * hs->cap : 16;
+		struct ckpt_held *h;
+
+		h = krealloc_array(hs->h, cap, sizeof(*h), GFP_KERNEL);
+		if (!h) {
+			fput(file);
+			return -ENOMEM;
+		}
+		hs->h = h;
+		hs->cap = cap;
+	}
+	hs->h[hs->nr++] = (struct ckpt_held){ file, pipe, 1, pid, fd };
+	return 0;
+}
+
+/* Collect the files of the fd table of @t whose state is in the kernel. */
+static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			  struct task_struct *t)
+{
+	unsigned int fd;
+	int ret = 0;
+
+	for (fd = 0; !ret; fd++) {
+		struct pipe_inode_info *pipe = NULL;
+		struct file *file;
+
+		rcu_read_lock();
+		file = task_lookup_next_fd_rcu(t, &fd);
+		if (file && !get_file_rcu(file))
+			file = ERR_PTR(-EAGAIN);
+		rcu_read_unlock();
+		if (!file)
+			break;
+		if (IS_ERR(file))
+			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
+					 task_pid_vnr(t), fd);
+		if (S_ISFIFO(file_inode(file)->i_mode))
+			pipe = get_pipe_info(file, false);
+		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file)) {
+			fput(file);
+			continue;
+		}
+		ret = ckpt_held_add(hs, file, pipe, task_pid_vnr(t), fd);
+		if (ret)
+			ret = ckpt_fail(ctx, ret, "out of memory");
+	}
+	return ret;
+}
+
+/**
+ * ckpt_check_held_files() - refuse kernel objects shared outside the group
+ * @ctx: the checkpoint, its tasks collected and frozen
+ *
+ * Pipes, eventfds and epoll instances live in the kernel: restart
+ * recreates them for the group alone.  Walks the fd table of every process of the group once,
+ * and refuses such a file that is also referenced from outside (an fd
+ * table out of the group, a descriptor in flight), and a pipe with an end
+ * outside.  Runs before anything is written.
+ *
+ * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
+ */
+int ckpt_check_held_files(struct ckpt_ctx *ctx)
+{
+	struct ckpt_held_set hs = { };
+	struct files_struct **seen;
+	unsigned int i, j, nr_seen = 0;
+	int ret = 0;
+
+	seen = kcalloc(ctx->nr_tasks, sizeof(*seen), GFP_KERNEL);
+	if (!seen)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->ents[i].task;
+		struct files_struct *files;
+
+		if (!t || ctx->ents[i].flags)
+			continue;
+		task_lock(t);
+		files = t->files;
+		task_unlock(t);
+		for (j = 0; j < nr_seen && seen[j] != files; j++)
+			;
+		if (!files || j < nr_seen)
+			continue;
+		seen[nr_seen++] = files;
+		ret = ckpt_held_task(ctx, &hs, t);
+	}
+	/* one reference for each fd of the group, one of ours */
+	for (i = 0; !ret && i < hs.nr; i++)
+		if (file_count(hs.h[i].file) != hs.h[i].refs + 1)
+			ret = ckpt_held_refuse(ctx, &hs.h[i],
+					       "the open file is shared with a process outside the group");
+	for (i = 0; !ret && i < hs.nr; i++) {
+		if (!hs.h[i].pipe)
+			continue;
+		for (j = 0; j < i && hs.h[j].pipe != hs.h[i].pipe; j++)
+			;
+		if (j == i)
+			ret = ckpt_check_pipe(ctx, hs.h, hs.nr, i);
+	}
+	for (i = 0; i < hs.nr; i++)
+		fput(hs.h[i].file);
+	kfree(hs.h);
+	kfree(seen);
+	return ret;
+}
+
 /**
  * ckpt_restore_files_begin() - drop the fds the restarter's clone inherited
  * @rt: the task being restored (current)
@@ -319,8 +465,17 @@ int ckpt_restore_files_begin(struct ckpt_rtask *rt)
 	return ret ? ckpt_fail(rt->ctx, ret, "cannot close inherited files") : 0;
 }
 
-/* A NUL-terminated string of @len bytes ending the record. */
-static const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
+/**
+ * ckpt_rec_string() - the string that ends a record
+ * @rec:  the record
+ * @hdr:  bytes before the string
+ * @len:  bytes of the record
+ * @slen: length of the string the record gives, without its NUL
+ *
+ * Return: the string, or NULL unless it is @slen non-NUL bytes, then a NUL
+ * that ends the record.
+ */
+const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
 {
 	char *s = rec + hdr;
 
@@ -350,7 +505,25 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 	if (len < sizeof(*r))
 		goto bad;
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
-	if (!path || path[0] != '/' || (flags & ~CKPT_FILE_FLAGS) || pos < 0 ||
+	if (!path || (flags & ~CKPT_FILE_FLAGS) || pos < 0)
+		goto bad;
+	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_EPOLL) {
+		if (pos || r->size)
+			goto bad;
+		if (kind == CKPT_FILE_EVENTFD)
+			file = ckpt_restore_eventfd_file(rt, le32_to_cpu(r->obj),
+							 flags);
+		else if (kind == CKPT_FILE_EPOLL)
+			file = ckpt_restore_epoll_file(rt, le32_to_cpu(r->obj),
+						       flags);
+		else
+			file = ckpt_restore_pipe_file(rt, le32_to_cpu(r->obj),
+						      kind, flags);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
+	}
+	if (path[0] != '/' ||
 	    !((kind >= CKPT_FILE_REG && kind <= CKPT_FILE_CHR) ||
 	      (kind >= CKPT_FILE_SHMEM && kind <= CKPT_FILE_SYSVSHM)))
 		goto bad;

@@ -46,6 +46,10 @@ static const struct {
 	void		(*put)(void *ptr);
 } ckpt_obj_types[CKPT_OBJ_NR] = {
 	[CKPT_OBJ_FILE]	= { "file", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_PIPE]	= { "pipe", NULL, NULL },
+	[CKPT_OBJ_RPIPE] = { "pipe", NULL, ckpt_rpipe_put },
+	[CKPT_OBJ_EVENTFD] = { "eventfd", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_EPOLL] = { "epoll", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_INODE] = { "inode", NULL, NULL },
 	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, ckpt_sysv_free },
@@ -259,4 +263,26 @@ void ckpt_obj_for_each(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
 	xa_for_each(&ctx->objs, id, obj)
 		if (obj->type == type)
 			fn(ctx, obj->ptr);
+}
+
+/**
+ * ckpt_obj_drop_type() - drop the restart objects of one type early
+ * @ctx:  the restart
+ * @type: the type
+ *
+ * For objects that only help to build others (a pipe before its ends are
+ * open), once every record was read: later uses of their ids fail as
+ * undefined.
+ */
+void ckpt_obj_drop_type(struct ckpt_ctx *ctx, enum ckpt_obj_type type)
+{
+	struct ckpt_obj *obj;
+	unsigned long id;
+
+	xa_for_each(&ctx->objs, id, obj) {
+		if (obj->type != type)
+			continue;
+		xa_erase(&ctx->objs, id);
+		ckpt_obj_put(obj);
+	}
 }

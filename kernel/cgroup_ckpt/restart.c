@@ -141,6 +141,15 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_UNIX:
 			ret = ckpt_restore_unix(rt, buf, len);
 			break;
+		case CKPT_REC_PIPE:
+			ret = ckpt_restore_pipe(rt, buf, len);
+			break;
+		case CKPT_REC_EVENTFD:
+			ret = ckpt_restore_eventfd(rt, buf, len);
+			break;
+		case CKPT_REC_EPOLL:
+			ret = ckpt_restore_epoll(rt, buf, len);
+			break;
 		case CKPT_REC_MM:
 			ret = ckpt_restore_mm(rt, buf, len);
 			break;
@@ -548,6 +557,9 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 		if (!ret)
 			ret = ckpt_read_trailer(ctx, &rec);
 	}
+	/* Only now is no task reading records: every one is ready. */
+	if (!ret)
+		ckpt_restore_pipes_end(ctx);
 	for (i = 0; !ret && i < ctx->nr_rt; i++)
 		if (!ctx->rt[i].flags)
 			ret = ckpt_apply_regsets(&ctx->rt[i]);

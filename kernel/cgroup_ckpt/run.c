@@ -166,6 +166,8 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 
 	ret = ckpt_collect_tasks(ctx);
 	if (!ret)
+		ret = ckpt_check_held_files(ctx);
+	if (!ret)
 		ret = ckpt_write_header(ctx, ctx->nr_tasks);
 	if (!ret)
 		ret = ckpt_dump_tasks(ctx);

@@ -36,13 +36,6 @@ refused() {
 	assert_running "$G" "$pid" "$T/c/log"
 }
 
-@test "refuse: a pipe fd, EOPNOTSUPP naming the fd" {
-	refused -P "pid {pid} fd [0-9]+: .*pipe"
-	# both ends are still usable
-	read -r _ r w < "$T/c/info"
-	[ -e "/proc/$pid/fd/$r" ] && [ -e "/proc/$pid/fd/$w" ]
-}
-
 @test "refuse: a network socket fd, EOPNOTSUPP naming the fd" {
 	refused -S "pid {pid} fd [0-9]+: .*UDP socket"
 }

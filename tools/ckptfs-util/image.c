@@ -84,6 +84,7 @@ struct fobj {
 	uint32_t	id, kind, flags;
 	uint64_t	pos;
 	char		*path;
+	bool		pipe;		/* a CKPT_REC_PIPE or _EVENTFD, not a file */
 };
 
 /* An object holding contents: CKPT_REC_SHMEM or CKPT_REC_UNLINKED. */
@@ -142,6 +143,8 @@ struct dec {
 	struct cobj	*cobjs;
 	size_t		ncobjs, cobjs_cap;
 	uint64_t	obj_pages;
+	/* the pipe whose CKPT_REC_PIPE_DATA records come */
+	uint32_t	pipe_id, pipe_off, pipe_left;
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
@@ -194,6 +197,10 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_FILE:	return "file";
 	case CKPT_REC_FD:	return "fd";
 	case CKPT_REC_FS:	return "fs";
+	case CKPT_REC_PIPE:	return "pipe";
+	case CKPT_REC_PIPE_DATA: return "pipe_data";
+	case CKPT_REC_EVENTFD:	return "eventfd";
+	case CKPT_REC_EPOLL:	return "epoll";
 	case CKPT_REC_SIGHAND:	return "sighand";
 	case CKPT_REC_SIGPENDING: return "sigpending";
 	case CKPT_REC_SIGNAL:	return "signal";
@@ -227,7 +234,8 @@ static int truncated(struct dec *d, const char *where)
 		    d->rec_type);
 }
 
-static struct fobj *file_find(struct dec *d, uint32_t id)
+/* Any object: a file or a pipe. */
+static struct fobj *obj_find(struct dec *d, uint32_t id)
 {
 	size_t i;
 
@@ -245,6 +253,28 @@ static struct cobj *cobj_find(struct dec *d, uint32_t id)
 		if (d->cobjs[i].id == id)
 			return &d->cobjs[i];
 	return NULL;
+}
+
+static struct fobj *file_find(struct dec *d, uint32_t id)
+{
+	struct fobj *o = obj_find(d, id);
+
+	return o && !o->pipe ? o : NULL;
+}
+
+static struct fobj *obj_new(struct dec *d)
+{
+	if (d->nfiles == d->files_cap) {
+		size_t cap = d->files_cap ? d->files_cap * 2 : 16;
+		struct fobj *n = realloc(d->files, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		d->files = n;
+		d->files_cap = cap;
+	}
+	memset(&d->files[d->nfiles], 0, sizeof(d->files[0]));
+	return &d->files[d->nfiles];
 }
 
 static const char *file_path(struct dec *d, uint32_t id)
@@ -322,6 +352,10 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_REG:	return "reg";
 	case CKPT_FILE_DIR:	return "dir";
 	case CKPT_FILE_CHR:	return "chr";
+	case CKPT_FILE_PIPE:	return "pipe";
+	case CKPT_FILE_FIFO:	return "fifo";
+	case CKPT_FILE_EVENTFD:	return "eventfd";
+	case CKPT_FILE_EPOLL:	return "epoll";
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
@@ -1123,18 +1157,11 @@ static struct fobj *file_define(struct dec *d, uint32_t id, uint32_t kind, uint3
 
 	if (!id)
 		return bad(d, "file id 0"), NULL;
-	if (file_find(d, id))
-		return bad(d, "file id %u defined twice", id), NULL;
-	if (d->nfiles == d->files_cap) {
-		size_t cap = d->files_cap ? d->files_cap * 2 : 16;
-		struct fobj *n = realloc(d->files, cap * sizeof(*n));
-
-		if (!n)
-			return bad(d, "out of memory"), NULL;
-		d->files = n;
-		d->files_cap = cap;
-	}
-	o = &d->files[d->nfiles];
+	if (obj_find(d, id) || cobj_find(d, id))
+		return bad(d, "object id %u defined twice", id), NULL;
+	o = obj_new(d);
+	if (!o)
+		return bad(d, "out of memory"), NULL;
 	o->path = strdup(path);
 	if (!o->path)
 		return bad(d, "out of memory"), NULL;
@@ -1263,7 +1290,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		return bad(d, "path is not %u bytes and a NUL", plen);
 	if (!id)
 		return bad(d, "file id 0");
-	if (file_find(d, id) || cobj_find(d, id))
+	if (obj_find(d, id) || cobj_find(d, id))
 		return bad(d, "file id %u defined twice", id);
 	if (!kind_name(kind))
 		return bad(d, "unknown file kind %u", kind);
@@ -1276,6 +1303,14 @@ static int rec_file(struct dec *d, uint32_t len)
 		    (kind == CKPT_FILE_MEMFD && c->kind != CKPT_SHMEM_MEMFD))
 			return bad(d, "file %u: object %u is not a matching object defined before",
 				   id, le32(f->rdev));
+	} else if (kind >= CKPT_FILE_PIPE) {
+		struct fobj *p = obj_find(d, le32(f->obj));
+
+		if (!p || !p->pipe || p->kind != kind)
+			return bad(d, "file %u: %s %u is not defined before", id,
+				   kind_name(kind), le32(f->obj));
+		if (f->pos || f->size)
+			return bad(d, "file %u: a pipe with a position or size", id);
 	}
 
 	o = file_define(d, id, kind, le32(f->flags), le64(f->pos), (const char *)f->path);
@@ -1296,9 +1331,15 @@ static int rec_file(struct dec *d, uint32_t len)
 		jw_kstr("mode", flags);
 		jw_ku64("pos", o->pos);
 		jw_ku64("size", le64(f->size));
-		jw_khex("rdev", le32(f->rdev));
+		if (kind >= CKPT_FILE_PIPE)
+			jw_ku64("obj", le32(f->obj));
+		else
+			jw_khex("rdev", le32(f->rdev));
 		jw_kstr("path", o->path);
 		jw_obj_end();
+	} else if (kind >= CKPT_FILE_PIPE && kind < CKPT_FILE_SHMEM) {
+		printf("  file [%u] %s %s on %s [%u], %s\n", id, kind_name(kind), o->path,
+		       kind_name(kind), le32(f->obj), flags);
 	} else {
 		printf("  file [%u] %s %s, %s, mode %#o, pos %" PRIu64 ", size %" PRIu64, id,
 		       kind_name(kind), o->path, flags, le32(f->mode), o->pos,
@@ -1321,7 +1362,7 @@ static int cobj_add(struct dec *d, uint32_t id, uint32_t kind, uint64_t size)
 		return bad(d, "object before the task table");
 	if (!id)
 		return bad(d, "object id 0");
-	if (file_find(d, id) || cobj_find(d, id))
+	if (obj_find(d, id) || cobj_find(d, id))
 		return bad(d, "object id %u defined twice", id);
 	if (d->ncobjs == d->cobjs_cap) {
 		size_t cap = d->cobjs_cap ? d->cobjs_cap * 2 : 16;
@@ -1499,6 +1540,219 @@ static int rec_shmem_pages(struct dec *d, uint32_t len)
 	} else {
 		printf("    object [%u] pages %" PRIu64 "-%" PRIu64 " (%u)\n", id, pgoff,
 		       pgoff + nr, nr);
+	}
+	return 0;
+}
+
+static int rec_pipe(struct dec *d, uint32_t len)
+{
+	const struct ckpt_pipe *p = (const void *)d->rec;
+	uint32_t id = le32(p->id), kind = le32(p->kind), plen = le32(p->path_len);
+	uint32_t size = le32(p->size), nr = le32(p->nr_bytes);
+	struct fobj *o;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*p))
+		return check_len(d, len, sizeof(*p));
+	if (len != sizeof(*p) + (uint64_t)plen + 1)
+		return bad(d, "length %u, expected %zu + path_len %u + 1", len, sizeof(*p), plen);
+	if (p->path[plen] || memchr(p->path, '\0', plen))
+		return bad(d, "path is not %u bytes and a NUL", plen);
+	if (!id)
+		return bad(d, "pipe id 0");
+	if (obj_find(d, id) || cobj_find(d, id))
+		return bad(d, "object id %u defined twice", id);
+	if (kind != CKPT_FILE_PIPE && kind != CKPT_FILE_FIFO)
+		return bad(d, "pipe %u: unknown kind %u", id, kind);
+	if (kind == CKPT_FILE_FIFO && p->path[0] != '/')
+		return bad(d, "FIFO %u: path %s is not absolute", id, p->path);
+	if (!size || size % d->page_size || ((size / d->page_size) & (size / d->page_size - 1)))
+		return bad(d, "pipe %u: size %u is not a power of 2 pages", id, size);
+	if (nr > size)
+		return bad(d, "pipe %u: holds %u bytes, more than its size %u", id, nr, size);
+	if (p->__reserved)
+		return bad(d, "nonzero __reserved");
+
+	o = obj_new(d);
+	if (!o)
+		return bad(d, "out of memory");
+	o->path = strdup((const char *)p->path);
+	if (!o->path)
+		return bad(d, "out of memory");
+	o->id = id;
+	o->kind = kind;
+	o->pipe = true;
+	d->nfiles++;
+	d->pipe_id = id;
+	d->pipe_off = 0;
+	d->pipe_left = nr;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "pipe");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_kstr("kind", kind_name(kind));
+		jw_kstr("path", o->path);
+		jw_ku64("size", size);
+		jw_ku64("bytes", nr);
+		jw_obj_end();
+	} else {
+		printf("  pipe [%u] %s%s, size %u, %u bytes\n", id,
+		       kind == CKPT_FILE_FIFO ? "fifo " : "", o->path, size, nr);
+	}
+	return 0;
+}
+
+static int rec_pipe_data(struct dec *d, uint32_t len)
+{
+	const struct ckpt_pipe_data *p = (const void *)d->rec;
+	uint32_t n;
+
+	if (len <= sizeof(*p))
+		return bad(d, "length %u, no data", len);
+	n = len - sizeof(*p);
+	if (!d->pipe_left)
+		return bad(d, "no pipe waits for data");
+	if (le32(p->pipe) != d->pipe_id || le32(p->offset) != d->pipe_off)
+		return bad(d, "data of pipe %u at %u, expected pipe %u at %u", le32(p->pipe),
+			   le32(p->offset), d->pipe_id, d->pipe_off);
+	if (n > d->pipe_left)
+		return bad(d, "pipe %u: %u bytes, only %u left", d->pipe_id, n, d->pipe_left);
+	d->pipe_off += n;
+	d->pipe_left -= n;
+	return 0;
+}
+
+static int rec_eventfd(struct dec *d, uint32_t len)
+{
+	const struct ckpt_eventfd *e = (const void *)d->rec;
+	uint32_t id = le32(e->id), flags = le32(e->flags);
+	uint64_t count = le64(e->count);
+	struct fobj *o;
+
+	if (need_task(d) || check_len(d, len, sizeof(*e)))
+		return -1;
+	if (!id)
+		return bad(d, "eventfd id 0");
+	if (obj_find(d, id) || cobj_find(d, id))
+		return bad(d, "object id %u defined twice", id);
+	if (flags & ~(uint32_t)CKPT_EVENTFD_SEMAPHORE)
+		return bad(d, "eventfd %u: unknown flags %#x", id, flags);
+	if (count == UINT64_MAX)
+		return bad(d, "eventfd %u: count 2^64 - 1", id);
+	o = obj_new(d);
+	if (!o)
+		return bad(d, "out of memory");
+	o->path = strdup("eventfd");
+	if (!o->path)
+		return bad(d, "out of memory");
+	o->id = id;
+	o->kind = CKPT_FILE_EVENTFD;
+	o->pipe = true;
+	d->nfiles++;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "eventfd");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_ku64("count", count);
+		jw_kbool("semaphore", flags & CKPT_EVENTFD_SEMAPHORE);
+		jw_obj_end();
+	} else {
+		printf("  eventfd [%u] count %" PRIu64 "%s\n", id, count,
+		       flags & CKPT_EVENTFD_SEMAPHORE ? ", semaphore" : "");
+	}
+	return 0;
+}
+
+/* EPOLL* bits, as <sys/epoll.h> numbers them */
+static void epoll_events_str(char *s, size_t size, uint32_t ev)
+{
+	static const struct { uint32_t bit; const char *name; } bits[] = {
+		{ 0x001, "EPOLLIN" }, { 0x002, "EPOLLPRI" }, { 0x004, "EPOLLOUT" },
+		{ 0x008, "EPOLLERR" }, { 0x010, "EPOLLHUP" }, { 0x020, "EPOLLNVAL" },
+		{ 0x040, "EPOLLRDNORM" }, { 0x080, "EPOLLRDBAND" }, { 0x100, "EPOLLWRNORM" },
+		{ 0x200, "EPOLLWRBAND" }, { 0x400, "EPOLLMSG" }, { 0x2000, "EPOLLRDHUP" },
+		{ 1U << 28, "EPOLLEXCLUSIVE" }, { 1U << 29, "EPOLLWAKEUP" },
+		{ 1U << 30, "EPOLLONESHOT" }, { 1U << 31, "EPOLLET" },
+	};
+	size_t used = 0, i;
+
+	s[0] = '\0';
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]) && used < size; i++)
+		if (ev & bits[i].bit)
+			used += snprintf(s + used, size - used, "%s%s", used ? "|" : "",
+					 bits[i].name);
+	if (!used)
+		snprintf(s, size, "-");
+}
+
+static int rec_epoll(struct dec *d, uint32_t len)
+{
+	const struct ckpt_epoll *e = (const void *)d->rec;
+	uint32_t id = le32(e->id), nr = le32(e->nr), i;
+	char evs[192];
+	struct fobj *o;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*e))
+		return check_len(d, len, sizeof(*e));
+	if (nr > CKPT_EPOLL_MAX_ITEMS || len != sizeof(*e) + (uint64_t)nr * sizeof(e->item[0]))
+		return bad(d, "length %u for %u files", len, nr);
+	if (!id)
+		return bad(d, "epoll id 0");
+	if (obj_find(d, id) || cobj_find(d, id))
+		return bad(d, "object id %u defined twice", id);
+	for (i = 0; i < nr; i++) {
+		if (!file_find(d, le32(e->item[i].file)))
+			return bad(d, "epoll %u: file %u is not defined before", id,
+				   le32(e->item[i].file));
+		if (e->item[i].__reserved)
+			return bad(d, "nonzero __reserved");
+	}
+	o = obj_new(d);
+	if (!o)
+		return bad(d, "out of memory");
+	o->path = strdup("epoll");
+	if (!o->path)
+		return bad(d, "out of memory");
+	o->id = id;
+	o->kind = CKPT_FILE_EPOLL;
+	o->pipe = true;
+	d->nfiles++;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "epoll");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_key("items");
+		jw_arr_start();
+		for (i = 0; i < nr; i++) {
+			jw_obj_start();
+			jw_ku64("fd", le32(e->item[i].fd));
+			jw_ku64("file", le32(e->item[i].file));
+			jw_khex("events", le32(e->item[i].events));
+			jw_khex("data", le64(e->item[i].data));
+			jw_obj_end();
+		}
+		jw_arr_end();
+		jw_obj_end();
+		return 0;
+	}
+	printf("  epoll [%u] %u files\n", id, nr);
+	for (i = 0; i < nr; i++) {
+		uint32_t ev = le32(e->item[i].events);
+
+		epoll_events_str(evs, sizeof(evs), ev);
+		printf("    fd %u -> [%u] %s, events %#x (%s), data %#" PRIx64 "\n",
+		       le32(e->item[i].fd), le32(e->item[i].file),
+		       file_path(d, le32(e->item[i].file)), ev, evs,
+		       (uint64_t)le64(e->item[i].data));
 	}
 	return 0;
 }
@@ -1952,6 +2206,10 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_SYSVSHM,	rec_sysvshm },
 		{ CKPT_REC_FD,		rec_fd },
 		{ CKPT_REC_FS,		rec_fs },
+		{ CKPT_REC_PIPE,	rec_pipe },
+		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
+		{ CKPT_REC_EVENTFD,	rec_eventfd },
+		{ CKPT_REC_EPOLL,	rec_epoll },
 		{ CKPT_REC_UNIX,	rec_unix },
 		{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
@@ -2004,6 +2262,9 @@ static int decode(struct dec *d)
 		if (len > max)
 			return bad(d, "length %u, more than the %" PRIu64 " allowed", len, max);
 
+		if (d->pipe_left && type != CKPT_REC_PIPE_DATA)
+			return bad(d, "pipe %u: %u bytes missing before it", d->pipe_id,
+				   d->pipe_left);
 		if (type == CKPT_REC_TRAILER)
 			return read_trailer(d, len, crc);
 
