@@ -284,6 +284,22 @@ static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
 	return ret;
 }
 
+/*
+ * The open file of @t at the lowest fd from *@fd up, with a reference;
+ * NULL past the last one, ERR_PTR(-EAGAIN) for one being closed.
+ */
+static struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
+{
+	struct file *file;
+
+	rcu_read_lock();
+	file = task_lookup_next_fd_rcu(t, fd);
+	if (file && !get_file_rcu(file))
+		file = ERR_PTR(-EAGAIN);
+	rcu_read_unlock();
+	return file;
+}
+
 /**
  * ckpt_dump_files() - write cwd, umask and every fd of a task
  * @ctx: the checkpoint
@@ -302,11 +318,7 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		struct file *file;
 		u32 id;
 
-		rcu_read_lock();
-		file = task_lookup_next_fd_rcu(t, &fd);
-		if (file && !get_file_rcu(file))
-			file = ERR_PTR(-EAGAIN);
-		rcu_read_unlock();
+		file = ckpt_next_file(t, &fd);
 		if (!file)
 			break;
 		if (IS_ERR(file))
@@ -371,11 +383,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		struct pipe_inode_info *pipe = NULL;
 		struct file *file;
 
-		rcu_read_lock();
-		file = task_lookup_next_fd_rcu(t, &fd);
-		if (file && !get_file_rcu(file))
-			file = ERR_PTR(-EAGAIN);
-		rcu_read_unlock();
+		file = ckpt_next_file(t, &fd);
 		if (!file)
 			break;
 		if (IS_ERR(file))
