@@ -137,9 +137,15 @@ struct ckpt_rec {
  * Restart creates each process from its parent (the restarter for roots,
  * the ghost for the roots of its session, made children of the restarter),
  * each thread from its process, with the pids of the table.
+ *
+ * CKPT_TASK_SHARE_FILES: the process uses its parent's fd table (made with
+ * CLONE_FILES); it has no CKPT_REC_FD of its own.  CKPT_TASK_SHARE_FS
+ * likewise for cwd and umask (CLONE_FS), with no CKPT_REC_FS.
  */
 #define CKPT_TASK_ZOMBIE	0x1	/* exited, not reaped by its parent yet */
 #define CKPT_TASK_GHOST		0x2	/* a session leader that is gone */
+#define CKPT_TASK_SHARE_FILES	0x4	/* shares its parent's fd table */
+#define CKPT_TASK_SHARE_FS	0x8	/* shares its parent's cwd and umask */
 
 struct ckpt_task_entry {
 	__le32	pid;			/* in the checkpointer's pid namespace */
@@ -359,6 +365,8 @@ struct ckpt_pages {
  * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
  * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL.  Their @path is
  * informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a FIFO.
+ * Restart refuses a CKPT_FILE_REG whose size or mtime changed since, unless
+ * the trigger says "skip-file-check".
  */
 struct ckpt_file {
 	struct ckpt_rec	rec;
@@ -368,6 +376,7 @@ struct ckpt_file {
 	__le32	mode;			/* st_mode */
 	__le64	pos;
 	__le64	size;			/* st_size at checkpoint */
+	__le64	mtime;			/* st_mtime in ns, CKPT_FILE_REG; else 0 */
 	union {
 		__le32	rdev;		/* CKPT_FILE_CHR: new_encode_dev() */
 		__le32	obj;		/* kinds from 16 up: object id, else 0 */

@@ -226,15 +226,25 @@ static ssize_t ckpt_image_fd_write(struct kernfs_open_file *of, char *buf,
 static ssize_t ckpt_trigger_write(struct kernfs_open_file *of, char *buf,
 				  size_t nbytes, loff_t off)
 {
+	static const char skip[] = " skip-file-check";
 	struct cgroup_subsys_state *css = of_css(of);
+	unsigned int opts = 0;
 	enum ckpt_cmd cmd;
+	size_t len;
 	int ret;
 
 	buf = strstrip(buf);
+	len = strlen(buf);
+	if (len > strlen(skip) && !strcmp(buf + len - strlen(skip), skip)) {
+		buf[len - strlen(skip)] = '\0';
+		opts |= CKPT_RUN_SKIP_FILE_CHECK;
+	}
 	for (cmd = 0; cmd < NR_CKPT_CMDS; cmd++)
 		if (!strcmp(buf, ckpt_cmd_names[cmd]))
 			break;
-	if (cmd == NR_CKPT_CMDS)
+	if (cmd == NR_CKPT_CMDS ||
+	    ((opts & CKPT_RUN_SKIP_FILE_CHECK) &&
+	     cmd != CKPT_CMD_RESTART && cmd != CKPT_CMD_RESTART_FROZEN))
 		return -EINVAL;
 
 	/*
@@ -245,7 +255,7 @@ static ssize_t ckpt_trigger_write(struct kernfs_open_file *of, char *buf,
 	 */
 	css_get(css);
 	kernfs_break_active_protection(of->kn);
-	ret = ckpt_run(css_ckpt(css), cmd, of->file);
+	ret = ckpt_run(css_ckpt(css), cmd, opts, of->file);
 	kernfs_unbreak_active_protection(of->kn);
 	css_put(css);
 	return ret ?: nbytes;

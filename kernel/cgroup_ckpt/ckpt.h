@@ -36,6 +36,9 @@ enum ckpt_cmd {
 	NR_CKPT_CMDS,
 };
 
+/* Options a trigger may add after its command. */
+#define CKPT_RUN_SKIP_FILE_CHECK	0x1	/* restart: "skip-file-check" */
+
 enum ckpt_op {
 	CKPT_OP_NONE,
 	CKPT_OP_CHECKPOINT,
@@ -117,7 +120,8 @@ struct ckpt_hdr {
 struct ckpt_tent {
 	struct task_struct	*task;
 	pid_t			pid, tgid, ppid, pgid, sid;
-	u32			flags;
+	u32			flags;		/* CKPT_TASK_ZOMBIE, _GHOST */
+	u32			share;		/* CKPT_TASK_SHARE_* */
 };
 
 /* seccomp.c: the mode and filters a restored process installs */
@@ -145,7 +149,8 @@ struct ckpt_rtask {
 	struct ckpt_ctx		*ctx;
 	struct task_struct	*task;
 	pid_t			pid, tgid, ppid, pgid, sid;
-	u32			flags;		/* CKPT_TASK_* */
+	u32			flags;		/* CKPT_TASK_ZOMBIE, _GHOST */
+	u32			share;		/* CKPT_TASK_SHARE_*: with the creator */
 	int			creator;	/* index of the creator, -1: restarter */
 	int			leader;		/* index of the process leader */
 	unsigned int		nr_threads;	/* leader: threads in the table */
@@ -207,6 +212,7 @@ struct ckpt_ctx {
 	struct ckpt_cgroup	*cc;
 	struct cgroup		*cgrp;
 	enum ckpt_cmd		cmd;
+	bool			skip_file_check;	/* restart: trust reopened files */
 	u64			exclude;
 	struct ckpt_stream	s;
 	int			err;
@@ -232,7 +238,8 @@ struct ckpt_cgroup *css_ckpt(struct cgroup_subsys_state *css);
 void ckpt_state_changed(struct ckpt_cgroup *cc);
 
 /* run.c */
-int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, struct file *opener);
+int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
+	     struct file *opener);
 __printf(3, 4)
 int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
 void ckpt_ctx_put(struct ckpt_ctx *ctx);

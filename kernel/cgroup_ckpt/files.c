@@ -31,7 +31,7 @@
 #include <net/sock.h>
 #include "ckpt.h"
 
-static_assert(sizeof(struct ckpt_file) == 48);
+static_assert(sizeof(struct ckpt_file) == 56);
 static_assert(sizeof(struct ckpt_fd) == 24);
 static_assert(sizeof(struct ckpt_fs) == 16);
 
@@ -211,6 +211,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	r.mode = cpu_to_le32(mode);
 	r.pos = cpu_to_le64(file->f_pos);
 	r.size = cpu_to_le64(i_size_read(inode));
+	if (kind == CKPT_FILE_REG)
+		r.mtime = cpu_to_le64(timespec64_to_ns(&inode->i_mtime));
 	r.rdev = cpu_to_le32(rdev);
 	r.path_len = cpu_to_le32(strlen(path));
 	ret = ckpt_write2(ctx, &r, CKPT_REC_FILE, sizeof(r), path,
@@ -309,11 +311,14 @@ static struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
  */
 int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	u32 share = ctx->ents[ctx->cur].share;
 	unsigned int fd;
-	int ret;
+	int ret = 0;
 
-	ret = ckpt_dump_fs(ctx, t);
-	for (fd = 0; !ret; fd++) {
+	/* What it shares with its parent is the parent's records. */
+	if (!(share & CKPT_TASK_SHARE_FS))
+		ret = ckpt_dump_fs(ctx, t);
+	for (fd = 0; !ret && !(share & CKPT_TASK_SHARE_FILES); fd++) {
 		struct ckpt_fd r = { };
 		struct file *file;
 		u32 id;
@@ -468,7 +473,12 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
  */
 int ckpt_restore_files_begin(struct ckpt_rtask *rt)
 {
-	int ret = __close_range(0, ~0U, 0);
+	int ret;
+
+	/* Its creator's fd table, already restored, is its own. */
+	if (rt->share & CKPT_TASK_SHARE_FILES)
+		return 0;
+	ret = __close_range(0, ~0U, 0);
 
 	return ret ? ckpt_fail(rt->ctx, ret, "cannot close inherited files") : 0;
 }
@@ -490,6 +500,37 @@ const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
 	if (len != hdr + slen + 1 || !slen || s[slen] || strlen(s) != slen)
 		return NULL;
 	return s;
+}
+
+/*
+ * A regular file reopened by path must be the one the image saw: same size
+ * and modification time, unless the trigger said "skip-file-check".  A
+ * file open for appending only (a log) may have grown, not shrunk.
+ */
+static bool ckpt_file_changed(struct ckpt_rtask *rt, struct file *file,
+			      const struct ckpt_file *r, const char *path)
+{
+	struct inode *inode = file_inode(file);
+	s64 size = i_size_read(inode), mtime = timespec64_to_ns(&inode->i_mtime);
+	u32 flags = le32_to_cpu(r->flags);
+	bool append = (flags & O_APPEND) && (flags & O_ACCMODE) == O_WRONLY;
+
+	if (rt->ctx->skip_file_check ||
+	    (append && size >= le64_to_cpu(r->size)))
+		return false;
+	if (size != le64_to_cpu(r->size)) {
+		ckpt_fail(rt->ctx, -ESTALE,
+			  "pid %d: %s changed since the checkpoint: size %lld, was %llu; restart with skip-file-check to accept it",
+			  rt->pid, path, size, le64_to_cpu(r->size));
+		return true;
+	}
+	if (mtime != le64_to_cpu(r->mtime)) {
+		ckpt_fail(rt->ctx, -ESTALE,
+			  "pid %d: %s changed since the checkpoint: modified %lld ns after it; restart with skip-file-check to accept it",
+			  rt->pid, path, mtime - (s64)le64_to_cpu(r->mtime));
+		return true;
+	}
+	return false;
 }
 
 /**
@@ -514,6 +555,8 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 		goto bad;
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
 	if (!path || (flags & ~CKPT_FILE_FLAGS) || pos < 0)
+		goto bad;
+	if (r->mtime && kind != CKPT_FILE_REG)
 		goto bad;
 	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_EPOLL) {
 		if (pos || r->size)
@@ -562,6 +605,10 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 				 "pid %d: %s is not the kind of file it was", rt->pid,
 				 path);
 	}
+	if (kind == CKPT_FILE_REG && ckpt_file_changed(rt, file, r, path)) {
+		fput(file);
+		return -ESTALE;
+	}
 seek:
 	if (pos && (file->f_mode & FMODE_LSEEK) &&
 	    vfs_llseek(file, pos, SEEK_SET) != pos) {
@@ -592,6 +639,7 @@ int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len)
 	int ret;
 
 	if (len != sizeof(*r) || r->__reserved || (flags & ~CKPT_FD_CLOEXEC) ||
+	    (rt->share & CKPT_TASK_SHARE_FILES) ||
 	    fd > INT_MAX || (rt->nr_fds && fd <= rt->last_fd))
 		return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed fd record",
 				 rt->pid);
@@ -623,7 +671,7 @@ int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len)
 	struct path path;
 	int ret;
 
-	if (len < sizeof(*r))
+	if (len < sizeof(*r) || (rt->share & CKPT_TASK_SHARE_FS))
 		goto bad;
 	cwd = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->cwd_len));
 	if (!cwd || cwd[0] != '/' || (le32_to_cpu(r->umask) & ~0777))

@@ -339,6 +339,10 @@ static int ckpt_create_children(struct ckpt_rtask *rt)
 			continue;
 		/* A root in our session: the restarter's child, like us. */
 		flags = CLONE_VM | (c->ppid ? 0 : CLONE_PARENT);
+		if (c->share & CKPT_TASK_SHARE_FILES)
+			flags |= CLONE_FILES;
+		if (c->share & CKPT_TASK_SHARE_FS)
+			flags |= CLONE_FS;
 		ret = ckpt_spawn(ctx, c, flags, -1);
 		if (ret)
 			return ret;

@@ -201,13 +201,15 @@ out_creds:
  * ckpt_run() - run one checkpoint or restart of a group
  * @cc:     the group
  * @cmd:    what to do
+ * @opts:   CKPT_RUN_* options given with it
  * @opener: the ckpt.trigger file written to; its opener's credentials are
  *          the ones checked
  *
  * Context: process context, no locks held.  Sleeps.
  * Return: 0, or a negative errno whose reason ckpt.state shows.
  */
-int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, struct file *opener)
+int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
+	     struct file *opener)
 {
 	bool restart = cmd == CKPT_CMD_RESTART || cmd == CKPT_CMD_RESTART_FROZEN;
 	struct ckpt_ctx *ctx;
@@ -222,6 +224,7 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, struct file *opener)
 		clear_bit_unlock(0, &cc->busy);
 		return -ENOMEM;
 	}
+	ctx->skip_file_check = opts & CKPT_RUN_SKIP_FILE_CHECK;
 
 	mutex_lock(&cc->lock);
 	image = cc->image ? get_file(cc->image) : NULL;

@@ -208,15 +208,31 @@ static int ckpt_dump_attrs(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/* The CKPT_TASK_SHARE_* flags of process @p if it is in the table, else 0. */
+static u32 ckpt_share_of(struct ckpt_ctx *ctx, struct task_struct *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->ents[i].task == p)
+			return ctx->ents[i].share;
+	return 0;
+}
+
 /*
  * What a process shares with another process through clone() without
  * CLONE_THREAD would come back unshared: refuse it, naming the other.
+ * An fd table or fs_struct shared along the process tree is restored:
+ * each process that has its parent's (CKPT_TASK_SHARE_*) is made with
+ * CLONE_FILES or CLONE_FS from it, and the one process of the group that
+ * does not (the owner) checks that every other user is such a process.
  * Threads must share their leader's fd table and fs_struct, as they do
  * unless one called unshare().  Pointers are only compared: RCU keeps the
  * tasks, and a task that is not frozen can only stop sharing.
  */
 static int ckpt_check_shared(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	u32 share = ctx->ents[ctx->cur].share;
 	struct task_struct *p, *th;
 	const char *what = NULL;
 	pid_t other = 0;
@@ -242,10 +258,14 @@ static int ckpt_check_shared(struct ckpt_ctx *ctx, struct task_struct *t)
 			what = "memory (CLONE_VM)";
 		else if (th->sighand == t->sighand)
 			what = "signal handlers (CLONE_SIGHAND)";
-		else if (t->files && th->files == t->files)
-			what = "fd table (CLONE_FILES)";
-		else if (t->fs && th->fs == t->fs)
-			what = "cwd, root and umask (CLONE_FS)";
+		else if (t->files && th->files == t->files &&
+			 !(share & CKPT_TASK_SHARE_FILES) &&
+			 !(ckpt_share_of(ctx, p) & CKPT_TASK_SHARE_FILES))
+			what = "fd table (CLONE_FILES) other than along the tree";
+		else if (t->fs && th->fs == t->fs &&
+			 !(share & CKPT_TASK_SHARE_FS) &&
+			 !(ckpt_share_of(ctx, p) & CKPT_TASK_SHARE_FS))
+			what = "cwd, root and umask (CLONE_FS) other than along the tree";
 		if (what) {
 			other = task_pid_vnr(th);
 			goto out;

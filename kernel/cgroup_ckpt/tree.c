@@ -280,6 +280,27 @@ static void ckpt_add_ent(struct ckpt_ctx *ctx, struct ckpt_node *n,
 		e->flags |= CKPT_TASK_ZOMBIE;
 }
 
+/* What @t shares with its parent @p: what clone() gave it, kept since. */
+static u32 ckpt_share_flags(struct task_struct *t, struct task_struct *p)
+{
+	struct files_struct *files;
+	struct fs_struct *fs;
+	u32 share = 0;
+
+	task_lock(p);
+	files = p->files;
+	fs = p->fs;
+	task_unlock(p);
+	/* Only compared: frozen tasks can neither share nor unshare. */
+	task_lock(t);
+	if (t->files && t->files == files)
+		share |= CKPT_TASK_SHARE_FILES;
+	if (t->fs && t->fs == fs)
+		share |= CKPT_TASK_SHARE_FS;
+	task_unlock(t);
+	return share;
+}
+
 /*
  * Write the table in depth-first order: a node, its threads, then the
  * subtree of each of its children in the order found.  Each found task's
@@ -305,6 +326,9 @@ static int ckpt_order(struct ckpt_ctx *ctx, struct ckpt_found *f,
 		int self = n - nodes;
 
 		ckpt_add_ent(ctx, n, n->task);
+		if (n->task && !n->zombie && n->parent >= 0)
+			ctx->ents[ctx->nr_tasks - 1].share =
+				ckpt_share_flags(n->task, nodes[n->parent].task);
 		for (j = 0; n->task && j < f->nr; j++) {
 			if (f->t[j] == n->task || !f->t[j] ||
 			    !same_thread_group(f->t[j], n->task) || n->zombie)
@@ -453,7 +477,7 @@ int ckpt_dump_tasks(struct ckpt_ctx *ctx)
 		e->ppid = cpu_to_le32(t->ppid);
 		e->pgid = cpu_to_le32(t->pgid);
 		e->sid = cpu_to_le32(t->sid);
-		e->flags = cpu_to_le32(t->flags);
+		e->flags = cpu_to_le32(t->flags | t->share);
 	}
 	ret = ckpt_write(ctx, r, CKPT_REC_TASKS, len);
 	kfree(r);
@@ -537,6 +561,8 @@ static int ckpt_rt_entry(struct ckpt_ctx *ctx, const struct ckpt_task_entry *e,
 	rt->pgid = le32_to_cpu(e->pgid);
 	rt->sid = le32_to_cpu(e->sid);
 	rt->flags = le32_to_cpu(e->flags);
+	rt->share = rt->flags & (CKPT_TASK_SHARE_FILES | CKPT_TASK_SHARE_FS);
+	rt->flags &= ~rt->share;
 	rt->creator = -1;
 	init_completion(&rt->ready);
 	init_completion(&rt->running);
@@ -545,7 +571,8 @@ static int ckpt_rt_entry(struct ckpt_ctx *ctx, const struct ckpt_task_entry *e,
 	    rt->sid <= 0 || rt->sid >= PID_MAX_LIMIT ||
 	    rt->ppid < 0 || rt->ppid >= PID_MAX_LIMIT ||
 	    (rt->flags & ~(CKPT_TASK_ZOMBIE | CKPT_TASK_GHOST)) ||
-	    rt->flags == (CKPT_TASK_ZOMBIE | CKPT_TASK_GHOST))
+	    rt->flags == (CKPT_TASK_ZOMBIE | CKPT_TASK_GHOST) ||
+	    (rt->share && (rt->flags || !rt->ppid || rt->tgid != rt->pid)))
 		return -EINVAL;
 	ret = xa_insert(&ctx->pids, rt->pid, xa_mk_value(i + 1), GFP_KERNEL);
 	if (ret)

@@ -131,6 +131,35 @@ status_of() { grep -E "^($2):" "/proc/$1/status"; }
 	wl_check "$pid" f
 }
 
+@test "restart: a file changed since the checkpoint fails ESTALE naming it; skip-file-check accepts it" {
+	G=$(new_group a)
+	wl_start "$G" f files
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	# (a file open for appending only may grow: the counter's log in
+	# "three images of one process")
+	size=$(file_size "$T/f/rw")
+	echo x >> "$T/f/rw"
+	image_in "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" restart ESTALE
+	assert_failed "$G" ESTALE
+	grep -qxF "error pid $pid: $T/f/rw changed since the checkpoint: size $((size + 2)), was $size; restart with skip-file-check to accept it" \
+		"$G/ckpt.state"
+	populated_is "$G" 0
+	# the same size, modified later
+	truncate -s "$size" "$T/f/rw"
+	touch -d '+1 hour' "$T/f/rw"
+	run "$CKPT" restart "$G" -i "$T/img"
+	[ "$status" != 0 ]
+	grep -F "pid $pid: $T/f/rw changed since the checkpoint: modified" <<< "$output"
+	grep -F "restart with skip-file-check to accept it" <<< "$output"
+	populated_is "$G" 0
+	run "$CKPT" restart "$G" -i "$T/img" --skip-file-check
+	[ "$status" = 0 ]
+	[ "$(procs_of "$G")" = "$pid" ]
+	wl_check "$pid" f
+}
+
 @test "restart: a process of another user keeps uid, gid and groups" {
 	G=$(new_group a)
 	WL_PREFIX="setpriv --reuid=1000 --regid=1000 --groups=1000,100,4" \

@@ -156,8 +156,8 @@ damaged() {
 	damaged "$T/img" 0x0411 0 12 4 1 "bad data record"
 	damaged "$T/img" 0x0411 0 8 4 999 "bad data record"
 	# CKPT_REC_FILE 2 (after /dev/null and the log) is the first pipe end:
-	# obj (40) naming nothing, flags (16) O_RDWR
-	damaged "$T/img" 0x0401 2 40 4 9999 "object 9999 used before it is defined"
+	# obj (48) naming nothing, flags (16) O_RDWR
+	damaged "$T/img" 0x0401 2 48 4 9999 "object 9999 used before it is defined"
 	damaged "$T/img" 0x0401 2 16 4 2 "bad file on pipe"
 	# the image itself still restarts
 	restart "$G" "$T/img"

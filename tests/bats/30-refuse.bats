@@ -52,13 +52,11 @@ refused() {
 		"$G/ckpt.state"
 }
 
-@test "refuse: a child sharing the fd table, fs, signal handlers or memory (clone) names both" {
+@test "refuse: a child sharing signal handlers or memory (clone) names both" {
 	local o re
 
-	for o in L O H V; do
+	for o in H V; do
 		case $o in
-		L) re='fd table \(CLONE_FILES\)' ;;
-		O) re='cwd, root and umask \(CLONE_FS\)' ;;
 		H) re='memory \(CLONE_VM\)' ;;
 		V) re='memory \(CLONE_VM\)' ;;
 		esac

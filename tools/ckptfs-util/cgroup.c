@@ -268,6 +268,7 @@ static const struct {
 	{ EINVAL,	"bad command or invalid image" },
 	{ EBADMSG,	"image checksum mismatch" },
 	{ ENODATA,	"image truncated" },
+	{ ESTALE,	"a file changed since the checkpoint (see --skip-file-check)" },
 	{ EPERM,	"no ptrace access to a task, or restart without CAP_SYS_ADMIN" },
 	{ EOPNOTSUPP,	"the group holds something ckpt cannot save" },
 	{ ESRCH,	"the cgroup has no tasks" },
@@ -662,11 +663,14 @@ int do_restart(int argc, char **argv)
 		{ "frozen",	no_argument,		NULL, 'f' },
 		{ "wait",	no_argument,		NULL, 'w' },
 		{ "new-pidns",	no_argument,		NULL, 'N' },
+		{ "skip-file-check", no_argument,	NULL, 'S' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *in = NULL, *cmd = "restart";
+	const char *in = NULL;
+	char cmd[64];
 	bool wait = false, created = false, restored = false, pidns = false;
+	bool frozen = false, skip = false;
 	pid_t init = 0;
 	pid_t pids[1024];
 	struct cgroup cg;
@@ -679,13 +683,16 @@ int do_restart(int argc, char **argv)
 			in = optarg;
 			break;
 		case 'f':
-			cmd = "restart frozen";
+			frozen = true;
 			break;
 		case 'w':
 			wait = true;
 			break;
 		case 'N':
 			pidns = true;
+			break;
+		case 'S':
+			skip = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -697,6 +704,8 @@ int do_restart(int argc, char **argv)
 	ret = positional("restart", argc, argv, 1, "CGROUP");
 	if (ret)
 		return ret;
+	snprintf(cmd, sizeof(cmd), "restart%s%s", frozen ? " frozen" : "",
+		 skip ? " skip-file-check" : "");
 	if (!in)
 		return usage_error("restart", "missing -i FILE (\"-i -\" for standard input)");
 	if (!strcmp(in, "-") && is_tty(STDIN_FILENO))

@@ -72,7 +72,8 @@ static const struct cmd cmds[] = {
 	  "anonymous memory).  A partial FILE is removed when the checkpoint fails.\n"
 	  "Prints a summary (tasks, bytes, time) on standard error unless -q." },
 	{ "restart", do_restart,
-	  "restart CGROUP -i FILE|- [--frozen] [--new-pidns] [--wait] [-q]",
+	  "restart CGROUP -i FILE|- [--frozen] [--new-pidns] [--wait]\n"
+	  "        [--skip-file-check] [-q]",
 	  "Recreate the tasks of the image FILE (\"-\": standard input) inside CGROUP,\n"
 	  "which is created if missing (enabling +ckpt in its parent) and must be\n"
 	  "empty otherwise.  Needs CAP_SYS_ADMIN.  With --frozen the tasks stay\n"
@@ -84,7 +85,10 @@ static const struct cmd cmds[] = {
 	  "new pid namespace, whose init (\"ckpt-init\", a child of ckpt) is their\n"
 	  "parent and reaper: an image can then be restarted while its original\n"
 	  "runs, or twice.  The namespace ends when its last task does.  pids\n"
-	  "printed and in cgroup.procs are as seen from outside." },
+	  "printed and in cgroup.procs are as seen from outside.  A regular file\n"
+	  "reopened by path must have the size and modification time it had at\n"
+	  "the checkpoint (ESTALE otherwise, naming it); --skip-file-check accepts\n"
+	  "files that changed." },
 	{ "state", do_state,
 	  "state CGROUP [--json]",
 	  "Show ckpt.state: what the controller is doing, and the result, size and\n"

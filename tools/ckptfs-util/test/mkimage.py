@@ -79,8 +79,9 @@ def build(args):
     # shared file objects, defined before their first use
     def file(fid, kind, flags, mode, pos, size, rdev, path):
         p = path.encode()
-        img.rec("FILE", struct.pack("<IIIIQQII", fid, kind, flags, mode, pos,
-                                    size, rdev, len(p)) + p + b"\0")
+        mtime = 1700000000123456789 if kind == 1 else 0
+        img.rec("FILE", struct.pack("<IIIIQQQII", fid, kind, flags, mode, pos,
+                                    size, mtime, rdev, len(p)) + p + b"\0")
 
     file(1, 1, 0o100000, 0o100755, 0, 43416, 0, "/usr/bin/sleep")
     file(2, 3, 0o2, 0o20666, 0, 0, (1 << 8) | 3, "/dev/null")

@@ -123,7 +123,7 @@ def patch(name, rtype, field_off, value, nth=0):
     open(sys.argv[2] + '-' + name, 'wb').write(b)
 
 patch('undef', 0x0311, 8, 99)        # SHMEM_PAGES id
-patch('kind', 0x0401, 40, 14, 3)     # FILE [11] (shmem) on the unlinked object
+patch('kind', 0x0401, 48, 14, 3)     # FILE [11] (shmem) on the unlinked object
 patch('beyond', 0x0311, 16, 8)       # SHMEM_PAGES pgoff 8 of an 8-page object
 PY
 expect 1 "shm pages of an undefined object" -- "$ASAN" info "$TMP/shm-bad-undef"
