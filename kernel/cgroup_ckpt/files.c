@@ -22,11 +22,13 @@
 #include <linux/fs_struct.h>
 #include <linux/kdev_t.h>
 #include <linux/magic.h>
+#include <linux/mm.h>
 #include <linux/major.h>
 #include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/path.h>
 #include <linux/pipe_fs_i.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 #include "ckpt.h"
@@ -377,6 +379,57 @@ static int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
 	return 0;
 }
 
+/*
+ * A regular file's open description carries its offset, which restart
+ * gives the group alone; one open for appending only has none that
+ * matters.
+ */
+static bool ckpt_held_regular(struct file *file)
+{
+	return S_ISREG(file_inode(file)->i_mode) &&
+	       !((file->f_flags & O_APPEND) &&
+		 (file->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_WRITE);
+}
+
+/* Count the references the memory areas of @mm hold on @hs's files. */
+static int ckpt_held_vmas(struct ckpt_held_set *hs, struct mm_struct *mm)
+{
+	VMA_ITERATOR(vmi, mm, 0);
+	struct vm_area_struct *vma;
+	unsigned int i;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	for_each_vma(vmi, vma)
+		for (i = 0; vma->vm_file && i < hs->nr; i++)
+			if (hs->h[i].file == vma->vm_file)
+				hs->h[i].refs++;
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+/* Count them once for the mm of @t; @seen holds those counted. */
+static int ckpt_held_mm(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			struct task_struct *t, struct mm_struct **seen,
+			unsigned int *nr_seen)
+{
+	struct mm_struct *mm;
+	unsigned int i;
+	int ret = 0;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return 0;
+	for (i = 0; i < *nr_seen && seen[i] != mm; i++)
+		;
+	if (i == *nr_seen) {
+		seen[(*nr_seen)++] = mm;
+		ret = ckpt_held_vmas(hs, mm);
+	}
+	mmput(mm);
+	return ret ? ckpt_fail(ctx, ret, "interrupted by a signal") : 0;
+}
+
 /* Collect the files of the fd table of @t whose state is in the kernel. */
 static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 			  struct task_struct *t)
@@ -396,7 +449,8 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 					 task_pid_vnr(t), fd);
 		if (S_ISFIFO(file_inode(file)->i_mode))
 			pipe = get_pipe_info(file, false);
-		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file)) {
+		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
+		    !ckpt_held_regular(file)) {
 			fput(file);
 			continue;
 		}
@@ -411,11 +465,12 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * ckpt_check_held_files() - refuse kernel objects shared outside the group
  * @ctx: the checkpoint, its tasks collected and frozen
  *
- * Pipes, eventfds and epoll instances live in the kernel: restart
- * recreates them for the group alone.  Walks the fd table of every process of the group once,
- * and refuses such a file that is also referenced from outside (an fd
- * table out of the group, a descriptor in flight), and a pipe with an end
- * outside.  Runs before anything is written.
+ * Pipes, eventfds and epoll instances live in the kernel, and an open
+ * regular file has its offset there: restart recreates them for the group
+ * alone.  Walks the fd table and memory map of every process of the group
+ * once, and refuses such a file that is also referenced from outside (an
+ * fd table out of the group, a descriptor in flight), and a pipe with an
+ * end outside.  Runs before anything is written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
  */
@@ -423,12 +478,17 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 {
 	struct ckpt_held_set hs = { };
 	struct files_struct **seen;
+	struct mm_struct **mms;
 	unsigned int i, j, nr_seen = 0;
 	int ret = 0;
 
 	seen = kcalloc(ctx->nr_tasks, sizeof(*seen), GFP_KERNEL);
-	if (!seen)
+	mms = kcalloc(ctx->nr_tasks, sizeof(*mms), GFP_KERNEL);
+	if (!seen || !mms) {
+		kfree(seen);
+		kfree(mms);
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	}
 	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->ents[i].task;
 		struct files_struct *files;
@@ -444,6 +504,13 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 			continue;
 		seen[nr_seen++] = files;
 		ret = ckpt_held_task(ctx, &hs, t);
+	}
+	/* and one for each memory area mapping a regular file */
+	for (i = 0, nr_seen = 0; !ret && i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->ents[i].task;
+
+		if (t && !ctx->ents[i].flags && ctx->ents[i].pid == ctx->ents[i].tgid)
+			ret = ckpt_held_mm(ctx, &hs, t, mms, &nr_seen);
 	}
 	/* one reference for each fd of the group, one of ours */
 	for (i = 0; !ret && i < hs.nr; i++)
@@ -462,6 +529,7 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		fput(hs.h[i].file);
 	kfree(hs.h);
 	kfree(seen);
+	kfree(mms);
 	return ret;
 }
 

@@ -71,3 +71,26 @@ refused() {
 @test "refuse: a thread with an fd table of its own, EOPNOTSUPP naming it" {
 	refused -U "pid {pid}: thread [0-9]+ has its own fd table \(unshare\(CLONE_FILES\)\); not supported"
 }
+
+@test "refuse: a regular file whose open description is shared outside the group, naming it" {
+	G=$(new_group a)
+	O=$(new_group b)
+	echo data > "$T/input"
+	mkdir -p "$T/c"
+	: > "$T/c/log"
+	# stdin on a file: the counter and its child share one open file
+	pid=$("$WL/spawn" -c "$G" -i "$T/input" -o "$T/c/log" -- "$WL/counter" -d "$T/c" -F 50)
+	wait_until test -e "$T/c/ready"
+	read -r _ child < "$T/c/info"
+	echo "$child" > "$O/cgroup.procs"
+	image_out "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
+	grep -qxF "error pid $pid fd 0: $T/input: the open file is shared with a process outside the group" \
+		"$G/ckpt.state"
+	assert_running "$G" "$pid" "$T/c/log"
+	# with both in the group it is one open file of the group
+	echo "$child" > "$G/cgroup.procs"
+	checkpoint "$G" "$T/img"
+	assert_running "$G" "$pid" "$T/c/log"
+	kill "$child"
+}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spawn [-c CGROUP_DIR] [-o LOG] [-p PIDFILE] [--] PROG [ARG...]
+ * spawn [-c CGROUP_DIR] [-i IN] [-o LOG] [-p PIDFILE] [--] PROG [ARG...]
  *
  * Starts PROG the way a checkpointable workload must run: detached (double
  * fork, so it is not a child of the caller; setsid, so it leads its own
  * session and process group), moved into CGROUP_DIR before it execs, with
- * stdin on /dev/null, stdout and stderr appended to LOG (default
+ * stdin on IN (default /dev/null), stdout and stderr appended to LOG (default
  * /dev/null), and no other fd (bats keeps pipes open on fds 3 and up).
  * Prints the pid of PROG and exits once it has been started.
  */
@@ -31,18 +31,19 @@ static void put(const char *path, const char *text)
 
 int main(int argc, char **argv)
 {
-	const char *cg = NULL, *log = "/dev/null", *pidfile = NULL;
+	const char *cg = NULL, *in = "/dev/null", *log = "/dev/null", *pidfile = NULL;
 	char path[4096], text[32];
 	int c, p[2], status, fd;
 	pid_t pid, mid;
 
-	while ((c = getopt(argc, argv, "+c:o:p:")) != -1) {
+	while ((c = getopt(argc, argv, "+c:i:o:p:")) != -1) {
 		switch (c) {
 		case 'c': cg = optarg; break;
+		case 'i': in = optarg; break;
 		case 'o': log = optarg; break;
 		case 'p': pidfile = optarg; break;
 		default:
-			fprintf(stderr, "usage: spawn [-c CGROUP] [-o LOG] [-p PIDFILE] PROG [ARG...]\n");
+			fprintf(stderr, "usage: spawn [-c CGROUP] [-i IN] [-o LOG] [-p PIDFILE] PROG [ARG...]\n");
 			return 2;
 		}
 	}
@@ -66,7 +67,11 @@ int main(int argc, char **argv)
 		}
 		if (pidfile)
 			put(pidfile, text);
-		fd = open("/dev/null", O_RDONLY);
+		fd = open(in, O_RDONLY);
+		if (fd < 0) {
+			dprintf(2, "spawn: %s: %m\n", in);
+			_exit(126);
+		}
 		dup2(fd, 0);
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd < 0) {
