@@ -157,6 +157,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = CKPT_FILE_EVENTFD;
 	else if (ckpt_is_epoll(file))
 		kind = CKPT_FILE_EPOLL;
+	else if (ckpt_is_signalfd(file))
+		kind = CKPT_FILE_SIGNALFD;
+	else if (ckpt_is_timerfd(file))
+		kind = CKPT_FILE_TIMERFD;
 	else
 		kind = 0;
 
@@ -184,6 +188,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_eventfd(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_EPOLL)
 		ret = ckpt_dump_epoll(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_SIGNALFD)
+		ret = ckpt_dump_signalfd(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_TIMERFD)
+		ret = ckpt_dump_timerfd(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a deleted directory or device; not supported",
@@ -391,7 +399,8 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 					 task_pid_vnr(t), fd);
 		if (S_ISFIFO(file_inode(file)->i_mode))
 			pipe = get_pipe_info(file, false);
-		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file)) {
+		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
+		    !ckpt_holds_state(file)) {
 			fput(file);
 			continue;
 		}
@@ -515,10 +524,13 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
 	if (!path || (flags & ~CKPT_FILE_FLAGS) || pos < 0)
 		goto bad;
-	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_EPOLL) {
+	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_TIMERFD) {
 		if (pos || r->size)
 			goto bad;
-		if (kind == CKPT_FILE_EVENTFD)
+		if (kind >= CKPT_FILE_SIGNALFD)
+			file = ckpt_restore_anonfd_file(rt, kind,
+							le32_to_cpu(r->obj), flags);
+		else if (kind == CKPT_FILE_EVENTFD)
 			file = ckpt_restore_eventfd_file(rt, le32_to_cpu(r->obj),
 							 flags);
 		else if (kind == CKPT_FILE_EPOLL)

@@ -150,6 +150,12 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_EPOLL:
 			ret = ckpt_restore_epoll(rt, buf, len);
 			break;
+		case CKPT_REC_SIGNALFD:
+			ret = ckpt_restore_signalfd(rt, buf, len);
+			break;
+		case CKPT_REC_TIMERFD:
+			ret = ckpt_restore_timerfd(rt, buf, len);
+			break;
 		case CKPT_REC_MM:
 			ret = ckpt_restore_mm(rt, buf, len);
 			break;
