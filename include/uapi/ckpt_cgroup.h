@@ -110,6 +110,8 @@ struct ckpt_rec {
 #define CKPT_REC_UNIX_DATA	0x0421	/* bytes queued to one of them */
 #define CKPT_REC_SIGNALFD	0x0430	/* a signalfd (object) */
 #define CKPT_REC_TIMERFD	0x0431	/* a timerfd (object) */
+#define CKPT_REC_INOTIFY	0x0432	/* an inotify instance (object) */
+#define CKPT_REC_INOTIFY_WATCH	0x0433	/* one of its watches */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -351,6 +353,7 @@ struct ckpt_pages {
 #define CKPT_FILE_EPOLL		19	/* an epoll instance */
 #define CKPT_FILE_SIGNALFD	20	/* a signalfd */
 #define CKPT_FILE_TIMERFD	21	/* a timerfd */
+#define CKPT_FILE_INOTIFY	22	/* an inotify instance */
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
@@ -363,8 +366,9 @@ struct ckpt_pages {
  * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
  * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL, for
  * CKPT_FILE_SIGNALFD a CKPT_REC_SIGNALFD, for CKPT_FILE_TIMERFD a
- * CKPT_REC_TIMERFD.  Their @path is informational ("pipe:[1234]",
- * "anon_inode:[eventfd]") but for a FIFO.
+ * CKPT_REC_TIMERFD, for CKPT_FILE_INOTIFY a CKPT_REC_INOTIFY.  Their
+ * @path is informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a
+ * FIFO.
  */
 struct ckpt_file {
 	struct ckpt_rec	rec;
@@ -545,6 +549,35 @@ struct ckpt_timerfd {
 	__le64	value_ns;
 	__le64	interval_ns;
 	__le64	ticks;
+};
+
+/*
+ * CKPT_REC_INOTIFY: an inotify instance, before its file, followed by
+ * @nr_watches CKPT_REC_INOTIFY_WATCH records.  @next_wd is the watch
+ * descriptor inotify_add_watch() tries next (INOTIFY_IOC_SETNEXTWD).
+ * Events queued and not read are not saved: checkpoint refuses them.
+ */
+struct ckpt_inotify {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	nr_watches;
+	__le32	next_wd;
+	__le32	__reserved;
+};
+
+/*
+ * CKPT_REC_INOTIFY_WATCH: watch @wd of the instance @inotify on the inode
+ * named by @path (the name it had at checkpoint, reopened without following
+ * a last symlink), with @mask as inotify_add_watch() takes it (IN_* events,
+ * IN_ONESHOT, IN_EXCL_UNLINK).
+ */
+struct ckpt_inotify_watch {
+	struct ckpt_rec	rec;
+	__le32	inotify;		/* object id of the CKPT_REC_INOTIFY */
+	__le32	wd;
+	__le32	mask;
+	__le32	path_len;		/* bytes of path, without NUL */
+	__u8	path[];			/* NUL terminated */
 };
 
 /*

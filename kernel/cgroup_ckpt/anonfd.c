@@ -52,11 +52,12 @@ bool ckpt_anon_file_is(struct file *file, const char *name)
  *
  * Such a file must be held by the group alone (ckpt_check_held_files()).
  *
- * Return: true for a signalfd or a timerfd.
+ * Return: true for a signalfd, a timerfd or an inotify instance.
  */
 bool ckpt_holds_state(struct file *file)
 {
-	return ckpt_is_signalfd(file) || ckpt_is_timerfd(file);
+	return ckpt_is_signalfd(file) || ckpt_is_timerfd(file) ||
+	       ckpt_is_inotify(file);
 }
 
 /**

@@ -273,6 +273,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SYSVSHM,
 	CKPT_OBJ_SIGNALFD,	/* struct file of a signalfd */
 	CKPT_OBJ_TIMERFD,	/* struct file of a timerfd */
+	CKPT_OBJ_INOTIFY,	/* checkpoint: struct file of an inotify instance */
+	CKPT_OBJ_RINOTIFY,	/* restart: struct ckpt_rinotify (inotify.c) */
 	CKPT_OBJ_NR
 };
 
@@ -425,6 +427,19 @@ long __x64_sys_signalfd4(const struct pt_regs *regs);
 long __x64_sys_timerfd_create(const struct pt_regs *regs);
 long __x64_sys_timerfd_settime(const struct pt_regs *regs);
 long __x64_sys_ioctl(const struct pt_regs *regs);
+
+/* inotify.c */
+bool ckpt_is_inotify(struct file *file);
+int ckpt_dump_inotify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, u32 *id);
+int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt, u32 id,
+				       u32 flags);
+void ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
+void ckpt_rinotify_put(void *ptr);
+long __x64_sys_inotify_init1(const struct pt_regs *regs);
+long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 
 /* shmem.c */
 int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,

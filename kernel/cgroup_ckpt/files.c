@@ -161,6 +161,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = CKPT_FILE_SIGNALFD;
 	else if (ckpt_is_timerfd(file))
 		kind = CKPT_FILE_TIMERFD;
+	else if (ckpt_is_inotify(file))
+		kind = CKPT_FILE_INOTIFY;
 	else
 		kind = 0;
 
@@ -192,6 +194,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_signalfd(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_TIMERFD)
 		ret = ckpt_dump_timerfd(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_INOTIFY)
+		ret = ckpt_dump_inotify(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a deleted directory or device; not supported",
@@ -415,10 +419,11 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * ckpt_check_held_files() - refuse kernel objects shared outside the group
  * @ctx: the checkpoint, its tasks collected and frozen
  *
- * Pipes, eventfds and epoll instances live in the kernel: restart
- * recreates them for the group alone.  Walks the fd table of every process of the group once,
- * and refuses such a file that is also referenced from outside (an fd
- * table out of the group, a descriptor in flight), and a pipe with an end
+ * Pipes, eventfds, epoll instances, signalfds, timerfds and inotify
+ * instances live in the kernel: restart recreates them for the group
+ * alone.  Walks the fd table of every process of the group once, and
+ * refuses such a file that is also referenced from outside (an fd table
+ * out of the group, a descriptor in flight), and a pipe with an end
  * outside.  Runs before anything is written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
@@ -524,10 +529,13 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 	path = ckpt_rec_string(rec, sizeof(*r), len, le32_to_cpu(r->path_len));
 	if (!path || (flags & ~CKPT_FILE_FLAGS) || pos < 0)
 		goto bad;
-	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_TIMERFD) {
+	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_INOTIFY) {
 		if (pos || r->size)
 			goto bad;
-		if (kind >= CKPT_FILE_SIGNALFD)
+		if (kind == CKPT_FILE_INOTIFY)
+			file = ckpt_restore_inotify_file(rt, le32_to_cpu(r->obj),
+							 flags);
+		else if (kind >= CKPT_FILE_SIGNALFD)
 			file = ckpt_restore_anonfd_file(rt, kind,
 							le32_to_cpu(r->obj), flags);
 		else if (kind == CKPT_FILE_EVENTFD)
