@@ -145,6 +145,8 @@ struct dec {
 	uint64_t	obj_pages;
 	/* the pipe whose CKPT_REC_PIPE_DATA records come */
 	uint32_t	pipe_id, pipe_off, pipe_left;
+	/* the inotify instance waiting for its watches */
+	uint32_t	inotify_id, inotify_left;
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
@@ -203,6 +205,8 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_EPOLL:	return "epoll";
 	case CKPT_REC_SIGNALFD:	return "signalfd";
 	case CKPT_REC_TIMERFD:	return "timerfd";
+	case CKPT_REC_INOTIFY:	return "inotify";
+	case CKPT_REC_INOTIFY_WATCH: return "inotify_watch";
 	case CKPT_REC_SIGHAND:	return "sighand";
 	case CKPT_REC_SIGPENDING: return "sigpending";
 	case CKPT_REC_SIGNAL:	return "signal";
@@ -360,6 +364,7 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_EPOLL:	return "epoll";
 	case CKPT_FILE_SIGNALFD: return "signalfd";
 	case CKPT_FILE_TIMERFD:	return "timerfd";
+	case CKPT_FILE_INOTIFY:	return "inotify";
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
@@ -1792,6 +1797,71 @@ static int rec_timerfd(struct dec *d, uint32_t len)
 	return 0;
 }
 
+static int rec_inotify(struct dec *d, uint32_t len)
+{
+	const struct ckpt_inotify *r = (const void *)d->rec;
+	uint32_t id = le32(r->id), nr = le32(r->nr_watches), next = le32(r->next_wd);
+
+	if (check_len(d, len, sizeof(*r)))
+		return -1;
+	if (r->__reserved)
+		return bad(d, "inotify %u: reserved field not zero", id);
+	if (d->inotify_left)
+		return bad(d, "inotify %u before the %u watches of inotify %u", id,
+			   d->inotify_left, d->inotify_id);
+	if (next > INT32_MAX)
+		return bad(d, "inotify %u: next watch descriptor %u", id, next);
+	if (!anon_obj_new(d, id, CKPT_FILE_INOTIFY, "inotify"))
+		return -1;
+	d->inotify_id = id;
+	d->inotify_left = nr;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "inotify");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_ku64("watches", nr);
+		jw_ku64("next_wd", next);
+		jw_obj_end();
+	} else {
+		printf("  inotify [%u] %u watches, next wd %u\n", id, nr, next);
+	}
+	return 0;
+}
+
+static int rec_inotify_watch(struct dec *d, uint32_t len)
+{
+	const struct ckpt_inotify_watch *r = (const void *)d->rec;
+	uint32_t wd = le32(r->wd), mask = le32(r->mask), plen = le32(r->path_len);
+
+	if (len < sizeof(*r))
+		return check_len(d, len, sizeof(*r));
+	if (len != sizeof(*r) + (uint64_t)plen + 1 || r->path[plen] ||
+	    memchr(r->path, '\0', plen) || !plen)
+		return bad(d, "inotify watch: path is not %u bytes and a NUL", plen);
+	if (!d->inotify_left || le32(r->inotify) != d->inotify_id)
+		return bad(d, "inotify watch of inotify %u, which waits for none",
+			   le32(r->inotify));
+	if (!wd || wd > INT32_MAX)
+		return bad(d, "inotify %u: watch descriptor %u", d->inotify_id, wd);
+	/* IN_ALL_EVENTS, IN_EXCL_UNLINK, IN_ONESHOT */
+	if ((mask & ~0x84000fffU) || !(mask & 0xfff))
+		return bad(d, "inotify %u: watch %u: mask %#x", d->inotify_id, wd, mask);
+	d->inotify_left--;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "inotify_watch");
+		jw_ku64("inotify", d->inotify_id);
+		jw_ku64("wd", wd);
+		jw_khex("mask", mask);
+		jw_kstr("path", (const char *)r->path);
+		jw_obj_end();
+	} else {
+		printf("    watch %u mask %#x %s\n", wd, mask, (const char *)r->path);
+	}
+	return 0;
+}
+
 /* EPOLL* bits, as <sys/epoll.h> numbers them */
 static void epoll_events_str(char *s, size_t size, uint32_t ev)
 {
@@ -2336,6 +2406,8 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_EPOLL,	rec_epoll },
 		{ CKPT_REC_SIGNALFD,	rec_signalfd },
 		{ CKPT_REC_TIMERFD,	rec_timerfd },
+		{ CKPT_REC_INOTIFY,	rec_inotify },
+		{ CKPT_REC_INOTIFY_WATCH, rec_inotify_watch },
 		{ CKPT_REC_UNIX,	rec_unix },
 		{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
