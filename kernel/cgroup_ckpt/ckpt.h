@@ -441,6 +441,11 @@ void ckpt_rinotify_put(void *ptr);
 long __x64_sys_inotify_init1(const struct pt_regs *regs);
 long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 
+/* tty.c */
+bool ckpt_is_pty(struct file *file);
+int ckpt_check_pty(struct ckpt_ctx *ctx, const struct ckpt_held *h,
+		   unsigned int nr, unsigned int i);
+
 /* shmem.c */
 int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 			struct file *file, u32 *kind);

@@ -170,6 +170,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
+	else if (S_ISCHR(mode) && !kind && ckpt_is_pty(file))
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a pty held by the group only; not supported yet",
+				       path);
 	else if (S_ISCHR(mode) && !kind)
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
@@ -404,7 +408,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		if (S_ISFIFO(file_inode(file)->i_mode))
 			pipe = get_pipe_info(file, false);
 		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
-		    !ckpt_holds_state(file)) {
+		    !ckpt_holds_state(file) && !ckpt_is_pty(file)) {
 			fput(file);
 			continue;
 		}
@@ -421,10 +425,11 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  *
  * Pipes, eventfds, epoll instances, signalfds, timerfds and inotify
  * instances live in the kernel: restart recreates them for the group
- * alone.  Walks the fd table of every process of the group once, and
- * refuses such a file that is also referenced from outside (an fd table
- * out of the group, a descriptor in flight), and a pipe with an end
- * outside.  Runs before anything is written.
+ * alone.  Walks the fd table of every process of the group once, refuses
+ * first a pseudo-terminal also used outside, then such a file that is also
+ * referenced from outside (an fd table out of the group, a descriptor in
+ * flight), and a pipe with an end outside.  Runs before anything is
+ * written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
  */
@@ -454,6 +459,10 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		seen[nr_seen++] = files;
 		ret = ckpt_held_task(ctx, &hs, t);
 	}
+	/* terminals first: the shell's has a more telling reason */
+	for (i = 0; !ret && i < hs.nr; i++)
+		if (ckpt_is_pty(hs.h[i].file))
+			ret = ckpt_check_pty(ctx, hs.h, hs.nr, i);
 	/* one reference for each fd of the group, one of ours */
 	for (i = 0; !ret && i < hs.nr; i++)
 		if (file_count(hs.h[i].file) != hs.h[i].refs + 1)
