@@ -108,6 +108,10 @@ struct ckpt_rec {
 #define CKPT_REC_EPOLL		0x0413	/* an epoll instance (object) */
 #define CKPT_REC_UNIX		0x0420	/* unnamed AF_UNIX sockets (object) */
 #define CKPT_REC_UNIX_DATA	0x0421	/* bytes queued to one of them */
+#define CKPT_REC_SIGNALFD	0x0430	/* a signalfd (object) */
+#define CKPT_REC_TIMERFD	0x0431	/* a timerfd (object) */
+#define CKPT_REC_INOTIFY	0x0432	/* an inotify instance (object) */
+#define CKPT_REC_INOTIFY_WATCH	0x0433	/* one of its watches */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -353,6 +357,9 @@ struct ckpt_pages {
 #define CKPT_FILE_FIFO		17	/* a named pipe, reopened by path */
 #define CKPT_FILE_EVENTFD	18	/* an eventfd */
 #define CKPT_FILE_EPOLL		19	/* an epoll instance */
+#define CKPT_FILE_SIGNALFD	20	/* a signalfd */
+#define CKPT_FILE_TIMERFD	21	/* a timerfd */
+#define CKPT_FILE_INOTIFY	22	/* an inotify instance */
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
@@ -363,8 +370,11 @@ struct ckpt_pages {
  * kinds from 16 up hold kernel state that is an object of its own, defined
  * before by its own record, which @obj names: for CKPT_FILE_PIPE and
  * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
- * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL.  Their @path is
- * informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a FIFO.
+ * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL, for
+ * CKPT_FILE_SIGNALFD a CKPT_REC_SIGNALFD, for CKPT_FILE_TIMERFD a
+ * CKPT_REC_TIMERFD, for CKPT_FILE_INOTIFY a CKPT_REC_INOTIFY.  Their
+ * @path is informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a
+ * FIFO.
  * Restart refuses a CKPT_FILE_REG whose size or mtime changed since, unless
  * the trigger says "skip-file-check".
  */
@@ -514,6 +524,69 @@ struct ckpt_eventfd {
 	__le32	id;
 	__le32	flags;			/* CKPT_EVENTFD_* */
 	__le64	count;			/* at most 2^64 - 2 */
+};
+
+/*
+ * CKPT_REC_SIGNALFD: the mask of a signalfd, before its file (one open
+ * file, which fds and processes share).  Bit N-1 of @mask is signal N;
+ * never SIGKILL or SIGSTOP.
+ */
+struct ckpt_signalfd {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	__reserved;
+	__le64	mask;
+};
+
+/*
+ * CKPT_REC_TIMERFD: a timerfd, before its file.  @value_ns is the time
+ * left (0: disarmed, or expired), counted again from the restart;
+ * @interval_ns the period; @ticks the expirations not read yet.
+ * @settime_flags are those of the last timerfd_settime() (TFD_TIMER_ABSTIME,
+ * TFD_TIMER_CANCEL_ON_SET); an absolute timer is armed again at the time
+ * of the restart plus @value_ns.
+ */
+#define CKPT_TFD_TIMER_ABSTIME		0x1	/* TFD_TIMER_ABSTIME */
+#define CKPT_TFD_TIMER_CANCEL_ON_SET	0x2	/* TFD_TIMER_CANCEL_ON_SET */
+
+struct ckpt_timerfd {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	clockid;		/* REALTIME, MONOTONIC, BOOTTIME, *_ALARM */
+	__le32	settime_flags;		/* CKPT_TFD_* */
+	__le32	__reserved;
+	__le64	value_ns;
+	__le64	interval_ns;
+	__le64	ticks;
+};
+
+/*
+ * CKPT_REC_INOTIFY: an inotify instance, before its file, followed by
+ * @nr_watches CKPT_REC_INOTIFY_WATCH records.  @next_wd is the watch
+ * descriptor inotify_add_watch() tries next (INOTIFY_IOC_SETNEXTWD).
+ * Events queued and not read are not saved: checkpoint refuses them.
+ */
+struct ckpt_inotify {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	nr_watches;
+	__le32	next_wd;
+	__le32	__reserved;
+};
+
+/*
+ * CKPT_REC_INOTIFY_WATCH: watch @wd of the instance @inotify on the inode
+ * named by @path (the name it had at checkpoint, reopened without following
+ * a last symlink), with @mask as inotify_add_watch() takes it (IN_* events,
+ * IN_ONESHOT, IN_EXCL_UNLINK).
+ */
+struct ckpt_inotify_watch {
+	struct ckpt_rec	rec;
+	__le32	inotify;		/* object id of the CKPT_REC_INOTIFY */
+	__le32	wd;
+	__le32	mask;
+	__le32	path_len;		/* bytes of path, without NUL */
+	__u8	path[];			/* NUL terminated */
 };
 
 /*

@@ -278,6 +278,10 @@ enum ckpt_obj_type {
 	CKPT_OBJ_CONTENTS,
 	/* restart: a SysV shm segment created, struct ckpt_sysv (shmem.c) */
 	CKPT_OBJ_SYSVSHM,
+	CKPT_OBJ_SIGNALFD,	/* struct file of a signalfd */
+	CKPT_OBJ_TIMERFD,	/* struct file of a timerfd */
+	CKPT_OBJ_INOTIFY,	/* checkpoint: struct file of an inotify instance */
+	CKPT_OBJ_RINOTIFY,	/* restart: struct ckpt_rinotify (inotify.c) */
 	CKPT_OBJ_NR
 };
 
@@ -408,6 +412,46 @@ int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len);
 struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
 				     u32 flags);
+
+/* anonfd.c: signalfd, timerfd */
+bool ckpt_anon_file_is(struct file *file, const char *name);
+bool ckpt_holds_state(struct file *file);
+int ckpt_fdinfo(struct file *file, char *buf, size_t size);
+unsigned long ckpt_user_scratch(void);
+void ckpt_user_scratch_free(unsigned long addr);
+bool ckpt_is_signalfd(struct file *file);
+int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		       struct file *file, u32 *id);
+int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len);
+bool ckpt_is_timerfd(struct file *file);
+int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, u32 *id);
+int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
+				      u32 id, u32 flags);
+/* The system calls that create them (no in-kernel way in 6.1). */
+long __x64_sys_signalfd4(const struct pt_regs *regs);
+long __x64_sys_timerfd_create(const struct pt_regs *regs);
+long __x64_sys_timerfd_settime(const struct pt_regs *regs);
+long __x64_sys_ioctl(const struct pt_regs *regs);
+
+/* inotify.c */
+bool ckpt_is_inotify(struct file *file);
+int ckpt_dump_inotify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, u32 *id);
+int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt, u32 id,
+				       u32 flags);
+void ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
+void ckpt_rinotify_put(void *ptr);
+long __x64_sys_inotify_init1(const struct pt_regs *regs);
+long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
+
+/* tty.c */
+bool ckpt_is_pty(struct file *file);
+int ckpt_check_pty(struct ckpt_ctx *ctx, const struct ckpt_held *h,
+		   unsigned int nr, unsigned int i);
 
 /* shmem.c */
 int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,

@@ -159,6 +159,12 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = CKPT_FILE_EVENTFD;
 	else if (ckpt_is_epoll(file))
 		kind = CKPT_FILE_EPOLL;
+	else if (ckpt_is_signalfd(file))
+		kind = CKPT_FILE_SIGNALFD;
+	else if (ckpt_is_timerfd(file))
+		kind = CKPT_FILE_TIMERFD;
+	else if (ckpt_is_inotify(file))
+		kind = CKPT_FILE_INOTIFY;
 	else
 		kind = 0;
 
@@ -166,6 +172,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
+	else if (S_ISCHR(mode) && !kind && ckpt_is_pty(file))
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a pty held by the group only; not supported yet",
+				       path);
 	else if (S_ISCHR(mode) && !kind)
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
@@ -186,6 +196,12 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_eventfd(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_EPOLL)
 		ret = ckpt_dump_epoll(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_SIGNALFD)
+		ret = ckpt_dump_signalfd(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_TIMERFD)
+		ret = ckpt_dump_timerfd(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_INOTIFY)
+		ret = ckpt_dump_inotify(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a deleted directory or device; not supported",
@@ -450,6 +466,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		if (S_ISFIFO(file_inode(file)->i_mode))
 			pipe = get_pipe_info(file, false);
 		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
+		    !ckpt_holds_state(file) && !ckpt_is_pty(file) &&
 		    !ckpt_held_regular(file)) {
 			fput(file);
 			continue;
@@ -465,12 +482,14 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * ckpt_check_held_files() - refuse kernel objects shared outside the group
  * @ctx: the checkpoint, its tasks collected and frozen
  *
- * Pipes, eventfds and epoll instances live in the kernel, and an open
- * regular file has its offset there: restart recreates them for the group
- * alone.  Walks the fd table and memory map of every process of the group
- * once, and refuses such a file that is also referenced from outside (an
- * fd table out of the group, a descriptor in flight), and a pipe with an
- * end outside.  Runs before anything is written.
+ * Pipes, eventfds, epoll instances, signalfds, timerfds and inotify
+ * instances live in the kernel, and an open regular file has its offset
+ * there: restart recreates them for the group alone.  Walks the fd table
+ * and memory map of every process of the group once, refuses first a
+ * pseudo-terminal also used outside, then such a file that is also
+ * referenced from outside (an fd table out of the group, a descriptor in
+ * flight), and a pipe with an end outside.  Runs before anything is
+ * written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
  */
@@ -505,6 +524,10 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		seen[nr_seen++] = files;
 		ret = ckpt_held_task(ctx, &hs, t);
 	}
+	/* terminals first: the shell's has a more telling reason */
+	for (i = 0; !ret && i < hs.nr; i++)
+		if (ckpt_is_pty(hs.h[i].file))
+			ret = ckpt_check_pty(ctx, hs.h, hs.nr, i);
 	/* and one for each memory area mapping a regular file */
 	for (i = 0, nr_seen = 0; !ret && i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->ents[i].task;
@@ -626,10 +649,16 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 		goto bad;
 	if (r->mtime && kind != CKPT_FILE_REG)
 		goto bad;
-	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_EPOLL) {
+	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_INOTIFY) {
 		if (pos || r->size)
 			goto bad;
-		if (kind == CKPT_FILE_EVENTFD)
+		if (kind == CKPT_FILE_INOTIFY)
+			file = ckpt_restore_inotify_file(rt, le32_to_cpu(r->obj),
+							 flags);
+		else if (kind >= CKPT_FILE_SIGNALFD)
+			file = ckpt_restore_anonfd_file(rt, kind,
+							le32_to_cpu(r->obj), flags);
+		else if (kind == CKPT_FILE_EVENTFD)
 			file = ckpt_restore_eventfd_file(rt, le32_to_cpu(r->obj),
 							 flags);
 		else if (kind == CKPT_FILE_EPOLL)

@@ -53,6 +53,10 @@ static const struct {
 	[CKPT_OBJ_INODE] = { "inode", NULL, NULL },
 	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, ckpt_sysv_free },
+	[CKPT_OBJ_SIGNALFD] = { "signalfd", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_TIMERFD] = { "timerfd", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_INOTIFY] = { "inotify", ckpt_obj_get_f, ckpt_obj_put_f },
+	[CKPT_OBJ_RINOTIFY] = { "inotify", NULL, ckpt_rinotify_put },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)

@@ -150,6 +150,18 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_EPOLL:
 			ret = ckpt_restore_epoll(rt, buf, len);
 			break;
+		case CKPT_REC_SIGNALFD:
+			ret = ckpt_restore_signalfd(rt, buf, len);
+			break;
+		case CKPT_REC_TIMERFD:
+			ret = ckpt_restore_timerfd(rt, buf, len);
+			break;
+		case CKPT_REC_INOTIFY:
+			ret = ckpt_restore_inotify(rt, buf, len);
+			break;
+		case CKPT_REC_INOTIFY_WATCH:
+			ret = ckpt_restore_inotify_watch(rt, buf, len);
+			break;
 		case CKPT_REC_MM:
 			ret = ckpt_restore_mm(rt, buf, len);
 			break;
@@ -562,8 +574,10 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 			ret = ckpt_read_trailer(ctx, &rec);
 	}
 	/* Only now is no task reading records: every one is ready. */
-	if (!ret)
+	if (!ret) {
 		ckpt_restore_pipes_end(ctx);
+		ckpt_restore_inotify_end(ctx);
+	}
 	for (i = 0; !ret && i < ctx->nr_rt; i++)
 		if (!ctx->rt[i].flags)
 			ret = ckpt_apply_regsets(&ctx->rt[i]);

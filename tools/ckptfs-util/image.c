@@ -145,6 +145,8 @@ struct dec {
 	uint64_t	obj_pages;
 	/* the pipe whose CKPT_REC_PIPE_DATA records come */
 	uint32_t	pipe_id, pipe_off, pipe_left;
+	/* the inotify instance waiting for its watches */
+	uint32_t	inotify_id, inotify_left;
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
@@ -201,6 +203,10 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_PIPE_DATA: return "pipe_data";
 	case CKPT_REC_EVENTFD:	return "eventfd";
 	case CKPT_REC_EPOLL:	return "epoll";
+	case CKPT_REC_SIGNALFD:	return "signalfd";
+	case CKPT_REC_TIMERFD:	return "timerfd";
+	case CKPT_REC_INOTIFY:	return "inotify";
+	case CKPT_REC_INOTIFY_WATCH: return "inotify_watch";
 	case CKPT_REC_SIGHAND:	return "sighand";
 	case CKPT_REC_SIGPENDING: return "sigpending";
 	case CKPT_REC_SIGNAL:	return "signal";
@@ -356,6 +362,9 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_FIFO:	return "fifo";
 	case CKPT_FILE_EVENTFD:	return "eventfd";
 	case CKPT_FILE_EPOLL:	return "epoll";
+	case CKPT_FILE_SIGNALFD: return "signalfd";
+	case CKPT_FILE_TIMERFD:	return "timerfd";
+	case CKPT_FILE_INOTIFY:	return "inotify";
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
@@ -1670,6 +1679,191 @@ static int rec_eventfd(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/* Define the object of a file kind from 16 up, named @what. */
+static struct fobj *anon_obj_new(struct dec *d, uint32_t id, uint32_t kind,
+				 const char *what)
+{
+	struct fobj *o;
+
+	if (need_task(d))
+		return NULL;
+	if (!id) {
+		bad(d, "%s id 0", what);
+		return NULL;
+	}
+	if (obj_find(d, id) || cobj_find(d, id)) {
+		bad(d, "object id %u defined twice", id);
+		return NULL;
+	}
+	o = obj_new(d);
+	if (!o || !(o->path = strdup(what))) {
+		bad(d, "out of memory");
+		return NULL;
+	}
+	o->id = id;
+	o->kind = kind;
+	o->pipe = true;
+	d->nfiles++;
+	return o;
+}
+
+static int rec_signalfd(struct dec *d, uint32_t len)
+{
+	const struct ckpt_signalfd *r = (const void *)d->rec;
+	uint32_t id = le32(r->id);
+	uint64_t mask = le64(r->mask);
+	char names[512], name[16];
+	size_t used = 0;
+	int sig;
+
+	if (check_len(d, len, sizeof(*r)))
+		return -1;
+	if (r->__reserved)
+		return bad(d, "signalfd %u: reserved field not zero", id);
+	if (mask & ((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1))))
+		return bad(d, "signalfd %u: SIGKILL or SIGSTOP in the mask", id);
+	if (!anon_obj_new(d, id, CKPT_FILE_SIGNALFD, "signalfd"))
+		return -1;
+	names[0] = '\0';
+	for (sig = 1; sig <= 64; sig++) {
+		if (!(mask & (1ULL << (sig - 1))) || used >= sizeof(names))
+			continue;
+		sig_name(name, sizeof(name), sig);
+		used += snprintf(names + used, sizeof(names) - used, "%s%s",
+				 used ? " " : "", name);
+	}
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "signalfd");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_khex("mask", mask);
+		jw_kstr("signals", names);
+		jw_obj_end();
+	} else {
+		printf("  signalfd [%u] mask %#018" PRIx64 " (%s)\n", id, mask,
+		       used ? names : "-");
+	}
+	return 0;
+}
+
+static const char *timerfd_clock(uint32_t clock)
+{
+	switch (clock) {
+	case 0:	return "realtime";
+	case 1:	return "monotonic";
+	case 7:	return "boottime";
+	case 8:	return "realtime_alarm";
+	case 9:	return "boottime_alarm";
+	}
+	return NULL;
+}
+
+static int rec_timerfd(struct dec *d, uint32_t len)
+{
+	const struct ckpt_timerfd *r = (const void *)d->rec;
+	uint32_t id = le32(r->id), clock = le32(r->clockid), flags = le32(r->settime_flags);
+	uint64_t value = le64(r->value_ns), interval = le64(r->interval_ns);
+	uint64_t ticks = le64(r->ticks);
+
+	if (check_len(d, len, sizeof(*r)))
+		return -1;
+	if (r->__reserved)
+		return bad(d, "timerfd %u: reserved field not zero", id);
+	if (!timerfd_clock(clock))
+		return bad(d, "timerfd %u: clock %u", id, clock);
+	if (flags & ~(uint32_t)(CKPT_TFD_TIMER_ABSTIME | CKPT_TFD_TIMER_CANCEL_ON_SET))
+		return bad(d, "timerfd %u: unknown flags %#x", id, flags);
+	if (value > INT64_MAX || interval > INT64_MAX)
+		return bad(d, "timerfd %u: time out of range", id);
+	if (!anon_obj_new(d, id, CKPT_FILE_TIMERFD, "timerfd"))
+		return -1;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "timerfd");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_kstr("clock", timerfd_clock(clock));
+		jw_ku64("value_ns", value);
+		jw_ku64("interval_ns", interval);
+		jw_ku64("ticks", ticks);
+		jw_kbool("abstime", flags & CKPT_TFD_TIMER_ABSTIME);
+		jw_kbool("cancel_on_set", flags & CKPT_TFD_TIMER_CANCEL_ON_SET);
+		jw_obj_end();
+	} else {
+		printf("  timerfd [%u] clock %s, left %" PRIu64 " ns, interval %" PRIu64
+		       " ns, ticks %" PRIu64 "%s%s\n", id, timerfd_clock(clock), value,
+		       interval, ticks, flags & CKPT_TFD_TIMER_ABSTIME ? ", abstime" : "",
+		       flags & CKPT_TFD_TIMER_CANCEL_ON_SET ? ", cancel_on_set" : "");
+	}
+	return 0;
+}
+
+static int rec_inotify(struct dec *d, uint32_t len)
+{
+	const struct ckpt_inotify *r = (const void *)d->rec;
+	uint32_t id = le32(r->id), nr = le32(r->nr_watches), next = le32(r->next_wd);
+
+	if (check_len(d, len, sizeof(*r)))
+		return -1;
+	if (r->__reserved)
+		return bad(d, "inotify %u: reserved field not zero", id);
+	if (d->inotify_left)
+		return bad(d, "inotify %u before the %u watches of inotify %u", id,
+			   d->inotify_left, d->inotify_id);
+	if (next > INT32_MAX)
+		return bad(d, "inotify %u: next watch descriptor %u", id, next);
+	if (!anon_obj_new(d, id, CKPT_FILE_INOTIFY, "inotify"))
+		return -1;
+	d->inotify_id = id;
+	d->inotify_left = nr;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "inotify");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_ku64("watches", nr);
+		jw_ku64("next_wd", next);
+		jw_obj_end();
+	} else {
+		printf("  inotify [%u] %u watches, next wd %u\n", id, nr, next);
+	}
+	return 0;
+}
+
+static int rec_inotify_watch(struct dec *d, uint32_t len)
+{
+	const struct ckpt_inotify_watch *r = (const void *)d->rec;
+	uint32_t wd = le32(r->wd), mask = le32(r->mask), plen = le32(r->path_len);
+
+	if (len < sizeof(*r))
+		return check_len(d, len, sizeof(*r));
+	if (len != sizeof(*r) + (uint64_t)plen + 1 || r->path[plen] ||
+	    memchr(r->path, '\0', plen) || !plen)
+		return bad(d, "inotify watch: path is not %u bytes and a NUL", plen);
+	if (!d->inotify_left || le32(r->inotify) != d->inotify_id)
+		return bad(d, "inotify watch of inotify %u, which waits for none",
+			   le32(r->inotify));
+	if (!wd || wd > INT32_MAX)
+		return bad(d, "inotify %u: watch descriptor %u", d->inotify_id, wd);
+	/* IN_ALL_EVENTS, IN_EXCL_UNLINK, IN_ONESHOT */
+	if ((mask & ~0x84000fffU) || !(mask & 0xfff))
+		return bad(d, "inotify %u: watch %u: mask %#x", d->inotify_id, wd, mask);
+	d->inotify_left--;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "inotify_watch");
+		jw_ku64("inotify", d->inotify_id);
+		jw_ku64("wd", wd);
+		jw_khex("mask", mask);
+		jw_kstr("path", (const char *)r->path);
+		jw_obj_end();
+	} else {
+		printf("    watch %u mask %#x %s\n", wd, mask, (const char *)r->path);
+	}
+	return 0;
+}
+
 /* EPOLL* bits, as <sys/epoll.h> numbers them */
 static void epoll_events_str(char *s, size_t size, uint32_t ev)
 {
@@ -2212,6 +2406,10 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
 		{ CKPT_REC_EVENTFD,	rec_eventfd },
 		{ CKPT_REC_EPOLL,	rec_epoll },
+		{ CKPT_REC_SIGNALFD,	rec_signalfd },
+		{ CKPT_REC_TIMERFD,	rec_timerfd },
+		{ CKPT_REC_INOTIFY,	rec_inotify },
+		{ CKPT_REC_INOTIFY_WATCH, rec_inotify_watch },
 		{ CKPT_REC_UNIX,	rec_unix },
 		{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
