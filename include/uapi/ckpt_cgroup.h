@@ -108,6 +108,8 @@ struct ckpt_rec {
 #define CKPT_REC_EPOLL		0x0413	/* an epoll instance (object) */
 #define CKPT_REC_UNIX		0x0420	/* unnamed AF_UNIX sockets (object) */
 #define CKPT_REC_UNIX_DATA	0x0421	/* bytes queued to one of them */
+/* 0x0440-0x044f: file locks */
+#define CKPT_REC_FLOCK		0x0440	/* a file lock held, after the fds */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -570,6 +572,34 @@ struct ckpt_unix_data {
 	__le32	end;
 	__le32	len;
 	__u8	data[];
+};
+
+/*
+ * CKPT_REC_FLOCK: a lock held by the process whose records hold it, after
+ * its CKPT_REC_FD records.  CKPT_LOCK_FLOCK (flock()) and CKPT_LOCK_OFD
+ * (F_OFD_SETLK) belong to the open file @file and are written once, by
+ * the first process having it; CKPT_LOCK_POSIX (F_SETLK) belongs to the
+ * process, and is set again through its fd @fd, which holds @file.  The
+ * range is @start to @end included; @end CKPT_LOCK_EOF: to the end of the
+ * file, however far (flock(): always 0 to CKPT_LOCK_EOF).
+ */
+#define CKPT_LOCK_FLOCK		1
+#define CKPT_LOCK_POSIX		2
+#define CKPT_LOCK_OFD		3
+
+#define CKPT_LOCK_READ		0	/* F_RDLCK, LOCK_SH */
+#define CKPT_LOCK_WRITE		1	/* F_WRLCK, LOCK_EX */
+
+#define CKPT_LOCK_EOF		0x7fffffffffffffffULL
+
+struct ckpt_flock {
+	struct ckpt_rec	rec;
+	__le32	kind;			/* CKPT_LOCK_FLOCK, _POSIX, _OFD */
+	__le32	type;			/* CKPT_LOCK_READ or _WRITE */
+	__le32	file;			/* object id of the open file */
+	__le32	fd;			/* CKPT_LOCK_POSIX: its fd, else 0 */
+	__le64	start;
+	__le64	end;			/* inclusive, or CKPT_LOCK_EOF */
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

@@ -271,6 +271,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_CONTENTS,
 	/* restart: a SysV shm segment created, struct ckpt_sysv (shmem.c) */
 	CKPT_OBJ_SYSVSHM,
+	/* checkpoint: a struct file_lock, held by a frozen task (locks.c) */
+	CKPT_OBJ_LOCK,
 	CKPT_OBJ_NR
 };
 
@@ -356,6 +358,11 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
 const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
+
+/* locks.c */
+int ckpt_dump_locks(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len);
 
 /**
  * struct ckpt_held - a file holding kernel state, seen in the group's fds

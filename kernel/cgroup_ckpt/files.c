@@ -284,11 +284,15 @@ static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
 	return ret;
 }
 
-/*
- * The open file of @t at the lowest fd from *@fd up, with a reference;
- * NULL past the last one, ERR_PTR(-EAGAIN) for one being closed.
+/**
+ * ckpt_next_file() - the next open file of a task
+ * @t:  the task
+ * @fd: the fd to start from, set to the fd found
+ *
+ * Return: the open file of @t at the lowest fd from *@fd up, with a
+ * reference; NULL past the last one, ERR_PTR(-EAGAIN) for one being closed.
  */
-static struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
 {
 	struct file *file;
 
@@ -333,7 +337,7 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		r.flags = cpu_to_le32(ckpt_fd_cloexec(t, fd) ? CKPT_FD_CLOEXEC : 0);
 		ret = ckpt_write(ctx, &r, CKPT_REC_FD, sizeof(r));
 	}
-	return ret;
+	return ret ?: ckpt_dump_locks(ctx, t);
 }
 
 /* The files held whole by the group: one open file each, shared or not. */

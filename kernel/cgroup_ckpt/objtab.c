@@ -53,6 +53,7 @@ static const struct {
 	[CKPT_OBJ_INODE] = { "inode", NULL, NULL },
 	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, ckpt_sysv_free },
+	[CKPT_OBJ_LOCK] = { "file lock", NULL, NULL },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)

@@ -138,6 +138,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_FD:
 			ret = ckpt_restore_fd(rt, buf, len);
 			break;
+		case CKPT_REC_FLOCK:
+			ret = ckpt_restore_lock(rt, buf, len);
+			break;
 		case CKPT_REC_UNIX:
 			ret = ckpt_restore_unix(rt, buf, len);
 			break;
