@@ -183,6 +183,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_ATTRS:	return "attrs";
 	case CKPT_REC_UNIX:	return "unix";
 	case CKPT_REC_UNIX_DATA: return "unix_data";
+	case CKPT_REC_FLOCK:	return "flock";
 	case CKPT_REC_SECCOMP:	return "seccomp";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
@@ -1796,6 +1797,59 @@ static int rec_fd(struct dec *d, uint32_t len)
 	return 0;
 }
 
+static int rec_flock(struct dec *d, uint32_t len)
+{
+	static const char *const kinds[] = { NULL, "flock", "posix", "ofd" };
+	const struct ckpt_flock *l = (const void *)d->rec;
+	uint32_t kind = le32(l->kind), type = le32(l->type), id = le32(l->file);
+	uint32_t fd = le32(l->fd);
+	uint64_t start = le64(l->start), end = le64(l->end);
+	char range[64], fdstr[24] = "";
+	struct fobj *o;
+
+	if (need_task(d) || check_len(d, len, sizeof(*l)))
+		return -1;
+	if (kind < CKPT_LOCK_FLOCK || kind > CKPT_LOCK_OFD)
+		return bad(d, "unknown lock kind %u", kind);
+	if (type != CKPT_LOCK_READ && type != CKPT_LOCK_WRITE)
+		return bad(d, "unknown lock type %u", type);
+	o = file_find(d, id);
+	if (!o)
+		return bad(d, "lock on file %u, not defined before", id);
+	if (start > CKPT_LOCK_EOF || end > CKPT_LOCK_EOF || end < start)
+		return bad(d, "lock range %" PRIu64 "-%" PRIu64, start, end);
+	if (kind == CKPT_LOCK_FLOCK && (start || end != CKPT_LOCK_EOF))
+		return bad(d, "flock() lock on a range");
+	if (kind != CKPT_LOCK_POSIX && fd)
+		return bad(d, "fd %u for a %s lock", fd, kinds[kind]);
+	if (end == CKPT_LOCK_EOF)
+		snprintf(range, sizeof(range), "%" PRIu64 "-EOF", start);
+	else
+		snprintf(range, sizeof(range), "%" PRIu64 "-%" PRIu64, start, end);
+	if (kind == CKPT_LOCK_POSIX)
+		snprintf(fdstr, sizeof(fdstr), "fd %u ", fd);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "lock");
+		jw_ku64("pid", d->pid);
+		jw_kstr("kind", kinds[kind]);
+		jw_kstr("lock", type == CKPT_LOCK_WRITE ? "write" : "read");
+		jw_ku64("file", id);
+		jw_kstr("path", o->path);
+		if (kind == CKPT_LOCK_POSIX)
+			jw_ku64("fd", fd);
+		jw_ku64("start", start);
+		if (end != CKPT_LOCK_EOF)
+			jw_ku64("end", end);
+		jw_obj_end();
+	} else {
+		printf("  lock %s %s %s[%u] %s, bytes %s\n", kinds[kind],
+		       type == CKPT_LOCK_WRITE ? "write" : "read", fdstr, id, o->path, range);
+	}
+	return 0;
+}
+
 static int rec_fs(struct dec *d, uint32_t len)
 {
 	const struct ckpt_fs *f = (const void *)d->rec;
@@ -2205,6 +2259,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_UNLINKED,	rec_unlinked },
 		{ CKPT_REC_SYSVSHM,	rec_sysvshm },
 		{ CKPT_REC_FD,		rec_fd },
+		{ CKPT_REC_FLOCK,	rec_flock },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_PIPE,	rec_pipe },
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
