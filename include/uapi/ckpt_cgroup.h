@@ -111,6 +111,12 @@ struct ckpt_rec {
 /* 0x0440-0x044f: file locks */
 #define CKPT_REC_FLOCK		0x0440	/* a file lock held, after the fds */
 
+/* 0x06xx: SysV and POSIX IPC */
+#define CKPT_REC_SYSVSEM	0x0600	/* a SysV semaphore set (object) */
+#define CKPT_REC_SEMUNDO	0x0601	/* a process's SEM_UNDO adjustments */
+#define CKPT_REC_SYSVMSG	0x0610	/* a SysV message queue (object) */
+#define CKPT_REC_SYSVMSG_DATA	0x0611	/* one message queued in it */
+
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
 #define CKPT_REC_SIGPENDING	0x0502	/* a thread's own queue; after its THREAD */
@@ -600,6 +606,76 @@ struct ckpt_flock {
 	__le32	fd;			/* CKPT_LOCK_POSIX: its fd, else 0 */
 	__le64	start;
 	__le64	end;			/* inclusive, or CKPT_LOCK_EOF */
+};
+
+/*
+ * SysV semaphore sets and message queues of the group (the rules are in
+ * Documentation/admin-guide/cgroup-ckpt.rst), written with the records of
+ * the first process of the image, before its CKPT_REC_MM.  Restart creates
+ * each in the restarter's IPC namespace with the same id and key.  Ids are
+ * as seen from the checkpointer's user namespace.
+ */
+struct ckpt_ipc_perm {
+	__le32	key;			/* 0: IPC_PRIVATE */
+	__le32	mode;			/* permission bits, 0777 */
+	__le32	uid, gid, cuid, cgid;
+};
+
+/*
+ * CKPT_REC_SYSVSEM: a semaphore set, defined once under @id.  @values are
+ * what each semaphore holds before the CKPT_REC_SEMUNDO records of the
+ * image are replayed, in the order of the image: each replays its
+ * adjustments as semop() with SEM_UNDO would make them, which brings the
+ * values back to what they were at the checkpoint.
+ */
+#define CKPT_SEM_MAX		32000	/* semaphores in a set (SEMMSL) */
+#define CKPT_SEM_VMAX		32767	/* SEMVMX */
+
+struct ckpt_sysvsem {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			semid;
+	struct ckpt_ipc_perm	perm;
+	__le32			nsems;		/* 1..CKPT_SEM_MAX */
+	__le32			__reserved;
+	__le16			values[];	/* @nsems, 0..CKPT_SEM_VMAX */
+};
+
+/*
+ * CKPT_REC_SEMUNDO: the adjustments that exit() applies for the process
+ * (SEM_UNDO), for the set @sem: semadj[i] is added to semaphore i.
+ */
+struct ckpt_semundo {
+	struct ckpt_rec	rec;
+	__le32	sem;			/* object id of the CKPT_REC_SYSVSEM */
+	__le32	nsems;			/* as the set's */
+	__le16	semadj[];		/* signed, -32767..32767 */
+};
+
+/*
+ * CKPT_REC_SYSVMSG: a message queue, defined once under @id and followed
+ * by a CKPT_REC_SYSVMSG_DATA for each of its @nr_msgs messages, oldest
+ * first.
+ */
+struct ckpt_sysvmsg {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			msqid;
+	struct ckpt_ipc_perm	perm;
+	__le64			qbytes;		/* msg_qbytes */
+	__le32			nr_msgs;
+	__le32			__reserved;
+};
+
+/* At most what fits in CKPT_REC_MAX_LEN; longer messages are refused. */
+#define CKPT_MSG_MAX		(CKPT_REC_MAX_LEN - 24)
+
+struct ckpt_sysvmsg_data {
+	struct ckpt_rec	rec;
+	__le32	msq;			/* object id of the CKPT_REC_SYSVMSG */
+	__le32	len;			/* bytes of text */
+	__le64	mtype;			/* > 0 */
+	__u8	text[];
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

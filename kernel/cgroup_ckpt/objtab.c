@@ -54,6 +54,8 @@ static const struct {
 	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, ckpt_sysv_free },
 	[CKPT_OBJ_LOCK] = { "file lock", NULL, NULL },
+	[CKPT_OBJ_IPCID] = { "SysV IPC object", NULL, NULL },
+	[CKPT_OBJ_SYSVIPC] = { "SysV IPC object", NULL, ckpt_ripc_put },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)
