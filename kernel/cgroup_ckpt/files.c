@@ -35,6 +35,9 @@ static_assert(sizeof(struct ckpt_file) == 48);
 static_assert(sizeof(struct ckpt_fd) == 24);
 static_assert(sizeof(struct ckpt_fs) == 16);
 
+/* As ipc/mqueue.c defines it */
+#define CKPT_MQUEUE_MAGIC	0x19800202
+
 /* Flags of an open file that reopening it must give again. */
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
@@ -161,7 +164,11 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = 0;
 
 	ret = 0;
-	if (S_ISSOCK(mode))
+	/* Its inode is a regular file, whose contents are the queue. */
+	if (inode->i_sb->s_magic == CKPT_MQUEUE_MAGIC)
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a POSIX message queue; not supported yet", path);
+	else if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
 	else if (S_ISCHR(mode) && !kind)
