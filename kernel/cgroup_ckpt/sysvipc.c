@@ -290,6 +290,9 @@ static int ckpt_dump_sem(struct ckpt_ctx *ctx, int semid, unsigned long ubuf)
 	ret = ckpt_arch_semctl(semid, 0, IPC_STAT, ubuf);
 	if (ret == -EINVAL || ret == -EIDRM)
 		return 0;
+	/* One the writer may not read is the group's only if it is in use. */
+	if (ret == -EACCES && !ckpt_ipc_in_undo(ctx, semid))
+		return 0;
 	if (!ret && copy_from_user(&ds, (void __user *)ubuf, sizeof(ds)))
 		ret = -EFAULT;
 	if (ret)
@@ -364,7 +367,8 @@ static int ckpt_dump_msq(struct ckpt_ctx *ctx, int msqid, unsigned long ubuf)
 	u32 id, i;
 
 	ret = ckpt_arch_msgctl(msqid, IPC_STAT, (void __user *)ubuf);
-	if (ret == -EINVAL || ret == -EIDRM)
+	/* Gone, or not readable by the writer: not known to be the group's. */
+	if (ret == -EINVAL || ret == -EIDRM || ret == -EACCES)
 		return 0;
 	if (!ret && copy_from_user(&ds, (void __user *)ubuf, sizeof(ds)))
 		ret = -EFAULT;
