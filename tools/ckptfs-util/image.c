@@ -1636,8 +1636,6 @@ static int rec_sysvmsg(struct dec *d, uint32_t len)
 		return bad(d, "nonzero __reserved");
 	if (ipc_perm_check(d, &m->perm))
 		return -1;
-	if (d->msq_left)
-		return bad(d, "queue %u still waits for %u messages", d->msq_id, d->msq_left);
 	if (cobj_add(d, le32(m->id), le32(m->msqid), nr))
 		return -1;
 	d->msq_id = le32(m->id);
@@ -2489,6 +2487,10 @@ static int decode(struct dec *d)
 		d->rec_type = type;
 		if (type != CKPT_REC_PAGES)
 			flush_vma(d);
+		/* A SysV queue's messages follow it at once. */
+		if (d->msq_left && type != CKPT_REC_SYSVMSG_DATA)
+			return bad(d, "queue %u still waits for %u messages", d->msq_id,
+				   d->msq_left);
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
 		max = type == CKPT_REC_PAGES ?
