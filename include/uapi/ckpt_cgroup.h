@@ -112,6 +112,14 @@ struct ckpt_rec {
 #define CKPT_REC_TIMERFD	0x0431	/* a timerfd (object) */
 #define CKPT_REC_INOTIFY	0x0432	/* an inotify instance (object) */
 #define CKPT_REC_INOTIFY_WATCH	0x0433	/* one of its watches */
+/* 0x0440-0x044f: file locks */
+#define CKPT_REC_FLOCK		0x0440	/* a file lock held, after the fds */
+
+/* 0x06xx: SysV and POSIX IPC */
+#define CKPT_REC_SYSVSEM	0x0600	/* a SysV semaphore set (object) */
+#define CKPT_REC_SEMUNDO	0x0601	/* a process's SEM_UNDO adjustments */
+#define CKPT_REC_SYSVMSG	0x0610	/* a SysV message queue (object) */
+#define CKPT_REC_SYSVMSG_DATA	0x0611	/* one message queued in it */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -652,6 +660,104 @@ struct ckpt_unix_data {
 	__le32	end;
 	__le32	len;
 	__u8	data[];
+};
+
+/*
+ * CKPT_REC_FLOCK: a lock held by the process whose records hold it, after
+ * its CKPT_REC_FD records.  CKPT_LOCK_FLOCK (flock()) and CKPT_LOCK_OFD
+ * (F_OFD_SETLK) belong to the open file @file and are written once, by
+ * the first process having it; CKPT_LOCK_POSIX (F_SETLK) belongs to the
+ * process, and is set again through its fd @fd, which holds @file.  The
+ * range is @start to @end included; @end CKPT_LOCK_EOF: to the end of the
+ * file, however far (flock(): always 0 to CKPT_LOCK_EOF).
+ */
+#define CKPT_LOCK_FLOCK		1
+#define CKPT_LOCK_POSIX		2
+#define CKPT_LOCK_OFD		3
+
+#define CKPT_LOCK_READ		0	/* F_RDLCK, LOCK_SH */
+#define CKPT_LOCK_WRITE		1	/* F_WRLCK, LOCK_EX */
+
+#define CKPT_LOCK_EOF		0x7fffffffffffffffULL
+
+struct ckpt_flock {
+	struct ckpt_rec	rec;
+	__le32	kind;			/* CKPT_LOCK_FLOCK, _POSIX, _OFD */
+	__le32	type;			/* CKPT_LOCK_READ or _WRITE */
+	__le32	file;			/* object id of the open file */
+	__le32	fd;			/* CKPT_LOCK_POSIX: its fd, else 0 */
+	__le64	start;
+	__le64	end;			/* inclusive, or CKPT_LOCK_EOF */
+};
+
+/*
+ * SysV semaphore sets and message queues of the group (the rules are in
+ * Documentation/admin-guide/cgroup-ckpt.rst), written with the records of
+ * the first process of the image, before its CKPT_REC_MM.  Restart creates
+ * each in the restarter's IPC namespace with the same id and key.  Ids are
+ * as seen from the checkpointer's user namespace.
+ */
+struct ckpt_ipc_perm {
+	__le32	key;			/* 0: IPC_PRIVATE */
+	__le32	mode;			/* permission bits, 0777 */
+	__le32	uid, gid, cuid, cgid;
+};
+
+/*
+ * CKPT_REC_SYSVSEM: a semaphore set, defined once under @id.  @values are
+ * what each semaphore holds before the CKPT_REC_SEMUNDO records of the
+ * image are replayed, in the order of the image: each replays its
+ * adjustments as semop() with SEM_UNDO would make them, which brings the
+ * values back to what they were at the checkpoint.
+ */
+#define CKPT_SEM_MAX		32000	/* semaphores in a set (SEMMSL) */
+#define CKPT_SEM_VMAX		32767	/* SEMVMX */
+
+struct ckpt_sysvsem {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			semid;
+	struct ckpt_ipc_perm	perm;
+	__le32			nsems;		/* 1..CKPT_SEM_MAX */
+	__le32			__reserved;
+	__le16			values[];	/* @nsems, 0..CKPT_SEM_VMAX */
+};
+
+/*
+ * CKPT_REC_SEMUNDO: the adjustments that exit() applies for the process
+ * (SEM_UNDO), for the set @sem: semadj[i] is added to semaphore i.
+ */
+struct ckpt_semundo {
+	struct ckpt_rec	rec;
+	__le32	sem;			/* object id of the CKPT_REC_SYSVSEM */
+	__le32	nsems;			/* as the set's */
+	__le16	semadj[];		/* signed, -32767..32767 */
+};
+
+/*
+ * CKPT_REC_SYSVMSG: a message queue, defined once under @id and followed
+ * by a CKPT_REC_SYSVMSG_DATA for each of its @nr_msgs messages, oldest
+ * first.
+ */
+struct ckpt_sysvmsg {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			msqid;
+	struct ckpt_ipc_perm	perm;
+	__le64			qbytes;		/* msg_qbytes */
+	__le32			nr_msgs;
+	__le32			__reserved;
+};
+
+/* At most what fits in CKPT_REC_MAX_LEN; longer messages are refused. */
+#define CKPT_MSG_MAX		(CKPT_REC_MAX_LEN - 24)
+
+struct ckpt_sysvmsg_data {
+	struct ckpt_rec	rec;
+	__le32	msq;			/* object id of the CKPT_REC_SYSVMSG */
+	__le32	len;			/* bytes of text */
+	__le64	mtype;			/* > 0 */
+	__u8	text[];
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

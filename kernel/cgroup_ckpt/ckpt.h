@@ -203,6 +203,8 @@ struct ckpt_rtask {
  * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
  * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
  * @rt:		restart: the tasks being created
+ * @ipc_done:	checkpoint: the SysV objects of the group are written
+ * @ipc_msq:	restart: the SysV message queue whose messages come next
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
@@ -228,6 +230,8 @@ struct ckpt_ctx {
 	void			*rbuf;
 	struct ckpt_rtask	*rt;
 	unsigned int		nr_rt;
+	bool			ipc_done;
+	void			*ipc_msq;
 	bool			abort;
 	struct completion	go;
 	struct completion	final;
@@ -282,6 +286,12 @@ enum ckpt_obj_type {
 	CKPT_OBJ_TIMERFD,	/* struct file of a timerfd */
 	CKPT_OBJ_INOTIFY,	/* checkpoint: struct file of an inotify instance */
 	CKPT_OBJ_RINOTIFY,	/* restart: struct ckpt_rinotify (inotify.c) */
+	/* checkpoint: a struct file_lock, held by a frozen task (locks.c) */
+	CKPT_OBJ_LOCK,
+	/* checkpoint: a SysV object written, keyed by kind and id (sysvipc.c) */
+	CKPT_OBJ_IPCID,
+	/* restart: a SysV semaphore set or queue made, struct ckpt_ripc */
+	CKPT_OBJ_SYSVIPC,
 	CKPT_OBJ_NR
 };
 
@@ -347,6 +357,10 @@ struct file *ckpt_arch_epoll(void);
  */
 long __x64_sys_eventfd2(const struct pt_regs *regs);
 long __x64_sys_epoll_create1(const struct pt_regs *regs);
+long __x64_sys_semctl(const struct pt_regs *regs);
+long __x64_sys_msgctl(const struct pt_regs *regs);
+long ckpt_arch_semctl(int semid, int semnum, int cmd, unsigned long arg);
+long ckpt_arch_msgctl(int msqid, int cmd, void __user *buf);
 void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
 void ckpt_arch_set_return(unsigned long ax);
 
@@ -367,6 +381,11 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
 const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
+
+/* locks.c */
+int ckpt_dump_locks(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len);
 
 /**
  * struct ckpt_held - a file holding kernel state, seen in the group's fds
@@ -473,6 +492,15 @@ int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
 					u32 id, u32 flags);
+
+/* sysvipc.c */
+int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_sysvsem(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_semundo(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len);
+void ckpt_sysvipc_commit(struct ckpt_ctx *ctx);
+void ckpt_ripc_put(void *ptr);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -37,6 +37,9 @@ static_assert(sizeof(struct ckpt_file) == 56);
 static_assert(sizeof(struct ckpt_fd) == 24);
 static_assert(sizeof(struct ckpt_fs) == 16);
 
+/* As ipc/mqueue.c defines it */
+#define CKPT_MQUEUE_MAGIC	0x19800202
+
 /* Flags of an open file that reopening it must give again. */
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
@@ -169,7 +172,11 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = 0;
 
 	ret = 0;
-	if (S_ISSOCK(mode))
+	/* Its inode is a regular file, whose contents are the queue. */
+	if (inode->i_sb->s_magic == CKPT_MQUEUE_MAGIC)
+		ret = ckpt_file_refuse(ctx, t, fd,
+				       "a POSIX message queue; not supported yet", path);
+	else if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
 	else if (S_ISCHR(mode) && !kind && ckpt_is_pty(file))
@@ -304,11 +311,15 @@ static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
 	return ret;
 }
 
-/*
- * The open file of @t at the lowest fd from *@fd up, with a reference;
- * NULL past the last one, ERR_PTR(-EAGAIN) for one being closed.
+/**
+ * ckpt_next_file() - the next open file of a task
+ * @t:  the task
+ * @fd: the fd to start from, set to the fd found
+ *
+ * Return: the open file of @t at the lowest fd from *@fd up, with a
+ * reference; NULL past the last one, ERR_PTR(-EAGAIN) for one being closed.
  */
-static struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
 {
 	struct file *file;
 
@@ -356,7 +367,7 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		r.flags = cpu_to_le32(ckpt_fd_cloexec(t, fd) ? CKPT_FD_CLOEXEC : 0);
 		ret = ckpt_write(ctx, &r, CKPT_REC_FD, sizeof(r));
 	}
-	return ret;
+	return ret ?: ckpt_dump_locks(ctx, t);
 }
 
 /* The files held whole by the group: one open file each, shared or not. */

@@ -57,6 +57,9 @@ static const struct {
 	[CKPT_OBJ_TIMERFD] = { "timerfd", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_INOTIFY] = { "inotify", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_RINOTIFY] = { "inotify", NULL, ckpt_rinotify_put },
+	[CKPT_OBJ_LOCK] = { "file lock", NULL, NULL },
+	[CKPT_OBJ_IPCID] = { "SysV IPC object", NULL, NULL },
+	[CKPT_OBJ_SYSVIPC] = { "SysV IPC object", NULL, ckpt_ripc_put },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)

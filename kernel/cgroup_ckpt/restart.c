@@ -81,6 +81,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			rt->vma_start = 0;
 			rt->vma_end = 0;
 		}
+		/* A queue's messages follow it at once. */
+		if (ctx->ipc_msq && rec.type != CKPT_REC_SYSVMSG_DATA)
+			goto unexpected;
 
 		switch (rec.type) {
 		case CKPT_REC_TASK:
@@ -137,6 +140,21 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			break;
 		case CKPT_REC_FD:
 			ret = ckpt_restore_fd(rt, buf, len);
+			break;
+		case CKPT_REC_SYSVSEM:
+			ret = ckpt_restore_sysvsem(rt, buf, len);
+			break;
+		case CKPT_REC_SEMUNDO:
+			ret = ckpt_restore_semundo(rt, buf, len);
+			break;
+		case CKPT_REC_SYSVMSG:
+			ret = ckpt_restore_sysvmsg(rt, buf, len);
+			break;
+		case CKPT_REC_SYSVMSG_DATA:
+			ret = ckpt_restore_sysvmsg_data(rt, buf, len);
+			break;
+		case CKPT_REC_FLOCK:
+			ret = ckpt_restore_lock(rt, buf, len);
 			break;
 		case CKPT_REC_UNIX:
 			ret = ckpt_restore_unix(rt, buf, len);
@@ -508,6 +526,7 @@ static int ckpt_restart_run(struct ckpt_ctx *ctx)
 	}
 	/* Nothing fails any more: keep the SysV shm segments made. */
 	ckpt_sysvshm_commit(ctx);
+	ckpt_sysvipc_commit(ctx);
 	complete_all(&ctx->final);
 	ckpt_reap_roots(ctx, true);
 	return 0;

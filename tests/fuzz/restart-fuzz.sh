@@ -14,7 +14,10 @@ mkdir /sys/fs/cgroup/a /sys/fs/cgroup/b; mkdir -p /tmp/c /tmp/f
 # CKPT_FUZZ_WL: the workload whose image is mutated: memcheck (default), or
 # tree (4 processes, sessions, process groups, 2 zombies), threads (5),
 # sockets (4 unix socketpairs with data queued), seccomp (filters, strict),
-# pipes (2 processes, pipes with data, a FIFO), epolls (epoll, eventfd).
+# pipes (2 processes, pipes with data, a FIFO), epolls (epoll, eventfd),
+# locks (flock, POSIX and OFD locks of 2 processes), sysvipc (SysV
+# semaphores with undo adjustments, message queues; a failed restart must
+# leave no SysV object either).
 case ${CKPT_FUZZ_WL:-memcheck} in
 tree) wl=(tree -n 4 -f 3 -g -z) ;;
 threads) wl=(threads -n 4) ;;
@@ -22,6 +25,8 @@ sockets) wl=(sockets) ;;
 seccomp) wl=(seccomp) ;;
 pipes) wl=(pipes) ;;
 epolls) wl=(epolls) ;;
+locks) wl=(locks) ;;
+sysvipc) wl=(sysvipc) ;;
 *) wl=(memcheck -m 1) ;;
 esac
 "$W"/spawn -c /sys/fs/cgroup/a -o /tmp/c/log "$W/${wl[0]}" -d /tmp/c "${wl[@]:1}" >/dev/null
@@ -34,6 +39,9 @@ if ! "$W"/cgwrite -w /tmp/img /sys/fs/cgroup/a/ckpt.image_fd ||
 	echo "checkpoint failed"; exit 1
 fi
 for _ in $(seq 50); do any_left || break; sleep 0.1; done
+ipc_objs() { cat /proc/sysvipc/sem /proc/sysvipc/msg | grep -vc '^ *key'; }
+# the originals' SysV objects keep their ids: remove them
+[ "${wl[0]}" = sysvipc ] && ipcrm -a
 python3 - "$N" <<'PY'
 import random, struct, sys
 random.seed(1234)
@@ -75,6 +83,12 @@ for i in $(seq 0 $((N - 1))); do
 	for _ in $(seq 100); do grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events && ! any_left && break; sleep 0.05; done
 	if ! grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events || any_left; then
 		echo "image $i ($e): task left behind"; bad=$((bad + 1)); cat /sys/fs/cgroup/b/ckpt.state
+	fi
+	if [ "${wl[0]}" = sysvipc ]; then
+		if [ "$e" != OK ] && [ "$(ipc_objs)" != 0 ]; then
+			echo "image $i ($e): SysV objects left behind"; bad=$((bad + 1))
+		fi
+		ipcrm -a
 	fi
 done
 for k in "${!res[@]}"; do echo "result $k: ${res[$k]}"; done

@@ -32,6 +32,7 @@
 
 #define le32(x)	le32toh(x)
 #define le64(x)	le64toh(x)
+#define le16(x)	le16toh(x)
 
 /* Sanity bounds of the header that the format leaves open. */
 #define HEADER_LEN_MAX		4096
@@ -138,6 +139,8 @@ struct dec {
 	struct fobj	*files;
 	size_t		nfiles, files_cap;
 	uint64_t	unix_msgs;	/* CKPT_REC_UNIX_DATA still announced */
+	uint32_t	msq_id;		/* the SysV queue whose messages come */
+	uint32_t	msq_left;	/* CKPT_REC_SYSVMSG_DATA still announced */
 
 	/* content objects */
 	struct cobj	*cobjs;
@@ -185,6 +188,11 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_ATTRS:	return "attrs";
 	case CKPT_REC_UNIX:	return "unix";
 	case CKPT_REC_UNIX_DATA: return "unix_data";
+	case CKPT_REC_FLOCK:	return "flock";
+	case CKPT_REC_SYSVSEM:	return "sysvsem";
+	case CKPT_REC_SEMUNDO:	return "semundo";
+	case CKPT_REC_SYSVMSG:	return "sysvmsg";
+	case CKPT_REC_SYSVMSG_DATA: return "sysvmsg_data";
 	case CKPT_REC_SECCOMP:	return "seccomp";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
@@ -1522,6 +1530,175 @@ static int rec_sysvshm(struct dec *d, uint32_t len)
 	return 0;
 }
 
+static int ipc_perm_check(struct dec *d, const struct ckpt_ipc_perm *p)
+{
+	if (le32(p->mode) & ~0777U)
+		return bad(d, "unknown mode bits %#o", le32(p->mode));
+	return 0;
+}
+
+static void ipc_perm_json(const struct ckpt_ipc_perm *p)
+{
+	jw_khex("key", le32(p->key));
+	jw_ku64("mode", le32(p->mode));
+	jw_ku64("uid", le32(p->uid));
+	jw_ku64("gid", le32(p->gid));
+	jw_ku64("cuid", le32(p->cuid));
+	jw_ku64("cgid", le32(p->cgid));
+}
+
+/* At most 16 of @n signed or unsigned 16-bit values, space separated. */
+static void values_str(char *s, size_t size, const __le16 *v, uint32_t n, bool sign)
+{
+	size_t used = 0;
+	uint32_t i;
+
+	s[0] = '\0';
+	for (i = 0; i < n && i < 16 && used < size; i++) {
+		int x = sign ? (int16_t)le16(v[i]) : le16(v[i]);
+
+		used += snprintf(s + used, size - used, "%s%s%d", i ? " " : "",
+				 sign && x > 0 ? "+" : "", x);
+	}
+	if (n > 16 && used < size)
+		snprintf(s + used, size - used, " ...");
+}
+
+static int rec_sysvsem(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sysvsem *m = (const void *)d->rec;
+	uint32_t nsems = le32(m->nsems), i;
+	char vals[160];
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*m))
+		return check_len(d, len, sizeof(*m));
+	if (!nsems || nsems > CKPT_SEM_MAX)
+		return bad(d, "%u semaphores", nsems);
+	if (len != sizeof(*m) + 2ULL * nsems)
+		return bad(d, "length %u, expected %zu + 2 * %u", len, sizeof(*m), nsems);
+	if (m->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (ipc_perm_check(d, &m->perm))
+		return -1;
+	for (i = 0; i < nsems; i++)
+		if (le16(m->values[i]) > CKPT_SEM_VMAX)
+			return bad(d, "semaphore %u: value %u", i, le16(m->values[i]));
+	if (cobj_add(d, le32(m->id), le32(m->semid), nsems))
+		return -1;
+	values_str(vals, sizeof(vals), m->values, nsems, false);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sysvsem");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", le32(m->id));
+		jw_ku64("semid", le32(m->semid));
+		ipc_perm_json(&m->perm);
+		jw_ku64("nsems", nsems);
+		jw_obj_end();
+	} else {
+		printf("  sysvsem [%u] semid %u key %#x, mode %#o, %u semaphores: %s"
+		       " (uid %u gid %u cuid %u cgid %u)\n", le32(m->id), le32(m->semid),
+		       le32(m->perm.key), le32(m->perm.mode), nsems, vals, le32(m->perm.uid),
+		       le32(m->perm.gid), le32(m->perm.cuid), le32(m->perm.cgid));
+	}
+	return 0;
+}
+
+static int rec_semundo(struct dec *d, uint32_t len)
+{
+	const struct ckpt_semundo *u = (const void *)d->rec;
+	uint32_t nsems = le32(u->nsems), id = le32(u->sem);
+	struct cobj *c = cobj_find(d, id);
+	char vals[160];
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*u))
+		return check_len(d, len, sizeof(*u));
+	if (!c || c->type != CKPT_REC_SYSVSEM)
+		return bad(d, "semaphore set %u is not defined before", id);
+	if (nsems != c->size || len != sizeof(*u) + 2ULL * nsems)
+		return bad(d, "%u adjustments in %u bytes for a set of %" PRIu64, nsems, len,
+			   c->size);
+	values_str(vals, sizeof(vals), u->semadj, nsems, true);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "semundo");
+		jw_ku64("pid", d->pid);
+		jw_ku64("sem", id);
+		jw_ku64("semid", c->kind);
+		jw_obj_end();
+	} else {
+		printf("  semundo [%u] semid %u: %s\n", id, c->kind, vals);
+	}
+	return 0;
+}
+
+static int rec_sysvmsg(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sysvmsg *m = (const void *)d->rec;
+	uint32_t nr = le32(m->nr_msgs);
+
+	if (need_task(d) || check_len(d, len, sizeof(*m)))
+		return -1;
+	if (m->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (ipc_perm_check(d, &m->perm))
+		return -1;
+	if (cobj_add(d, le32(m->id), le32(m->msqid), nr))
+		return -1;
+	d->msq_id = le32(m->id);
+	d->msq_left = nr;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sysvmsg");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", le32(m->id));
+		jw_ku64("msqid", le32(m->msqid));
+		ipc_perm_json(&m->perm);
+		jw_ku64("qbytes", le64(m->qbytes));
+		jw_ku64("messages", nr);
+		jw_obj_end();
+	} else {
+		printf("  sysvmsg [%u] msqid %u key %#x, mode %#o, qbytes %" PRIu64
+		       ", %u messages (uid %u gid %u cuid %u cgid %u)\n", le32(m->id),
+		       le32(m->msqid), le32(m->perm.key), le32(m->perm.mode),
+		       (uint64_t)le64(m->qbytes), nr, le32(m->perm.uid), le32(m->perm.gid),
+		       le32(m->perm.cuid), le32(m->perm.cgid));
+	}
+	return 0;
+}
+
+static int rec_sysvmsg_data(struct dec *d, uint32_t len)
+{
+	const struct ckpt_sysvmsg_data *m = (const void *)d->rec;
+	uint32_t n = le32(m->len);
+	int64_t type = (int64_t)le64(m->mtype);
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*m) || len != sizeof(*m) + (uint64_t)n)
+		return bad(d, "length %u for %u bytes of text", len, n);
+	if (!d->msq_left || le32(m->msq) != d->msq_id)
+		return bad(d, "a message of queue %u, where none is expected", le32(m->msq));
+	if (type <= 0)
+		return bad(d, "message type %" PRId64, type);
+	d->msq_left--;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "sysvmsg_data");
+		jw_ku64("msq", le32(m->msq));
+		jw_ku64("mtype", type);
+		jw_ku64("bytes", n);
+		jw_obj_end();
+	} else {
+		printf("  sysvmsg_data [%u] type %" PRId64 ", %u bytes\n", le32(m->msq), type, n);
+	}
+	return 0;
+}
+
 /* The fixed part of CKPT_REC_SHMEM_PAGES is in d->rec; the contents are still to read. */
 static int rec_shmem_pages(struct dec *d, uint32_t len)
 {
@@ -1992,6 +2169,59 @@ static int rec_fd(struct dec *d, uint32_t len)
 	return 0;
 }
 
+static int rec_flock(struct dec *d, uint32_t len)
+{
+	static const char *const kinds[] = { NULL, "flock", "posix", "ofd" };
+	const struct ckpt_flock *l = (const void *)d->rec;
+	uint32_t kind = le32(l->kind), type = le32(l->type), id = le32(l->file);
+	uint32_t fd = le32(l->fd);
+	uint64_t start = le64(l->start), end = le64(l->end);
+	char range[64], fdstr[24] = "";
+	struct fobj *o;
+
+	if (need_task(d) || check_len(d, len, sizeof(*l)))
+		return -1;
+	if (kind < CKPT_LOCK_FLOCK || kind > CKPT_LOCK_OFD)
+		return bad(d, "unknown lock kind %u", kind);
+	if (type != CKPT_LOCK_READ && type != CKPT_LOCK_WRITE)
+		return bad(d, "unknown lock type %u", type);
+	o = file_find(d, id);
+	if (!o)
+		return bad(d, "lock on file %u, not defined before", id);
+	if (start > CKPT_LOCK_EOF || end > CKPT_LOCK_EOF || end < start)
+		return bad(d, "lock range %" PRIu64 "-%" PRIu64, start, end);
+	if (kind == CKPT_LOCK_FLOCK && (start || end != CKPT_LOCK_EOF))
+		return bad(d, "flock() lock on a range");
+	if (kind != CKPT_LOCK_POSIX && fd)
+		return bad(d, "fd %u for a %s lock", fd, kinds[kind]);
+	if (end == CKPT_LOCK_EOF)
+		snprintf(range, sizeof(range), "%" PRIu64 "-EOF", start);
+	else
+		snprintf(range, sizeof(range), "%" PRIu64 "-%" PRIu64, start, end);
+	if (kind == CKPT_LOCK_POSIX)
+		snprintf(fdstr, sizeof(fdstr), "fd %u ", fd);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "lock");
+		jw_ku64("pid", d->pid);
+		jw_kstr("kind", kinds[kind]);
+		jw_kstr("lock", type == CKPT_LOCK_WRITE ? "write" : "read");
+		jw_ku64("file", id);
+		jw_kstr("path", o->path);
+		if (kind == CKPT_LOCK_POSIX)
+			jw_ku64("fd", fd);
+		jw_ku64("start", start);
+		if (end != CKPT_LOCK_EOF)
+			jw_ku64("end", end);
+		jw_obj_end();
+	} else {
+		printf("  lock %s %s %s[%u] %s, bytes %s\n", kinds[kind],
+		       type == CKPT_LOCK_WRITE ? "write" : "read", fdstr, id, o->path, range);
+	}
+	return 0;
+}
+
 static int rec_fs(struct dec *d, uint32_t len)
 {
 	const struct ckpt_fs *f = (const void *)d->rec;
@@ -2401,6 +2631,11 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_UNLINKED,	rec_unlinked },
 		{ CKPT_REC_SYSVSHM,	rec_sysvshm },
 		{ CKPT_REC_FD,		rec_fd },
+		{ CKPT_REC_FLOCK,	rec_flock },
+		{ CKPT_REC_SYSVSEM,	rec_sysvsem },
+		{ CKPT_REC_SEMUNDO,	rec_semundo },
+		{ CKPT_REC_SYSVMSG,	rec_sysvmsg },
+		{ CKPT_REC_SYSVMSG_DATA, rec_sysvmsg_data },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_PIPE,	rec_pipe },
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
@@ -2452,6 +2687,10 @@ static int decode(struct dec *d)
 		d->rec_type = type;
 		if (type != CKPT_REC_PAGES)
 			flush_vma(d);
+		/* A SysV queue's messages follow it at once. */
+		if (d->msq_left && type != CKPT_REC_SYSVMSG_DATA)
+			return bad(d, "queue %u still waits for %u messages", d->msq_id,
+				   d->msq_left);
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
 		max = type == CKPT_REC_PAGES ?

@@ -7,11 +7,14 @@ address space with file and anonymous areas and stored pages, open files,
 cwd and signal handlers, then the trailer with the record count and the
 CRC-32 of every byte before it.
 
+With --ipc, the first task holds file locks, a SysV semaphore set with
+undo adjustments and a message queue with two messages.
+
 With --shm, the first task also has shared memory: anonymous shared
 memory, a memfd, an unlinked file and a SysV shm segment, with their
 contents, files and shared areas.
 
-  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--shm] [--page-size N]
+  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--shm] [--ipc] [--page-size N]
 """
 import argparse
 import struct
@@ -26,7 +29,8 @@ REC = {
     "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
     "SHMEM": 0x0310, "SHMEM_PAGES": 0x0311, "UNLINKED": 0x0312, "SYSVSHM": 0x0313,
     "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
-    "SIGHAND": 0x0501,
+    "SIGHAND": 0x0501, "FLOCK": 0x0440,
+    "SYSVSEM": 0x0600, "SEMUNDO": 0x0601, "SYSVMSG": 0x0610, "SYSVMSG_DATA": 0x0611,
 }
 
 
@@ -174,6 +178,19 @@ def build(args):
             fds += [(7, 13, 0), (8, 15, 0)]
         for fd, fid, fl in fds:
             img.rec("FD", struct.pack("<IIII", fd, fid, fl, 0))
+        if args.ipc and pid == 200:
+            eof = (1 << 63) - 1
+            # POSIX write lock through fd 0 (file 2), flock() read lock on file 3
+            img.rec("FLOCK", struct.pack("<IIIIQQ", 2, 1, 2, 0, 0, 99))
+            img.rec("FLOCK", struct.pack("<IIIIQQ", 1, 0, 3, 0, 0, eof))
+            img.rec("FLOCK", struct.pack("<IIIIQQ", 3, 1, 3, 0, 100, eof))
+            img.rec("SYSVSEM", struct.pack("<II6III", 20, 5, 0x1234, 0o640, 1000, 1000,
+                                           0, 0, 3, 0) + struct.pack("<3H", 5, 0, 100))
+            img.rec("SEMUNDO", struct.pack("<II", 20, 3) + struct.pack("<3h", 1, 0, -3))
+            img.rec("SYSVMSG", struct.pack("<II6IQII", 21, 7, 0, 0o600, 0, 0, 0, 0,
+                                           4000, 2, 0))
+            img.rec("SYSVMSG_DATA", struct.pack("<IIq", 21, 5, 1) + b"hello")
+            img.rec("SYSVMSG_DATA", struct.pack("<IIq", 21, 0, 2))
         cwd = b"/home/user"
         img.rec("FS", struct.pack("<II", 0o022, len(cwd)) + cwd + b"\0")
         acts = [(0, 0, 0, 0)] * 64
@@ -192,6 +209,7 @@ def main():
     ap.add_argument("--unknown", action="store_true", help="add a record of an unknown type")
     ap.add_argument("--exclude-anon", action="store_true")
     ap.add_argument("--shm", action="store_true", help="add shared memory objects")
+    ap.add_argument("--ipc", action="store_true", help="add file locks and SysV IPC")
     ap.add_argument("--page-size", type=int, default=4096)
     args = ap.parse_args()
     data = build(args)

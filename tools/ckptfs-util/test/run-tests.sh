@@ -132,6 +132,47 @@ expect 1 "shm file on another kind of object" -- "$ASAN" info "$TMP/shm-bad-kind
 grep_in "$TMP/err" 'object 14 is not a matching object' "shm kind"
 expect 1 "shm pages beyond the object" -- "$ASAN" info "$TMP/shm-bad-beyond"
 grep_in "$TMP/err" 'beyond the size 32768 of object 10' "shm beyond"
+# File locks and SysV IPC: decoded, and damaged records refused
+python3 "$MKIMAGE" --ipc -o "$TMP/ipc.img"
+expect 0 "info ipc" -- "$ASAN" info "$TMP/ipc.img"
+grep_in "$TMP/out" '^  lock posix write fd 0 \[2\] /dev/null, bytes 0-99$' "posix lock"
+grep_in "$TMP/out" '^  lock flock read \[3\] .*, bytes 0-EOF$' "flock lock"
+grep_in "$TMP/out" '^  lock ofd write \[3\] .*, bytes 100-EOF$' "ofd lock"
+grep_in "$TMP/out" '^  sysvsem \[20\] semid 5 key 0x1234, mode 0640, 3 semaphores: 5 0 100 (uid 1000' "sysvsem"
+grep_in "$TMP/out" '^  semundo \[20\] semid 5: +1 0 -3$' "semundo"
+grep_in "$TMP/out" '^  sysvmsg \[21\] msqid 7 key 0, mode 0600, qbytes 4000, 2 messages' "sysvmsg"
+grep_in "$TMP/out" '^  sysvmsg_data \[21\] type 1, 5 bytes$' "sysvmsg data"
+expect 0 "info ipc json" -- "$ASAN" info --json "$TMP/ipc.img"
+json_ok "$TMP/out" "info ipc json"
+python3 - "$TMP/ipc.img" "$TMP/ipc-bad" <<'PY'
+import struct, sys, zlib
+d = bytes(open(sys.argv[1], 'rb').read())
+
+def patch(name, rtype, field_off, value, nth=0):
+    b = bytearray(d)
+    off, seen = 184, 0
+    while off < len(b):
+        t, l = struct.unpack_from('<II', b, off)
+        if t == rtype:
+            if seen == nth:
+                struct.pack_into('<I', b, off + field_off, value)
+                break
+            seen += 1
+        off += (l + 7) & ~7
+    tl = len(b) - 32
+    struct.pack_into('<I', b, tl + 24, zlib.crc32(bytes(b[:tl])) & 0xFFFFFFFF)
+    open(sys.argv[2] + '-' + name, 'wb').write(b)
+
+patch('flock', 0x0440, 24, 5, 1)     # flock() lock from byte 5
+patch('undo', 0x0601, 12, 4)         # SEMUNDO of 4 semaphores for a set of 3
+patch('msgs', 0x0610, 48, 3)         # SYSVMSG announces 3 messages, 2 follow
+PY
+expect 1 "flock lock on a range" -- "$ASAN" info "$TMP/ipc-bad-flock"
+grep_in "$TMP/err" 'flock() lock on a range' "flock range"
+expect 1 "undo of another size" -- "$ASAN" info "$TMP/ipc-bad-undo"
+grep_in "$TMP/err" '4 adjustments in 22 bytes for a set of 3' "undo size"
+expect 1 "missing message" -- "$ASAN" info "$TMP/ipc-bad-msgs"
+grep_in "$TMP/err" 'queue 21 still waits for 1 messages' "missing message"
 crashes=0
 for ((n = 0; n < 12000; n += 8)); do
 	head -c $n "$TMP/shm.img" | "$ASAN" info - >/dev/null 2>"$TMP/err"

@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2030,SC2031 # $pid, $status: set by helpers and bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# SysV semaphores and message queues: ids, keys, modes, owners, values,
+# undo adjustments, queue sizes and messages survive a restart; ids in use
+# and damaged records fail the restart, which leaves no object behind.
+
+load helpers
+
+setup() { common_setup; }
+teardown() {
+	local id
+
+	for id in ${SEMS:-}; do ipcrm -s "$id" 2>/dev/null || true; done
+	for id in ${MSQS:-}; do ipcrm -q "$id" 2>/dev/null || true; done
+	common_teardown
+}
+
+info_of() { awk -v k="$2" '$1 == k { print $3 == "" ? $2 : $2 " " $3 }' "$T/$1/info"; }
+
+# sysv_sems / sysv_msqs: key, id, perms, nsems or (cbytes, qnum), owners
+# of the objects of the workload, from /proc/sysvipc
+sysv_sems() {
+	awk -v ids=" $SEMS " 'index(ids, " " $2 " ") { print $1, $2, $3, $4, $5, $6, $7, $8 }' \
+		/proc/sysvipc/sem
+}
+sysv_msqs() {
+	awk -v ids=" $MSQS " 'index(ids, " " $2 " ") { print $1, $2, $3, $4, $5, $8, $9, $10, $11 }' \
+		/proc/sysvipc/msg
+}
+# sem_values ID: the values of set ID, space separated
+sem_values() { ipcs -s -i "$1" | awk '$1 ~ /^[0-9]+$/ && NF >= 4 { printf "%s ", $2 }' | sed 's/ $//'; }
+ipc_count() { echo "$(tail -n +2 /proc/sysvipc/sem | wc -l) $(tail -n +2 /proc/sysvipc/msg | wc -l)"; }
+values_are() { [ "$(sem_values "$1")" = "$2" ]; }
+
+ipc_start() {
+	wl_start "$1" v sysvipc || return 1
+	child=$(info_of v child)
+	track_pid "$child"
+	read -r s1 _ <<< "$(info_of v S1)"
+	s2=$(info_of v S2)
+	read -r q _ <<< "$(info_of v Q)"
+	q2=$(info_of v Q2)
+	SEMS="$s1 $s2"
+	MSQS="$q $q2"
+}
+
+@test "ipc: semaphores with undo adjustments and message queues survive a restart" {
+	G=$(new_group a)
+	ipc_start "$G"
+	wl_check "$pid" v
+	sysv_sems > "$T/sem.before"
+	sysv_msqs > "$T/msg.before"
+	[ "$(wc -l < "$T/sem.before") $(wc -l < "$T/msg.before")" = "2 2" ]
+	[ "$(sem_values "$s1")" = "2 0 103" ]
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	# the processes exited: their undo adjustments were applied
+	[ "$(sem_values "$s1")" = "5 0 100" ]
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^  sysvsem \[[0-9]+\] semid $s1 key 0x7c5b[0-9a-f]+, mode 0640, 3 semaphores: 5 0 100" <<< "$output"
+	grep -Eq "^  semundo \[[0-9]+\] semid $s1: \+1 0 0" <<< "$output"
+	grep -Eq "^  semundo \[[0-9]+\] semid $s1: \+2 0 -3" <<< "$output"
+	grep -Eq "^  sysvmsg \[[0-9]+\] msqid $q key 0x7c5c[0-9a-f]+, mode 0620, qbytes 4000, 4 messages" <<< "$output"
+	grep -Eq "^  sysvmsg_data \[[0-9]+\] type 5, 1000 bytes" <<< "$output"
+	# the ids are still in use: the restart fails and leaves nothing
+	n=$(ipc_count)
+	image_in "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" restart EBUSY
+	assert_failed "$G" EBUSY
+	grep -Eq "^error pid $pid: SysV semaphore set key 0x7c5b[0-9a-f]+ \(id $s1\) is in use" \
+		"$G/ckpt.state"
+	populated_is "$G" 0
+	[ "$(ipc_count)" = "$n" ]
+	ipcrm -s "$s1" -s "$s2" -q "$q" -q "$q2"
+	restart "$G" "$T/img"
+	sysv_sems > "$T/sem.after"
+	sysv_msqs > "$T/msg.after"
+	diff -u "$T/sem.before" "$T/sem.after"
+	diff -u "$T/msg.before" "$T/msg.after"
+	wl_check "$pid" v
+	# exits undo as before: the child's adjustments, then the parent's
+	kill -9 "$child"
+	wait_until values_are "$s1" "4 0 100"
+	kill -9 "$pid"
+	wait_until values_are "$s1" "5 0 100"
+}
+
+@test "ipc: a failed restart removes the objects it made" {
+	G=$(new_group a)
+	ipc_start "$G"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	ipcrm -s "$s1" -s "$s2" -q "$q" -q "$q2"
+	n=$(ipc_count)
+	# the restart fails late, on the second process's undo record
+	cp "$T/img" "$T/bad"
+	"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" 0x0601 1 12 4 7
+	image_in "$G" "$T/bad"
+	ensure_write_fail "$G/ckpt.trigger" restart EINVAL
+	grep -q "^error image: pid $child: malformed SysV semaphore undo record" "$G/ckpt.state"
+	populated_is "$G" 0
+	[ "$(ipc_count)" = "$n" ]
+	# damaged objects
+	while read -r type nth off size value re; do
+		cp "$T/img" "$T/bad"
+		"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$type" "$nth" "$off" "$size" "$value"
+		g=$(new_group "r$RANDOM")
+		image_in "$g" "$T/bad"
+		ensure_write_fail "$g/ckpt.trigger" restart EINVAL
+		grep -q "^error image: .*$re" "$g/ckpt.state" || {
+			grep '^error' "$g/ckpt.state"
+			echo "expected: $re"
+			return 1
+		}
+		populated_is "$g" 0
+		[ "$(ipc_count)" = "$n" ]
+	done <<'EOF'
+0x0600 0 40 4 0 malformed SysV semaphore record
+0x0600 0 48 2 40000 malformed SysV semaphore record
+0x0600 0 20 4 512 malformed SysV semaphore record
+0x0610 0 48 4 7 unexpected record type
+0x0611 0 16 8 0 malformed or unexpected SysV message record
+0x0611 1 12 4 5000 malformed or unexpected SysV message record
+EOF
+	restart "$G" "$T/img"
+	wl_check "$pid" v
+}
+
+@test "ipc: a POSIX message queue is refused with a reason" {
+	G=$(new_group a)
+	wl_start "$G" v sysvipc -m
+	read -r s1 _ <<< "$(info_of v S1)"
+	read -r q _ <<< "$(info_of v Q)"
+	SEMS="$s1 $(info_of v S2)"
+	MSQS="$q $(info_of v Q2)"
+	track_pid "$(info_of v child)"
+	image_out "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
+	grep -Eqx "error pid $pid fd 20: a POSIX message queue; not supported yet \(.*ckpt-$pid.*\)" \
+		"$G/ckpt.state"
+	wl_check "$pid" v
+}
