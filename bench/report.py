@@ -59,12 +59,15 @@ def summarize(raw, criu):
         s['ok'] += 1
         vals = {m: int(r.get(m, 0)) for m in METRICS}
         if r['sys'] == 'criu':
+            # CRIU's stats, if the run got as far as printing them
             st = criu.get((r['wl'], r['run']), {})
-            vals['frozen_us'] = st.get('frozen_us', 0)
+            vals['frozen_us'] = st.get('frozen_us')
             for k in ('freezing_us', 'memdump_us', 'memwrite_us', 'restore_us', 'forking_us'):
-                s['runs'].setdefault(k, []).append(st.get(k, 0))
+                if k in st:
+                    s['runs'].setdefault(k, []).append(st[k])
         for m in METRICS:
-            s['runs'][m].append(vals[m])
+            if vals[m] is not None:
+                s['runs'][m].append(vals[m])
     for w in wls.values():
         for name in SYSTEMS:
             s = w.get(name)

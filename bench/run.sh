@@ -318,8 +318,12 @@ for w in "${WORKLOADS[@]}"; do
 			measure "$sys" "$name" "$args" "$n" "$mem" "$run"
 		done
 	done
+	# after each workload, so that an interrupted run keeps them
+	if [ "$criu_ok" = 1 ] && [ -d "$WORK/stats" ]; then
+		criu_stats
+		rm -rf "$WORK/stats"
+	fi
 done
-[ "$criu_ok" = 1 ] && [ -d "$WORK/stats" ] && criu_stats
 
 rmdir "$PARENT/ours" "$PARENT/criu" "$PARENT" 2>/dev/null
 echo "BENCH-DONE failures=$failures"
