@@ -8,6 +8,7 @@
 #   make demo       ... then run scripts/demo.sh in the guest
 #   make run SCRIPT=path [ARGS="..."]
 #   make check      checkpatch, W=1 and sparse on kernel/cgroup_ckpt/
+#   make bench      ckpt against CRIU in the guest (BENCH_QUICK=1, BENCH_RUNS=N)
 #   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
 
 SHELL		:= /bin/bash
@@ -54,7 +55,7 @@ all: deps kernel tools
 # ---- packages ---------------------------------------------------------------
 # apt-get runs only when a package is missing.
 deps:
-	@missing=$$(for p in $(PACKAGES); do \
+	@missing=$$(for p in $(PACKAGES) $(EXTRA_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -176,9 +177,25 @@ fuzz: deps kernel tools
 	CKPT_FUZZ_N=$(or $(N),300) $(GUEST_RUN) --timeout $(TEST_TIMEOUT) \
 		tests/workloads/bin/reaper tests/fuzz/restart-fuzz.sh
 
-bench:
-	@echo "bench: not yet implemented (issue 6)" >&2
-	@exit 1
+# ckpt against CRIU in one boot (bench/README.md).  BENCH_QUICK=1: small
+# sizes and one run, for development and CI smoke tests.  Output in
+# build/bench/: results.md, results.json, chart.png, console.log.
+BENCH_QUICK	?= 0
+BENCH_RUNS	?= $(if $(filter 1,$(BENCH_QUICK)),1,3)
+BENCH_MEM	?= $(if $(filter 1,$(BENCH_QUICK)),2048,4096)
+BENCH_TIMEOUT	?= $(if $(filter 1,$(BENCH_QUICK)),1800,7200)
+BENCH_OUT	:= $(BUILD)/bench
+
+bench: EXTRA_PACKAGES := gnuplot-nox
+bench: deps kernel tools
+	@$(MAKE) -C bench/workloads
+	@mkdir -p $(BENCH_OUT)
+	@set +e; CKPT_BENCH_RUNS=$(BENCH_RUNS) CKPT_BENCH_QUICK=$(BENCH_QUICK) \
+		$(GUEST_RUN) --mem $(BENCH_MEM) --timeout $(BENCH_TIMEOUT) \
+		tests/workloads/bin/reaper bench/run.sh 2>&1 | tee $(BENCH_OUT)/console.log | \
+		grep --line-buffered -E '^(bench:|BENCH-|guest-run:)'; rc=$${PIPESTATUS[0]}; \
+	python3 bench/report.py $(BENCH_OUT)/console.log $(BENCH_OUT) || rc=1; \
+	exit $$rc
 
 # ---- static checks ---------------------------------------------------------------
 # C=2: sparse runs on every file of the directory, even if up to date.
@@ -196,7 +213,7 @@ check: $(CONFIG_STAMP) sync-src
 # ---- cleaning ----------------------------------------------------------------------
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/obj-* $(BUILD)/guest
-	@for d in tools/ckptfs-util tests/workloads; do \
+	@for d in tools/ckptfs-util tests/workloads bench/workloads; do \
 		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean || true; done
 
 distclean:

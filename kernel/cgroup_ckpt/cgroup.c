@@ -282,8 +282,11 @@ static int ckpt_state_show(struct seq_file *sf, void *v)
 		   cc->last_err ? "failed" : "ok");
 	seq_printf(sf, "errno %d\n", -cc->last_err);
 	seq_printf(sf, "tasks %u\n", cc->tasks);
-	seq_printf(sf, "bytes %llu\n", cc->bytes);
+	/* While an operation runs: its bytes so far, for progress bars. */
+	seq_printf(sf, "bytes %llu\n", cc->op == CKPT_OP_NONE ? cc->bytes :
+		   READ_ONCE(cc->progress));
 	seq_printf(sf, "duration_us %llu\n", cc->duration_us);
+	seq_printf(sf, "frozen_us %llu\n", cc->frozen_us);
 	if (cc->last_err)
 		seq_printf(sf, "error %s\n", cc->reason);
 	mutex_unlock(&cc->lock);

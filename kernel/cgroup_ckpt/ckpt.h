@@ -58,7 +58,12 @@ enum ckpt_op {
  * @tasks:	tasks it handled
  * @bytes:	image bytes it wrote or read
  * @duration_us: how long it took
+ * @frozen_us:	how long a checkpoint kept the tasks frozen (0: restart)
  * @reason:	why it failed, "" if it did not
+ * @progress:	image bytes of the running operation so far; not under
+ *		@lock: written by the stream with WRITE_ONCE(), read with
+ *		READ_ONCE(), so that ckpt.state shows it while the operation
+ *		runs
  * @state_file:	ckpt.state, notified on every change
  */
 struct ckpt_cgroup {
@@ -73,7 +78,9 @@ struct ckpt_cgroup {
 	unsigned int			tasks;
 	u64				bytes;
 	u64				duration_us;
+	u64				frozen_us;
 	char				reason[CKPT_REASON_LEN];
+	u64				progress;
 	struct cgroup_file		state_file;
 };
 
@@ -194,6 +201,7 @@ struct ckpt_rtask {
  * @s:		the image stream
  * @err:	first error, negative errno
  * @reason:	why, as shown in ckpt.state
+ * @frozen_us:	checkpoint: from the freeze complete to the thaw or kill
  * @ents:	checkpoint: the task table
  * @nr_tasks:	checkpoint: its entries
  * @cur:	checkpoint: index in @ents of the process being written
@@ -219,6 +227,7 @@ struct ckpt_ctx {
 	struct ckpt_stream	s;
 	int			err;
 	char			reason[CKPT_REASON_LEN];
+	u64			frozen_us;
 	struct ckpt_tent	*ents;
 	unsigned int		nr_tasks;
 	unsigned int		cur;

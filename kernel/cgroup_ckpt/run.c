@@ -138,6 +138,7 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	struct cgroup *cgrp = ctx->cgrp;
 	const struct cred *old_cred;
 	bool was_frozen, stay_frozen, inside;
+	ktime_t frozen_at;
 	unsigned int i;
 	int ret;
 
@@ -163,6 +164,7 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	ret = ckpt_freeze(ctx, &was_frozen);
 	if (ret)
 		goto out_creds;
+	frozen_at = ktime_get();
 
 	ret = ckpt_collect_tasks(ctx);
 	if (!ret)
@@ -190,6 +192,8 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 		(!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_FROZEN);
 	if (!stay_frozen)
 		ckpt_thaw(ctx);
+	/* Downtime: the tasks stopped until now (or for good: kill, frozen). */
+	ctx->frozen_us = ktime_us_delta(ktime_get(), frozen_at);
 	if (!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_KILL)
 		ckpt_wait_empty(ctx);
 out_creds:
@@ -229,6 +233,7 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 	mutex_lock(&cc->lock);
 	image = cc->image ? get_file(cc->image) : NULL;
 	ctx->exclude = cc->exclude;
+	WRITE_ONCE(cc->progress, 0);
 	cc->op = restart ? CKPT_OP_RESTART : CKPT_OP_CHECKPOINT;
 	mutex_unlock(&cc->lock);
 	ckpt_state_changed(cc);
@@ -253,6 +258,7 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 	cc->tasks = restart ? ctx->nr_rt : ctx->nr_tasks;
 	cc->bytes = ctx->s.bytes;
 	cc->duration_us = ktime_us_delta(ktime_get(), start);
+	cc->frozen_us = ctx->frozen_us;
 	strscpy(cc->reason, ret ? ctx->reason : "", sizeof(cc->reason));
 	mutex_unlock(&cc->lock);
 

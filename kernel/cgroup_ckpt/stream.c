@@ -86,6 +86,15 @@ static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
 	return 0;
 }
 
+/*
+ * Publish the bytes that went to or came from the file so far, for
+ * ckpt.state to show while the operation runs (a progress bar polls it).
+ */
+static void ckpt_progress(struct ckpt_ctx *ctx, u64 bytes)
+{
+	WRITE_ONCE(ctx->cc->progress, bytes);
+}
+
 /* Append @len bytes to the image. */
 static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
 {
@@ -99,8 +108,12 @@ static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
 		s->head = 0;
 		if (ret)
 			return ret;
-		if (len >= CKPT_IOBUF_SIZE)
-			return ckpt_flush(ctx, p, len);
+		ckpt_progress(ctx, s->bytes - len);
+		if (len >= CKPT_IOBUF_SIZE) {
+			ret = ckpt_flush(ctx, p, len);
+			ckpt_progress(ctx, s->bytes);
+			return ret;
+		}
 	}
 	memcpy(s->buf + s->head, p, len);
 	s->head += len;
@@ -228,6 +241,7 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 						 s->bytes);
 			s->head = 0;
 			s->tail = n;
+			ckpt_progress(ctx, s->bytes + n);
 		}
 		chunk = min(len, s->tail - s->head);
 		memcpy(p, s->buf + s->head, chunk);

@@ -28,9 +28,10 @@ teardown() { common_teardown; }
 	state_is "$G" last_result none
 	state_is "$G" errno 0
 	state_is "$G" tasks 0
+	state_is "$G" frozen_us 0
 	refute grep -q '^error' "$G/ckpt.state"
 	# flat keyed: one "key value" per line, the documented keys
-	for k in state last_op last_result errno tasks bytes duration_us; do
+	for k in state last_op last_result errno tasks bytes duration_us frozen_us; do
 		grep -Eq "^$k [^ ]+$" "$G/ckpt.state"
 	done
 	run grep -Evc '^[a-z_]+ [^ ]' "$G/ckpt.state"

@@ -46,6 +46,9 @@ check_image() {
 	state_is "$G" tasks 1
 	state_is "$G" bytes "$(file_size "$T/img")"
 	[ "$(state_get "$G" duration_us)" -gt 0 ]
+	# the tasks were frozen for part of the operation
+	[ "$(state_get "$G" frozen_us)" -gt 0 ]
+	[ "$(state_get "$G" frozen_us)" -le "$(state_get "$G" duration_us)" ]
 	refute grep -q '^error' "$G/ckpt.state"
 	wl_check "$pid" c
 }

@@ -76,6 +76,7 @@ in_areas() {
 	[ "$status" = 0 ]
 	[ "${lines[-1]}" = "$pid" ]
 	[ "$(cat "$G/cgroup.freeze")" = 1 ]
+	state_is "$G" frozen_us 0
 	echo 0 > "$G/cgroup.freeze"
 	wait_count "$T/c/log" "$last"
 	wl_check "$pid" c
@@ -136,4 +137,46 @@ in_areas() {
 	[ "$status" = 2 ]
 	run "$CKPT" checkpoint "$(rel "$G")-nosuch" -o "$T/img"
 	[ "$status" = 3 ]
+}
+
+bytes_above() { [ "$(state_get "$1" bytes)" -gt "$2" ]; }
+
+@test "cli: ckpt.state counts the bytes of a checkpoint while it runs" {
+	# The image goes to a FIFO nobody reads yet: the checkpoint blocks on
+	# it, and ckpt.state shows how far it got.
+	G=$(new_group a)
+	wl_start "$G" m memcheck -m 4
+	mkfifo "$T/fifo"
+	"$CKPT" -q checkpoint "$G" -o - > "$T/fifo" &
+	ck=$!
+	exec {r}< "$T/fifo"
+	wait_until state_is "$G" state checkpointing
+	wait_until bytes_above "$G" 0
+	b=$(state_get "$G" bytes)
+	state_is "$G" state checkpointing
+	cat <&"$r" > "$T/img"
+	exec {r}<&-
+	wait "$ck"
+	state_is "$G" last_result ok
+	[ "$b" -lt "$(state_get "$G" bytes)" ]
+	[ "$(file_size "$T/img")" = "$(state_get "$G" bytes)" ]
+	wl_check "$pid" m
+}
+
+@test "cli: checkpoint --progress draws the bytes written so far" {
+	G=$(new_group a)
+	wl_start "$G" m memcheck -m 4
+	# the reader starts late: the progress lines show a checkpoint under way
+	set -o pipefail
+	"$CKPT" checkpoint "$G" -o - --progress 2> "$T/err" | { sleep 3; cat > "$T/img"; }
+	cat "$T/err"
+	[ "$(file_size "$T/img")" = "$(state_get "$G" bytes)" ]
+	# not on a terminal: one line per change, against an estimate
+	grep -Eq '^ckpt: checkpoint .* \[[#.]{20}\] +[0-9]% [1-9][0-9.]* [KM]iB of ~[0-9.]+ MiB, [0-9.]+ [KM]iB/s$' "$T/err"
+	grep -Eq "^ckpt: checkpointed .*: 1 task, $(state_get "$G" bytes) bytes, .* ms, frozen .* ms$" "$T/err"
+	"$CKPT" info "$T/img" > /dev/null
+	# -q: no progress
+	"$CKPT" -q checkpoint "$G" -o "$T/img2" --progress 2> "$T/err2"
+	[ ! -s "$T/err2" ]
+	wl_check "$pid" m
 }

@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ckpt.h"
@@ -214,6 +216,8 @@ struct ckpt_state {
 	uint64_t	tasks;
 	uint64_t	bytes;
 	uint64_t	duration_us;
+	uint64_t	frozen_us;
+	bool		has_frozen;	/* a kernel that shows frozen_us */
 	char		error[1024];	/* "pid 231 fd 5: ..." without "error " */
 };
 
@@ -251,6 +255,10 @@ static int state_read(const struct cgroup *cg, struct ckpt_state *st, char *raw,
 			st->bytes = strtoull(val, NULL, 10);
 		else if (!strcmp(line, "duration_us"))
 			st->duration_us = strtoull(val, NULL, 10);
+		else if (!strcmp(line, "frozen_us")) {
+			st->frozen_us = strtoull(val, NULL, 10);
+			st->has_frozen = true;
+		}
 		else if (!strcmp(line, "error"))
 			snprintf(st->error, sizeof(st->error), "%s", val);
 	}
@@ -303,11 +311,16 @@ static void summary(const struct cgroup *cg, const char *what)
 	struct ckpt_state st;
 	char raw[4096];
 
+	char frozen[64] = "";
+
 	if (quiet || state_read(cg, &st, raw, sizeof(raw)))
 		return;
-	p_info("%s %s: %" PRIu64 " task%s, %" PRIu64 " bytes, %" PRIu64 ".%03" PRIu64 " ms",
+	if (st.has_frozen && !strcmp(st.last_op, "checkpoint"))
+		snprintf(frozen, sizeof(frozen), ", frozen %" PRIu64 ".%03" PRIu64 " ms",
+			 st.frozen_us / 1000, st.frozen_us % 1000);
+	p_info("%s %s: %" PRIu64 " task%s, %" PRIu64 " bytes, %" PRIu64 ".%03" PRIu64 " ms%s",
 	       what, cg->arg, st.tasks, st.tasks == 1 ? "" : "s", st.bytes,
-	       st.duration_us / 1000, st.duration_us % 1000);
+	       st.duration_us / 1000, st.duration_us % 1000, frozen);
 }
 
 /* Hand @fd to the group; EXIT_* */
@@ -398,6 +411,185 @@ static int positional(const char *cmd, int argc, char **argv, int n, const char 
 	return EXIT_OK;
 }
 
+/* Pids of cgroup.procs; returns the count, at most @max. */
+static int read_procs(const struct cgroup *cg, pid_t *pids, int max)
+{
+	char buf[65536], *p, *end;
+	int n = 0;
+
+	if (cg_read(cg->path, "cgroup.procs", buf, sizeof(buf)) < 0)
+		return 0;
+	for (p = buf; *p && n < max; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (v > 0)
+			pids[n++] = v;
+	}
+	return n;
+}
+
+/*
+ * --progress: a child polls ckpt.state while the parent blocks in its
+ * write to ckpt.trigger, and draws the bytes written so far on standard
+ * error: a bar redrawn in place on a terminal, otherwise a line whenever
+ * the count changed (at most one a second).  The total is an estimate:
+ * the resident anonymous and shared memory of the group's processes.
+ */
+struct progress {
+	pid_t	pid;	/* the child drawing it, 0 if none */
+	int	fd;	/* closed by the parent when the operation is over */
+};
+
+#define PROGRESS_TTY_MS		200
+#define PROGRESS_LINE_MS	1000
+
+static uint64_t estimate_bytes(const struct cgroup *cg)
+{
+	static pid_t pids[4096];
+	char path[64], line[256];
+	uint64_t total = 0, kb;
+	int n, i;
+	FILE *f;
+
+	n = read_procs(cg, pids, sizeof(pids) / sizeof(pids[0]));
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pids[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "RssAnon: %" SCNu64, &kb) == 1 ||
+			    sscanf(line, "RssShmem: %" SCNu64, &kb) == 1)
+				total += kb * 1024;
+		fclose(f);
+	}
+	return total;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "123 KiB" below a MiB, "12.3 MiB" above. */
+static const char *human(char *buf, size_t size, double bytes)
+{
+	if (bytes < 1048576)
+		snprintf(buf, size, "%.0f KiB", bytes / 1024);
+	else
+		snprintf(buf, size, "%.1f MiB", bytes / 1048576);
+	return buf;
+}
+
+static void progress_draw(const char *name, uint64_t bytes, uint64_t total,
+			  double secs, bool tty)
+{
+	char done[32], all[32], rate[32], bar[32];
+	int pct, i, fill;
+
+	human(done, sizeof(done), bytes);
+	human(rate, sizeof(rate), secs > 0 ? bytes / secs : 0);
+	if (!total) {
+		fprintf(stderr, "%s%s: checkpoint %s: %s, %s/s%s", tty ? "\r" : "",
+			prog, name, done, rate, tty ? "\033[K" : "\n");
+		return;
+	}
+	/* The total is an estimate: never claim to be done before the end. */
+	pct = bytes >= total ? 99 : (int)(bytes * 100 / total);
+	fill = pct * 20 / 100;
+	for (i = 0; i < 20; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[20] = '\0';
+	fprintf(stderr, "%s%s: checkpoint %s [%s] %3d%% %s of ~%s, %s/s%s",
+		tty ? "\r" : "", prog, name, bar, pct, done,
+		human(all, sizeof(all), total), rate, tty ? "\033[K" : "\n");
+}
+
+static void __attribute__((noreturn))
+progress_child(const struct cgroup *cg, int fd, int image_fd)
+{
+	bool tty = isatty(STDERR_FILENO), drawn = false;
+	int ms = tty ? PROGRESS_TTY_MS : PROGRESS_LINE_MS;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint64_t total = estimate_bytes(cg), last = UINT64_MAX;
+	double start = now_s();
+	struct ckpt_state st;
+	char raw[4096];
+	int null;
+
+	/* Hold no end of the image: a reader must see its end with ours. */
+	if (image_fd == STDOUT_FILENO) {
+		null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			close(null);
+		}
+	} else {
+		close(image_fd);
+	}
+	for (;;) {
+		/* Readable: the parent closed its end, the operation is over. */
+		if (poll(&pfd, 1, ms) != 0)
+			break;
+		if (state_read(cg, &st, raw, sizeof(raw)) ||
+		    strcmp(st.state, "checkpointing"))
+			continue;
+		if (!tty && st.bytes == last)
+			continue;
+		last = st.bytes;
+		progress_draw(cg->arg, st.bytes, total, now_s() - start, tty);
+		drawn = true;
+	}
+	if (tty && drawn)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+	_exit(0);
+}
+
+static void progress_start(struct progress *p, const struct cgroup *cg, int image_fd)
+{
+	int fds[2];
+
+	p->pid = 0;
+	p->fd = -1;
+	if (pipe2(fds, O_CLOEXEC)) {
+		p_err("--progress: pipe: %s", strerror(errno));
+		return;
+	}
+	fflush(NULL);
+	p->pid = fork();
+	if (p->pid < 0) {
+		p_err("--progress: fork: %s", strerror(errno));
+		p->pid = 0;
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (!p->pid) {
+		close(fds[1]);
+		progress_child(cg, fds[0], image_fd);
+	}
+	close(fds[0]);
+	p->fd = fds[1];
+}
+
+static void progress_stop(struct progress *p)
+{
+	int status;
+
+	if (!p->pid)
+		return;
+	close(p->fd);
+	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	p->pid = 0;
+}
+
 int do_checkpoint(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -406,9 +598,12 @@ int do_checkpoint(int argc, char **argv)
 		{ "kill",	no_argument,		NULL, 'k' },
 		{ "exclude",	required_argument,	NULL, 'x' },
 		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "progress",	no_argument,		NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *cmd = "checkpoint";
+	struct progress prog_bar = { 0, -1 };
+	bool progress = false;
 	char excl[256], saved[256] = "";
 	char *excl_arg = NULL;
 	struct cgroup cg;
@@ -430,6 +625,9 @@ int do_checkpoint(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'p':
+			progress = true;
 			break;
 		default:
 			return usage_error("checkpoint", "bad option");
@@ -481,7 +679,10 @@ int do_checkpoint(int argc, char **argv)
 		}
 	}
 
+	if (progress && !quiet)
+		progress_start(&prog_bar, &cg, fd);
 	ret = run_trigger(&cg, "checkpoint", cmd, fd);
+	progress_stop(&prog_bar);
 	if (ret)
 		goto out_restore_excl;
 	if (fd != STDOUT_FILENO && fsync(fd) && errno != EINVAL) {
@@ -518,25 +719,6 @@ static int enable_ckpt(const char *dir)
 			if (!strcmp(tok, "ckpt"))
 				return 0;
 	return cg_write(dir, "cgroup.subtree_control", "+ckpt");
-}
-
-/* Pids of cgroup.procs; returns the count, at most @max. */
-static int read_procs(const struct cgroup *cg, pid_t *pids, int max)
-{
-	char buf[65536], *p, *end;
-	int n = 0;
-
-	if (cg_read(cg->path, "cgroup.procs", buf, sizeof(buf)) < 0)
-		return 0;
-	for (p = buf; *p && n < max; p = end) {
-		long v = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (v > 0)
-			pids[n++] = v;
-	}
-	return n;
 }
 
 static int wait_restored(const pid_t *pids, int n)
@@ -819,6 +1001,8 @@ int do_state(int argc, char **argv)
 	jw_ku64("tasks", st.tasks);
 	jw_ku64("bytes", st.bytes);
 	jw_ku64("duration_us", st.duration_us);
+	if (st.has_frozen)
+		jw_ku64("frozen_us", st.frozen_us);
 	jw_key("error");
 	if (st.error[0])
 		jw_str(st.error);

@@ -64,13 +64,17 @@ static int do_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "checkpoint", do_checkpoint,
-	  "checkpoint CGROUP -o FILE|- [--frozen|--kill] [--exclude +CLASS,-CLASS] [-q]",
+	  "checkpoint CGROUP -o FILE|- [--frozen|--kill] [--exclude +CLASS,-CLASS] [--progress] [-q]",
 	  "Freeze every task of CGROUP, write their state to FILE (\"-\": standard\n"
 	  "output, for a pipe) and thaw them again; with --frozen leave them frozen,\n"
 	  "with --kill kill them once the image is complete.  --exclude changes\n"
 	  "ckpt.exclude for this checkpoint only (e.g. +anon: leave out private\n"
 	  "anonymous memory).  A partial FILE is removed when the checkpoint fails.\n"
-	  "Prints a summary (tasks, bytes, time) on standard error unless -q." },
+	  "--progress shows the bytes written so far on standard error while the\n"
+	  "checkpoint runs (a bar on a terminal, else a line when the count changes,\n"
+	  "at most one a second), against an estimate of the total: the resident\n"
+	  "anonymous and shared memory of the group.  Prints a summary (tasks,\n"
+	  "bytes, time, time frozen) on standard error unless -q." },
 	{ "restart", do_restart,
 	  "restart CGROUP -i FILE|- [--frozen] [--new-pidns] [--wait]\n"
 	  "        [--skip-file-check] [-q]",

@@ -296,7 +296,7 @@ fake_group() {		# fake_group NAME: a cgroup with ckpt enabled
 	: >"$g/ckpt.exclude"
 	: >"$g/ckpt.image_fd"
 	: >"$g/ckpt.trigger"
-	printf 'state idle\nlast_op checkpoint\nlast_result ok\nerrno 0\ntasks 3\nbytes 205496\nduration_us 12345\n' \
+	printf 'state idle\nlast_op checkpoint\nlast_result ok\nerrno 0\ntasks 3\nbytes 205496\nduration_us 12345\nfrozen_us 1234\n' \
 		>"$g/ckpt.state"
 	printf '4242\n4243\n' >"$g/cgroup.procs"
 }
@@ -312,6 +312,7 @@ expect 0 "state /app" -- "$CKPT" state /app
 expect 0 "state --json" -- "$CKPT" state app --json
 json_ok "$TMP/out" "state --json"
 grep_in "$TMP/out" '"duration_us": 12345' "state --json"
+grep_in "$TMP/out" '"frozen_us": 1234' "state --json frozen_us"
 expect 3 "state missing cgroup" -- "$CKPT" state nope
 expect 3 "state root" -- "$CKPT" state /
 mkdir -p "$CKPT_CGROUP_ROOT/plain"
@@ -331,7 +332,7 @@ fake_group app
 expect 0 "checkpoint" -- "$CKPT" checkpoint app -o "$TMP/app.img" --kill
 grep_in "$G/ckpt.trigger" '^checkpoint kill$' "checkpoint --kill"
 grep_in "$G/ckpt.image_fd" '^none' "image fd released"
-grep_in "$TMP/err" 'checkpointed app: 3 tasks, 205496 bytes, 12.345 ms' "summary"
+grep_in "$TMP/err" 'checkpointed app: 3 tasks, 205496 bytes, 12.345 ms, frozen 1.234 ms' "summary"
 [ -f "$TMP/app.img" ] && ok || ko "checkpoint: no image file"
 [ "$(stat -c %a "$TMP/app.img")" = 600 ] && ok || ko "image mode not 0600"
 
