@@ -308,6 +308,9 @@ bool ckpt_is_unix(struct file *file);
 int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 id);
 int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len);
+struct ckpt_held_set;
+int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
+		    unsigned int i);
 
 /* seccomp.c */
 int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -372,6 +375,16 @@ struct ckpt_held {
 	pid_t			pid;
 	unsigned int		fd;
 };
+
+/* The files held whole by the group: one open file each, shared or not. */
+struct ckpt_held_set {
+	struct ckpt_held	*h;
+	unsigned int		nr;
+	unsigned int		cap;
+};
+
+int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
+		  struct pipe_inode_info *pipe, pid_t pid, unsigned int fd);
 
 /* pipe.c */
 int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,

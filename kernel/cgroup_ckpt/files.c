@@ -336,16 +336,18 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
-/* The files held whole by the group: one open file each, shared or not. */
-struct ckpt_held_set {
-	struct ckpt_held	*h;
-	unsigned int		nr;
-	unsigned int		cap;
-};
-
-static int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
-			 struct pipe_inode_info *pipe, pid_t pid,
-			 unsigned int fd)
+/**
+ * ckpt_held_add() - count one reference of the group on a file
+ * @hs:   the files seen so far
+ * @file: the file, referenced; the set takes this reference
+ * @pipe: the pipe it is open on, or NULL
+ * @pid:  where it is referenced from (named in a refusal)
+ * @fd:   ...
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
+		  struct pipe_inode_info *pipe, pid_t pid, unsigned int fd)
 {
 	unsigned int i;
 
@@ -391,7 +393,8 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 					 task_pid_vnr(t), fd);
 		if (S_ISFIFO(file_inode(file)->i_mode))
 			pipe = get_pipe_info(file, false);
-		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file)) {
+		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
+		    !ckpt_is_unix(file)) {
 			fput(file);
 			continue;
 		}
@@ -406,11 +409,12 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * ckpt_check_held_files() - refuse kernel objects shared outside the group
  * @ctx: the checkpoint, its tasks collected and frozen
  *
- * Pipes, eventfds and epoll instances live in the kernel: restart
- * recreates them for the group alone.  Walks the fd table of every process of the group once,
- * and refuses such a file that is also referenced from outside (an fd
- * table out of the group, a descriptor in flight), and a pipe with an end
- * outside.  Runs before anything is written.
+ * Pipes, eventfds, epoll instances and unix sockets live in the kernel:
+ * restart recreates them for the group alone.  Walks the fd table of every
+ * process of the group once, and refuses such a file that is also
+ * referenced from outside (an fd table out of the group, a descriptor in
+ * flight), a pipe with an end outside, and a unix socket whose peer is.
+ * Runs before anything is written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
  */
@@ -453,6 +457,9 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		if (j == i)
 			ret = ckpt_check_pipe(ctx, hs.h, hs.nr, i);
 	}
+	for (i = 0; !ret && i < hs.nr; i++)
+		if (ckpt_is_unix(hs.h[i].file))
+			ret = ckpt_check_unix(ctx, &hs, i);
 	for (i = 0; i < hs.nr; i++)
 		fput(hs.h[i].file);
 	kfree(hs.h);

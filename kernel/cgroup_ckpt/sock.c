@@ -58,28 +58,61 @@ bool ckpt_is_unix(struct file *file)
 	return sock && sock->sk && sock->sk->sk_family == AF_UNIX;
 }
 
-/* Some live process of the group has @file on an fd. */
-static bool ckpt_file_in_group(struct ckpt_ctx *ctx, struct file *file)
+/* The peer of @sk, with a reference, or NULL. */
+static struct sock *ckpt_unix_peer_get(struct sock *sk)
 {
-	unsigned int i, fd;
-	bool found = false;
+	struct sock *peer;
 
-	for (i = 0; i < ctx->nr_tasks && !found; i++) {
-		struct ckpt_tent *e = &ctx->ents[i];
+	unix_state_lock(sk);
+	peer = unix_peer(sk);
+	if (peer)
+		sock_hold(peer);
+	unix_state_unlock(sk);
+	return peer;
+}
 
-		if (e->pid != e->tgid || (e->flags & CKPT_TASK_ZOMBIE))
-			continue;
-		rcu_read_lock();
-		for (fd = 0; !found; fd++) {
-			struct file *f = task_lookup_next_fd_rcu(e->task, &fd);
+/* The file of @sk if it is alive, without a reference: to compare only. */
+static struct file *ckpt_unix_file(struct sock *sk)
+{
+	struct file *file = NULL;
 
-			if (!f)
-				break;
-			found = f == file;
-		}
-		rcu_read_unlock();
-	}
-	return found;
+	read_lock_bh(&sk->sk_callback_lock);
+	if (!sock_flag(sk, SOCK_DEAD) && sk->sk_socket)
+		file = sk->sk_socket->file;
+	read_unlock_bh(&sk->sk_callback_lock);
+	return file;
+}
+
+/**
+ * ckpt_check_unix() - refuse a unix socket whose peer is outside the group
+ * @ctx: the checkpoint
+ * @hs:  the files of the group that hold kernel state (files.c), each
+ *       referenced by the group only (checked before)
+ * @i:   the entry of @hs to check, a unix socket
+ *
+ * Return: 0, or -EOPNOTSUPP with the reason.
+ */
+int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
+		    unsigned int i)
+{
+	const struct ckpt_held *h = &hs->h[i];
+	struct sock *peer;
+	struct file *pfile;
+	unsigned int j;
+
+	peer = ckpt_unix_peer_get(sock_from_file(h->file)->sk);
+	if (!peer)
+		return 0;
+	pfile = ckpt_unix_file(peer);
+	sock_put(peer);
+	if (!pfile)
+		return 0;
+	for (j = 0; j < hs->nr; j++)
+		if (hs->h[j].file == pfile)
+			return 0;
+	return ckpt_fail(ctx, -EOPNOTSUPP,
+			 "pid %d fd %u: unix socket whose peer is held only outside the group; not supported yet",
+			 h->pid, h->fd);
 }
 
 static int ckpt_unix_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
@@ -218,12 +251,7 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (READ_ONCE(unix_sk(sk)->oob_skb))
 		return ckpt_unix_refuse(ctx, t, fd, "with out-of-band data queued");
 #endif
-	unix_state_lock(sk);
-	peer = unix_peer(sk);
-	if (peer)
-		sock_hold(peer);
-	unix_state_unlock(sk);
-
+	peer = ckpt_unix_peer_get(sk);
 	if (peer) {
 		ret = -EOPNOTSUPP;
 		if (unix_sk(peer)->addr)
@@ -235,14 +263,11 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 			ret = 0;
 		if (ret)
 			goto out;
-		/* A peer alive in the group is frozen: its file stays. */
-		if (!sock_flag(peer, SOCK_DEAD) && peer->sk_socket)
-			pfile = READ_ONCE(peer->sk_socket->file);
-		if (pfile && !ckpt_file_in_group(ctx, pfile)) {
-			ret = ckpt_unix_refuse(ctx, t, fd,
-					       "whose peer is held only outside the group");
-			goto out;
-		}
+		/*
+		 * ckpt_check_unix() saw a live peer's file held by the group,
+		 * which is frozen: the file stays.
+		 */
+		pfile = ckpt_unix_file(peer);
 		if (pfile) {
 			pid = ckpt_obj_lookup_file(ctx, pfile, &new);
 			if (!pid) {
