@@ -45,3 +45,31 @@ teardown() { common_teardown; }
 	echo "$c" > "$A/cgroup.procs"
 	wl_check "$pid" k
 }
+
+@test "unix: socket files shared by two processes come back shared" {
+	A=$(new_group a)
+	B=$(new_group b)
+	# the child keeps the parent's ends too: every end in two fd tables
+	wl_start "$A" k sockets -k
+	read -r _ c _ < "$T/k/info"
+	checkpoint "$A" "$T/img" kill
+	wait_until populated_is "$A" 0
+	restart "$B" "$T/img"
+	[ "$(procs_of "$B")" = "$pid $c" ]
+	[ "$(stat -L -c %i "/proc/$pid/fd/3")" = "$(stat -L -c %i "/proc/$c/fd/3")" ]
+	wl_check "$pid" k
+}
+
+@test "unix: a socket file also held outside the group is refused naming the fd" {
+	A=$(new_group a)
+	O=$(new_group o)
+	wl_start "$A" k sockets -k
+	read -r _ c _ < "$T/k/info"
+	echo "$c" > "$O/cgroup.procs"
+	image_out "$A" "$T/img"
+	ensure_write_fail "$A/ckpt.trigger" checkpoint EOPNOTSUPP
+	grep -E "^error pid $pid fd [0-9]+: socket:\[[0-9]+\]: the open file is shared with a process outside the group" "$A/ckpt.state"
+	wait_until frozen_is "$A" 0
+	echo "$c" > "$A/cgroup.procs"
+	wl_check "$pid" k
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockets -d DIR
+ * sockets -d DIR [-k]
  *
  * A parent and a child talking over four socketpairs, with data left in
  * flight in both directions:
@@ -19,6 +19,8 @@
  * where the other side shut down or closed), and the two exchange a
  * ping and a pong.  Writes "OK sockets" or "FAIL ..." to DIR/result.
  * Checks consume the data: one check per run.
+ *
+ * -k: the child keeps its copies of the parent's ends open.
  */
 #include "wl.h"
 #include <poll.h>
@@ -28,6 +30,7 @@
 static int s[2], d[2], q[2], h[2];
 static short before[4];
 static char why[256];
+static int keep;
 
 static unsigned char pat(unsigned int i, int salt)
 {
@@ -134,7 +137,9 @@ static void child(void)
 		q_lens[] = { 5, 7000 };
 	int bad;
 
-	close(s[0]); close(d[0]); close(q[0]); close(h[0]);
+	if (!keep) {
+		close(s[0]); close(d[0]); close(q[0]); close(h[0]);
+	}
 	send_pat(s[1], 0, 3000, 2);
 	send_pat(d[1], 0, 30, 4);
 	send_pat(d[1], 0, 40, 4);
@@ -187,6 +192,15 @@ static const char *child_says(const char *path, char *buf, int size, const char 
 	return buf;
 }
 
+static int opt(int c, char *arg)
+{
+	(void)arg;
+	if (c != 'k')
+		return -1;
+	keep = 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned int s_lens[] = { 2900 }, d_lens[] = { 30, 40 },
@@ -196,7 +210,7 @@ int main(int argc, char **argv)
 	short now[4];
 	pid_t c;
 
-	wl_init(argc, argv, "", NULL);
+	wl_init(argc, argv, "k", opt);
 	wl_catch_usr1();
 	signal(SIGUSR2, on_usr2);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, s) || socketpair(AF_UNIX, SOCK_DGRAM, 0, d) ||
