@@ -201,6 +201,8 @@ struct ckpt_rtask {
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
+ * @usocks:	restart: what is left to do for unix sockets (sock.c), added
+ *		to by the task reading the image
  */
 struct ckpt_ctx {
 	refcount_t		ref;
@@ -225,6 +227,7 @@ struct ckpt_ctx {
 	bool			abort;
 	struct completion	go;
 	struct completion	final;
+	struct list_head	usocks;
 };
 
 /* cgroup.c */
@@ -311,6 +314,11 @@ int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len);
 struct ckpt_held_set;
 int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
 		    unsigned int i);
+int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			    unsigned int i);
+int ckpt_restore_unix_end(struct ckpt_ctx *ctx);
+void ckpt_unix_undo(struct ckpt_ctx *ctx);
+void ckpt_unix_free(struct ckpt_ctx *ctx);
 
 /* seccomp.c */
 int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -385,6 +393,7 @@ struct ckpt_held_set {
 
 int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
 		  struct pipe_inode_info *pipe, pid_t pid, unsigned int fd);
+bool ckpt_held_kind(struct file *file, struct pipe_inode_info **pipe);
 
 /* pipe.c */
 int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,

@@ -374,6 +374,25 @@ int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
 	return 0;
 }
 
+/**
+ * ckpt_held_kind() - is @file of a kind whose state restart recreates
+ * @file: an open file
+ * @pipe: set to the pipe it is open on, or NULL
+ *
+ * Pipes, eventfds, epoll instances and unix sockets: the group must hold
+ * them alone.
+ *
+ * Return: true if it is.
+ */
+bool ckpt_held_kind(struct file *file, struct pipe_inode_info **pipe)
+{
+	*pipe = NULL;
+	if (S_ISFIFO(file_inode(file)->i_mode))
+		*pipe = get_pipe_info(file, false);
+	return *pipe || ckpt_is_eventfd(file) || ckpt_is_epoll(file) ||
+	       ckpt_is_unix(file);
+}
+
 /* Collect the files of the fd table of @t whose state is in the kernel. */
 static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 			  struct task_struct *t)
@@ -382,7 +401,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 	int ret = 0;
 
 	for (fd = 0; !ret; fd++) {
-		struct pipe_inode_info *pipe = NULL;
+		struct pipe_inode_info *pipe;
 		struct file *file;
 
 		file = ckpt_next_file(t, &fd);
@@ -391,10 +410,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		if (IS_ERR(file))
 			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
 					 task_pid_vnr(t), fd);
-		if (S_ISFIFO(file_inode(file)->i_mode))
-			pipe = get_pipe_info(file, false);
-		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
-		    !ckpt_is_unix(file)) {
+		if (!ckpt_held_kind(file, &pipe)) {
 			fput(file);
 			continue;
 		}
@@ -413,7 +429,8 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * restart recreates them for the group alone.  Walks the fd table of every
  * process of the group once, and refuses such a file that is also
  * referenced from outside (an fd table out of the group, a descriptor in
- * flight), a pipe with an end outside, and a unix socket whose peer is.
+ * flight other than to a socket of the group), a pipe with an end
+ * outside, and a unix socket whose peer is.
  * Runs before anything is written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
@@ -422,7 +439,7 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 {
 	struct ckpt_held_set hs = { };
 	struct files_struct **seen;
-	unsigned int i, j, nr_seen = 0;
+	unsigned int i, j, nr, nr_seen = 0;
 	int ret = 0;
 
 	seen = kcalloc(ctx->nr_tasks, sizeof(*seen), GFP_KERNEL);
@@ -444,6 +461,10 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		seen[nr_seen++] = files;
 		ret = ckpt_held_task(ctx, &hs, t);
 	}
+	/* files in flight to the group's unix sockets: the group's too */
+	for (i = 0, nr = hs.nr; !ret && i < nr; i++)
+		if (ckpt_is_unix(hs.h[i].file))
+			ret = ckpt_unix_held_inflight(ctx, &hs, i);
 	/* one reference for each fd of the group, one of ours */
 	for (i = 0; !ret && i < hs.nr; i++)
 		if (file_count(hs.h[i].file) != hs.h[i].refs + 1)
