@@ -150,3 +150,27 @@ while True:
 	[ ! -e "$path" ]
 	[ ! -e "$T/k/dgram.sock" ]
 }
+
+# refused_unix WHAT REGEX: the checkpoint of "sockets -r WHAT" is refused
+# with EOPNOTSUPP and a reason matching REGEX; the workload runs on.
+refused_unix() {
+	A=$(new_group a)
+	wl_start "$A" k sockets -r "$1"
+	image_out "$A" "$T/img"
+	ensure_write_fail "$A/ckpt.trigger" checkpoint EOPNOTSUPP
+	grep -E "^error pid $pid fd [0-9]+: unix socket $2" "$A/ckpt.state"
+	wait_until frozen_is "$A" 0
+	wl_check "$pid" k
+}
+
+@test "unix: refused: a name on a relative path" {
+	refused_unix rel 'bound to a relative path \(rel\.sock\); not supported yet'
+}
+
+@test "unix: refused: a connection waiting in a listener's queue" {
+	refused_unix pending 'listening, with connections waiting to be accepted; not supported yet'
+}
+
+@test "unix: refused: a unix socket in flight" {
+	refused_unix inflight 'with a unix socket in flight \(SCM_RIGHTS\); not supported'
+}

@@ -44,6 +44,13 @@
  * the pipe's data), sends from gc to g through the connection, connects a
  * new client to each listener and exchanges a byte over it, and with -l
  * sends "again" to PATH.
+ *
+ * sockets -d DIR -r rel|pending|inflight
+ *
+ * One thing a checkpoint refuses: a datagram socket bound to the relative
+ * name "rel.sock" in DIR, a listener with a connection it did not accept,
+ * or a socket in flight over a socketpair.  On SIGUSR1: OK if the socket
+ * still works.
  */
 #include "wl.h"
 #include <poll.h>
@@ -56,7 +63,7 @@ static int s[2], d[2], q[2], h[2];
 static short before[4];
 static char why[256];
 static int keep, named;
-static const char *log_path;
+static const char *log_path, *refused;
 
 static unsigned char pat(unsigned int i, int salt)
 {
@@ -226,6 +233,8 @@ static int opt(int c, char *arg)
 		named = 1;
 	else if (c == 'l')
 		log_path = arg;
+	else if (c == 'r')
+		refused = arg;
 	else
 		return -1;
 	return 0;
@@ -483,6 +492,42 @@ static void named_main(void)
 		pause();
 }
 
+static void refused_main(void)
+{
+	struct sockaddr_un sun;
+	char buf[8];
+	int x, y, sp[2], tp[2];
+
+	if (chdir(wl_dir) || socketpair(AF_UNIX, SOCK_DGRAM, 0, sp))
+		wl_die("setup: %m");
+	if (!strcmp(refused, "rel")) {
+		x = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (x < 0 || bind(x, (struct sockaddr *)&sun, mkaddr(&sun, "rel.sock", 0)))
+			wl_die("bind: %m");
+		y = connect_to(SOCK_DGRAM, "rel.sock", 0);
+	} else if (!strcmp(refused, "pending")) {
+		x = listener("pend.sock", 1);
+		y = connect_to(SOCK_STREAM, "pend.sock", 1);
+	} else if (!strcmp(refused, "inflight")) {
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, tp))
+			wl_die("socketpair: %m");
+		send_fds(sp[0], "S", &tp[1], 1);
+		x = tp[0];
+		y = -1;
+	} else {
+		wl_die("-r %s?", refused);
+	}
+	wl_ready();
+	wl_wait_usr1();
+	if (send(sp[0], "ok", 2, 0) != 2 || recv(sp[1], buf, sizeof(buf), 0) < 1 ||
+	    (!strcmp(refused, "inflight") && recv(sp[1], buf, sizeof(buf), 0) != 2))
+		wl_fail("socketpair: %m");
+	else
+		wl_put("result", 1, "OK sockets %s %d %d\n", refused, x, y);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned int s_lens[] = { 2900 }, d_lens[] = { 30, 40 },
@@ -492,10 +537,12 @@ int main(int argc, char **argv)
 	short now[4];
 	pid_t c;
 
-	wl_init(argc, argv, "knl:", opt);
+	wl_init(argc, argv, "knl:r:", opt);
 	wl_catch_usr1();
 	if (named)
 		named_main();
+	if (refused)
+		refused_main();
 	signal(SIGUSR2, on_usr2);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, s) || socketpair(AF_UNIX, SOCK_DGRAM, 0, d) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, q) || socketpair(AF_UNIX, SOCK_STREAM, 0, h))
