@@ -565,7 +565,9 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 				goto out;
 		}
 	}
-	ret = ckpt_unix_read_queue(ctx, t, fd, sk, &q[0]);
+	/* a listener's queue holds connections, none when it was checked */
+	if (!(flags & CKPT_UNIX_LISTEN))
+		ret = ckpt_unix_read_queue(ctx, t, fd, sk, &q[0]);
 	if (ret)
 		goto out;
 	if (!(flags & CKPT_UNIX_PAIR) && q[0].nr &&
