@@ -106,7 +106,7 @@ struct ckpt_rec {
 #define CKPT_REC_PIPE_DATA	0x0411	/* bytes buffered in it */
 #define CKPT_REC_EVENTFD	0x0412	/* an eventfd counter (object) */
 #define CKPT_REC_EPOLL		0x0413	/* an epoll instance (object) */
-#define CKPT_REC_UNIX		0x0420	/* unnamed AF_UNIX sockets (object) */
+#define CKPT_REC_UNIX		0x0420	/* AF_UNIX sockets (object) */
 #define CKPT_REC_UNIX_DATA	0x0421	/* bytes queued to one of them */
 #define CKPT_REC_SIGNALFD	0x0430	/* a signalfd (object) */
 #define CKPT_REC_TIMERFD	0x0431	/* a timerfd (object) */
@@ -622,16 +622,29 @@ struct ckpt_epoll {
 };
 
 /*
- * CKPT_REC_UNIX: an unnamed AF_UNIX socket, alone or with the peer it is
- * connected to (socketpair()), defining the open files of both ends as
- * objects; an end whose file was closed has id 0.  Followed by the
- * CKPT_REC_UNIX_DATA records of end 0's receive queue, then end 1's.
+ * CKPT_REC_UNIX: an AF_UNIX socket, alone or with the peer it is connected
+ * to, defining the open files of both ends as objects; an end whose file
+ * was closed has id 0.  Followed by the CKPT_REC_UNIX_DATA records of end
+ * 0's receive queue, then end 1's.
+ *
+ * @addr holds end 0's name (@end[0].addr_len bytes), end 1's, then the
+ * name end 0 connects to (@peer_len bytes): each as the kernel keeps
+ * sun_path, a path with its NUL or an abstract name that starts with a
+ * NUL.  An end with CKPT_UNIX_BOUND is bound to its name (path names are
+ * absolute); one without carries the name of the listener that accepted
+ * it.  CKPT_UNIX_CONNECT: end 0, a lone SOCK_DGRAM socket, is connected
+ * to the socket bound to @peer (in the group or not).
  */
 #define CKPT_UNIX_PAIR		0x1	/* end 1 is end 0's peer */
+#define CKPT_UNIX_LISTEN	0x2	/* end 0 listens, with @backlog */
+#define CKPT_UNIX_CONNECT	0x4	/* end 0 is connected to @peer */
 
 #define CKPT_UNIX_PASSCRED	0x1	/* SO_PASSCRED */
 #define CKPT_UNIX_SNDBUF_LOCK	0x2	/* SO_SNDBUF was set */
 #define CKPT_UNIX_RCVBUF_LOCK	0x4	/* SO_RCVBUF was set */
+#define CKPT_UNIX_BOUND		0x8	/* bound to its name */
+
+#define CKPT_UNIX_NAME_MAX	108	/* sizeof(sun_path) */
 
 struct ckpt_unix_end {
 	__le32	id;			/* object id of its open file, or 0 */
@@ -641,24 +654,34 @@ struct ckpt_unix_end {
 	__le32	sndbuf;
 	__le32	rcvbuf;
 	__le32	nr_msgs;		/* CKPT_REC_UNIX_DATA for its queue */
-	__le32	__reserved;
+	__le32	addr_len;		/* bytes of its name in @addr, 0: none */
 };
 
 struct ckpt_unix {
 	struct ckpt_rec		rec;
 	__le32			type;		/* SOCK_STREAM, _DGRAM, _SEQPACKET */
 	__le32			flags;		/* CKPT_UNIX_* */
+	__le32			backlog;	/* CKPT_UNIX_LISTEN: listen() backlog */
+	__le32			peer_len;	/* CKPT_UNIX_CONNECT: bytes of @peer */
 	struct ckpt_unix_end	end[2];
+	__u8			addr[];		/* see above */
 };
 
 /*
  * CKPT_REC_UNIX_DATA: one queued message (SOCK_DGRAM, SOCK_SEQPACKET) or
  * a piece of the queued stream, for end @end of the preceding CKPT_REC_UNIX.
+ * @data holds @nr_fds object ids (__le32) of the open files passed with it
+ * (SCM_RIGHTS), then @len bytes.  A piece of stream with files is one
+ * message of its sender, whole.
  */
+#define CKPT_UNIX_MAX_FDS	253	/* SCM_MAX_FD */
+
 struct ckpt_unix_data {
 	struct ckpt_rec	rec;
 	__le32	end;
 	__le32	len;
+	__le32	nr_fds;
+	__le32	__reserved;
 	__u8	data[];
 };
 

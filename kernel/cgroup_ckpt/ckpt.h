@@ -216,6 +216,8 @@ struct ckpt_rtask {
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
+ * @usocks:	restart: what is left to do for unix sockets (sock.c), added
+ *		to by the task reading the image
  */
 struct ckpt_ctx {
 	refcount_t		ref;
@@ -244,6 +246,7 @@ struct ckpt_ctx {
 	bool			abort;
 	struct completion	go;
 	struct completion	final;
+	struct list_head	usocks;
 };
 
 /* cgroup.c */
@@ -338,6 +341,14 @@ bool ckpt_is_unix(struct file *file);
 int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 id);
 int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len);
+struct ckpt_held_set;
+int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
+		    unsigned int i);
+int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			    unsigned int i);
+int ckpt_restore_unix_end(struct ckpt_ctx *ctx);
+void ckpt_unix_undo(struct ckpt_ctx *ctx);
+void ckpt_unix_free(struct ckpt_ctx *ctx);
 
 /* seccomp.c */
 int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -411,6 +422,17 @@ struct ckpt_held {
 	pid_t			pid;
 	unsigned int		fd;
 };
+
+/* The files held whole by the group: one open file each, shared or not. */
+struct ckpt_held_set {
+	struct ckpt_held	*h;
+	unsigned int		nr;
+	unsigned int		cap;
+};
+
+int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
+		  struct pipe_inode_info *pipe, pid_t pid, unsigned int fd);
+bool ckpt_held_kind(struct file *file, struct pipe_inode_info **pipe);
 
 /* pipe.c */
 int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,

@@ -370,16 +370,18 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret ?: ckpt_dump_locks(ctx, t);
 }
 
-/* The files held whole by the group: one open file each, shared or not. */
-struct ckpt_held_set {
-	struct ckpt_held	*h;
-	unsigned int		nr;
-	unsigned int		cap;
-};
-
-static int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
-			 struct pipe_inode_info *pipe, pid_t pid,
-			 unsigned int fd)
+/**
+ * ckpt_held_add() - count one reference of the group on a file
+ * @hs:   the files seen so far
+ * @file: the file, referenced; the set takes this reference
+ * @pipe: the pipe it is open on, or NULL
+ * @pid:  where it is referenced from (named in a refusal)
+ * @fd:   ...
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
+		  struct pipe_inode_info *pipe, pid_t pid, unsigned int fd)
 {
 	unsigned int i;
 
@@ -457,6 +459,27 @@ static int ckpt_held_mm(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 	return ret ? ckpt_fail(ctx, ret, "interrupted by a signal") : 0;
 }
 
+/**
+ * ckpt_held_kind() - is @file of a kind whose state restart recreates
+ * @file: an open file
+ * @pipe: set to the pipe it is open on, or NULL
+ *
+ * Pipes, eventfds, epoll instances, signalfds, timerfds, inotify
+ * instances, terminals, unix sockets, and regular files (for their
+ * offset): the group must hold them alone.
+ *
+ * Return: true if it is.
+ */
+bool ckpt_held_kind(struct file *file, struct pipe_inode_info **pipe)
+{
+	*pipe = NULL;
+	if (S_ISFIFO(file_inode(file)->i_mode))
+		*pipe = get_pipe_info(file, false);
+	return *pipe || ckpt_is_eventfd(file) || ckpt_is_epoll(file) ||
+	       ckpt_holds_state(file) || ckpt_is_pty(file) ||
+	       ckpt_is_unix(file) || ckpt_held_regular(file);
+}
+
 /* Collect the files of the fd table of @t whose state is in the kernel. */
 static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 			  struct task_struct *t)
@@ -465,7 +488,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 	int ret = 0;
 
 	for (fd = 0; !ret; fd++) {
-		struct pipe_inode_info *pipe = NULL;
+		struct pipe_inode_info *pipe;
 		struct file *file;
 
 		file = ckpt_next_file(t, &fd);
@@ -474,11 +497,7 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		if (IS_ERR(file))
 			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
 					 task_pid_vnr(t), fd);
-		if (S_ISFIFO(file_inode(file)->i_mode))
-			pipe = get_pipe_info(file, false);
-		if (!pipe && !ckpt_is_eventfd(file) && !ckpt_is_epoll(file) &&
-		    !ckpt_holds_state(file) && !ckpt_is_pty(file) &&
-		    !ckpt_held_regular(file)) {
+		if (!ckpt_held_kind(file, &pipe)) {
 			fput(file);
 			continue;
 		}
@@ -493,14 +512,15 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * ckpt_check_held_files() - refuse kernel objects shared outside the group
  * @ctx: the checkpoint, its tasks collected and frozen
  *
- * Pipes, eventfds, epoll instances, signalfds, timerfds and inotify
- * instances live in the kernel, and an open regular file has its offset
- * there: restart recreates them for the group alone.  Walks the fd table
- * and memory map of every process of the group once, refuses first a
- * pseudo-terminal also used outside, then such a file that is also
- * referenced from outside (an fd table out of the group, a descriptor in
- * flight), and a pipe with an end outside.  Runs before anything is
- * written.
+ * Pipes, eventfds, epoll instances, signalfds, timerfds, inotify
+ * instances and unix sockets live in the kernel, and an open regular file
+ * has its offset there: restart recreates them for the group alone.
+ * Walks the fd table and memory map of every process of the group once,
+ * refuses first a pseudo-terminal also used outside, then such a file that
+ * is also referenced from outside (an fd table out of the group, a
+ * descriptor in flight other than to a socket of the group), a pipe with
+ * an end outside, and a unix socket whose peer is.  Runs before anything
+ * is written.
  *
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
  */
@@ -509,7 +529,7 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 	struct ckpt_held_set hs = { };
 	struct files_struct **seen;
 	struct mm_struct **mms;
-	unsigned int i, j, nr_seen = 0;
+	unsigned int i, j, nr, nr_seen = 0;
 	int ret = 0;
 
 	seen = kcalloc(ctx->nr_tasks, sizeof(*seen), GFP_KERNEL);
@@ -539,6 +559,10 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 	for (i = 0; !ret && i < hs.nr; i++)
 		if (ckpt_is_pty(hs.h[i].file))
 			ret = ckpt_check_pty(ctx, hs.h, hs.nr, i);
+	/* files in flight to the group's unix sockets: the group's too */
+	for (i = 0, nr = hs.nr; !ret && i < nr; i++)
+		if (ckpt_is_unix(hs.h[i].file))
+			ret = ckpt_unix_held_inflight(ctx, &hs, i);
 	/* and one for each memory area mapping a regular file */
 	for (i = 0, nr_seen = 0; !ret && i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->ents[i].task;
@@ -559,6 +583,9 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		if (j == i)
 			ret = ckpt_check_pipe(ctx, hs.h, hs.nr, i);
 	}
+	for (i = 0; !ret && i < hs.nr; i++)
+		if (ckpt_is_unix(hs.h[i].file))
+			ret = ckpt_check_unix(ctx, &hs, i);
 	for (i = 0; i < hs.nr; i++)
 		fput(hs.h[i].file);
 	kfree(hs.h);

@@ -595,12 +595,19 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 	/* Only now is no task reading records: every one is ready. */
 	if (!ret) {
 		ckpt_restore_pipes_end(ctx);
-		ckpt_restore_inotify_end(ctx);
+		ret = ckpt_restore_unix_end(ctx);
 	}
+	if (!ret)
+		ckpt_restore_inotify_end(ctx);
 	for (i = 0; !ret && i < ctx->nr_rt; i++)
 		if (!ctx->rt[i].flags)
 			ret = ckpt_apply_regsets(&ctx->rt[i]);
 	if (ret)
-		return ckpt_restart_undo(ctx, ret);
-	return ckpt_restart_run(ctx);
+		ret = ckpt_restart_undo(ctx, ret);
+	else
+		ret = ckpt_restart_run(ctx);
+	/* No socket file of a failed restart stays. */
+	if (ret)
+		ckpt_unix_undo(ctx);
+	return ret;
 }

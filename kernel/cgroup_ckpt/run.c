@@ -70,6 +70,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 	xa_init(&ctx->pids);
 	init_completion(&ctx->go);
 	init_completion(&ctx->final);
+	INIT_LIST_HEAD(&ctx->usocks);
 	return ctx;
 }
 
@@ -101,6 +102,7 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 			put_task_struct(rt->task);
 	}
 	kfree(ctx->rt);
+	ckpt_unix_free(ctx);
 	xa_destroy(&ctx->pids);
 	ckpt_obj_destroy(ctx);
 	if (ctx->s.file) {

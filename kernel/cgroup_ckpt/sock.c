@@ -1,48 +1,100 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ckpt: unnamed AF_UNIX sockets.
+ * ckpt: AF_UNIX sockets.
  *
- * A socketpair() is one object written once, when the first of its two
- * files is met: the type, each end's file flags, shutdown state, buffer
- * sizes and options, and the bytes queued to each end, read from the
- * receive queues without consuming them (the group is frozen, nothing
- * reads or writes them).  Both files get their object ids then; the fds
- * and the other tasks that use them refer to those ids.
+ * A socket is one object written once, when the first of its files is
+ * met, together with its peer if the two are connected to each other (a
+ * socketpair(), or a stream accepted from a listener and its client): the
+ * type, each end's file flags, name, shutdown state, buffer sizes and
+ * options, a listener's backlog, and the messages queued to each end,
+ * read from the receive queues without consuming them (the group is
+ * frozen, nothing reads or writes them).  Files passed in a queued
+ * message (SCM_RIGHTS) are written as objects first, and the message
+ * names their ids.  Both files get their object ids; the fds and the
+ * other tasks that use them refer to those ids.
  *
- * Restart makes the pair with the socket family's own ->socketpair(),
- * queues the bytes again by sending them from the other end (message by
- * message for datagrams and seqpackets), applies shutdown last, and
- * closes an end whose file had been closed, as its owner once did.
+ * Restart binds the names an end owned (a socket file left at a path by
+ * a socket that no longer lives is removed first), makes a pair with the
+ * family's own ->socketpair() and gives an accepted end the name of its
+ * listener back, listens again, queues the messages again by sending them
+ * from the other end (or, to a lone bound datagram socket, from a socket
+ * of its own, by name) with their files installed for the time of the
+ * send, applies shutdown, and closes an end whose file had been closed,
+ * as its owner once did.  A datagram socket connected to a named socket
+ * connects again by name once every record is read, so that sockets of
+ * the group restored later are there.  A failed restart removes the
+ * socket files it made.
  *
- * Refused: a socket with an address (bound, listening, or connected to a
- * bound socket), a peer whose file is held only outside the group, file
- * descriptors or out-of-band data in flight.
+ * Refused: a peer whose file is held only outside the group (checked with
+ * the other files that hold kernel state, files.c), a connection waiting
+ * in a listener's queue, unix sockets in flight, a name on a relative or
+ * removed path, out-of-band data.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/un.h>
 #include <net/af_unix.h>
+#include <net/scm.h>
 #include <net/sock.h>
 #include "ckpt.h"
 
-static_assert(sizeof(struct ckpt_unix) == 16 + 2 * 32);
-static_assert(sizeof(struct ckpt_unix_data) == 16);
+static_assert(sizeof(struct ckpt_unix) == 24 + 2 * 32);
+static_assert(sizeof(struct ckpt_unix_data) == 24);
+static_assert(sizeof_field(struct sockaddr_un, sun_path) == CKPT_UNIX_NAME_MAX);
+static_assert(CKPT_UNIX_MAX_FDS == SCM_MAX_FD);
 
 /* Bytes of stream per CKPT_REC_UNIX_DATA; largest message. */
-#define CKPT_UNIX_CHUNK		(CKPT_REC_MAX_LEN - sizeof(struct ckpt_unix_data))
+#define CKPT_UNIX_CHUNK		(CKPT_REC_MAX_LEN - sizeof(struct ckpt_unix_data) - \
+				 CKPT_UNIX_MAX_FDS * sizeof(__le32))
 /* Most bytes queued to one end that a checkpoint takes. */
 #define CKPT_UNIX_MAX_QUEUED	(64 << 20)
+#define CKPT_UNIX_OPTS		(CKPT_UNIX_PASSCRED | CKPT_UNIX_SNDBUF_LOCK | \
+				 CKPT_UNIX_RCVBUF_LOCK | CKPT_UNIX_BOUND)
+#define CKPT_UNIX_FLAGS		(CKPT_UNIX_PAIR | CKPT_UNIX_LISTEN | CKPT_UNIX_CONNECT)
 
 /* One end's receive queue, copied out. */
 struct ckpt_unix_queue {
 	u8		*buf;
-	u32		*lens;		/* message lengths; stream: pieces */
-	u32		nr;
+	u32		*lens;		/* bytes of each record */
+	u32		*nfds;		/* files passed with each record */
+	struct file	**files;	/* those files, referenced, in order */
+	u32		*ids;		/* their object ids */
+	u32		nr;		/* records */
+	u32		nr_files;
 	u32		bytes;
+};
+
+/* A name as the kernel keeps sun_path: a path and its NUL, or abstract. */
+struct ckpt_unix_name {
+	u32	len;
+	bool	bound;			/* bound to it, not accepted from it */
+	u8	b[CKPT_UNIX_NAME_MAX];
+};
+
+/**
+ * struct ckpt_runix - what restart still has to do for a socket
+ * @node:	in ctx->usocks
+ * @pid:	the task that made it (named in a reason)
+ * @file:	CKPT_UNIX_CONNECT: the socket to connect, referenced
+ * @path:	the socket file its bind made, to remove if the restart fails
+ * @peer:	CKPT_UNIX_CONNECT: the name to connect to
+ */
+struct ckpt_runix {
+	struct list_head	node;
+	pid_t			pid;
+	struct file		*file;
+	struct path		path;
+	struct ckpt_unix_name	peer;
 };
 
 /**
@@ -58,28 +110,129 @@ bool ckpt_is_unix(struct file *file)
 	return sock && sock->sk && sock->sk->sk_family == AF_UNIX;
 }
 
-/* Some live process of the group has @file on an fd. */
-static bool ckpt_file_in_group(struct ckpt_ctx *ctx, struct file *file)
+/* The peer of @sk, with a reference, or NULL. */
+static struct sock *ckpt_unix_peer_get(struct sock *sk)
 {
-	unsigned int i, fd;
-	bool found = false;
+	struct sock *peer;
 
-	for (i = 0; i < ctx->nr_tasks && !found; i++) {
-		struct ckpt_tent *e = &ctx->ents[i];
+	unix_state_lock(sk);
+	peer = unix_peer(sk);
+	if (peer)
+		sock_hold(peer);
+	unix_state_unlock(sk);
+	return peer;
+}
 
-		if (e->pid != e->tgid || (e->flags & CKPT_TASK_ZOMBIE))
-			continue;
-		rcu_read_lock();
-		for (fd = 0; !found; fd++) {
-			struct file *f = task_lookup_next_fd_rcu(e->task, &fd);
+/* The file of @sk if it is alive, without a reference: to compare only. */
+static struct file *ckpt_unix_file(struct sock *sk)
+{
+	struct file *file = NULL;
 
-			if (!f)
-				break;
-			found = f == file;
-		}
-		rcu_read_unlock();
+	read_lock_bh(&sk->sk_callback_lock);
+	if (!sock_flag(sk, SOCK_DEAD) && sk->sk_socket)
+		file = sk->sk_socket->file;
+	read_unlock_bh(&sk->sk_callback_lock);
+	return file;
+}
+
+/**
+ * ckpt_check_unix() - refuse a unix socket whose peer is outside the group
+ * @ctx: the checkpoint
+ * @hs:  the files of the group that hold kernel state (files.c), each
+ *       referenced by the group only (checked before)
+ * @i:   the entry of @hs to check, a unix socket
+ *
+ * Return: 0, or -EOPNOTSUPP with the reason.
+ */
+int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
+		    unsigned int i)
+{
+	const struct ckpt_held *h = &hs->h[i];
+	struct sock *sk = sock_from_file(h->file)->sk, *peer;
+	struct file *pfile;
+	unsigned int j;
+	bool named;
+
+	peer = ckpt_unix_peer_get(sk);
+	if (!peer)
+		return 0;
+	pfile = ckpt_unix_file(peer);
+	/* as unix_getname(): pairs with the release of bind() */
+	named = smp_load_acquire(&unix_sk(peer)->addr);
+	/* Connected one way to a name: connects again by name. */
+	if (sk->sk_type == SOCK_DGRAM && unix_peer(peer) != sk && named)
+		pfile = NULL;
+	sock_put(peer);
+	if (!pfile)
+		return 0;
+	for (j = 0; j < hs->nr; j++)
+		if (hs->h[j].file == pfile)
+			return 0;
+	return ckpt_fail(ctx, -EOPNOTSUPP,
+			 "pid %d fd %u: unix socket whose peer is held only outside the group; not supported yet",
+			 h->pid, h->fd);
+}
+
+/**
+ * ckpt_unix_held_inflight() - count the files in flight to a unix socket
+ * @ctx: the checkpoint
+ * @hs:  the files of the group that hold kernel state (files.c)
+ * @i:   the entry of @hs of a unix socket of the group
+ *
+ * A file passed in a message queued to a socket of the group is
+ * referenced by the group: those of kinds that @hs holds are counted
+ * there, under the pid and fd of the socket.  A unix socket in flight is
+ * refused (it may be in flight to itself).
+ *
+ * Return: 0, or -EOPNOTSUPP with the reason, or another negative errno.
+ */
+int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			    unsigned int i)
+{
+	struct sock *sk = sock_from_file(hs->h[i].file)->sk;
+	struct sk_buff_head *head = &sk->sk_receive_queue;
+	pid_t pid = hs->h[i].pid;
+	unsigned int fd = hs->h[i].fd;
+	struct file **files;
+	struct sk_buff *skb;
+	u32 nr = 0, n = 0, k;
+	int ret = 0;
+
+	spin_lock(&head->lock);
+	skb_queue_walk(head, skb)
+		nr += UNIXCB(skb).fp ? UNIXCB(skb).fp->count : 0;
+	spin_unlock(&head->lock);
+	if (!nr)
+		return 0;
+	files = kvmalloc_array(nr, sizeof(*files), GFP_KERNEL);
+	if (!files)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	spin_lock(&head->lock);
+	skb_queue_walk(head, skb) {
+		struct scm_fp_list *fp = UNIXCB(skb).fp;
+
+		for (k = 0; fp && k < fp->count && n < nr; k++)
+			files[n++] = get_file(fp->fp[k]);
 	}
-	return found;
+	spin_unlock(&head->lock);
+
+	for (k = 0; k < n; k++) {
+		struct pipe_inode_info *pipe = NULL;
+		struct file *file = files[k];
+
+		if (ret || !ckpt_held_kind(file, &pipe)) {
+			fput(file);
+		} else if (ckpt_is_unix(file)) {
+			fput(file);
+			ret = ckpt_fail(ctx, -EOPNOTSUPP,
+					"pid %d fd %u: unix socket with a unix socket in flight (SCM_RIGHTS); not supported",
+					pid, fd);
+		} else if (ckpt_held_add(hs, file, pipe, pid, fd)) {
+			ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
+		}
+	}
+	kvfree(files);
+	return ret;
 }
 
 static int ckpt_unix_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
@@ -89,14 +242,89 @@ static int ckpt_unix_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
 			 task_pid_vnr(t), fd, why);
 }
 
+/* @n for a reason: the path, or @ and the abstract name escaped. */
+static const char *ckpt_unix_name_str(const struct ckpt_unix_name *n,
+				      char *buf, size_t size)
+{
+	if (n->b[0])
+		snprintf(buf, size, "%s", n->b);
+	else
+		snprintf(buf, size, "@%*pE", (int)n->len - 1, n->b + 1);
+	return buf;
+}
+
+/*
+ * The name of @sk, if it has one.  Bound sockets are in the table of path
+ * names (sk_bind_node) or hashed as abstract ones; an accepted socket
+ * shares its listener's name, bound to neither.
+ */
+static int ckpt_unix_get_name(struct ckpt_ctx *ctx, struct task_struct *t,
+			      int fd, struct sock *sk, struct ckpt_unix_name *n)
+{
+	/* pairs with the release of bind() and connect(), as in unix_getname() */
+	struct unix_address *addr = smp_load_acquire(&unix_sk(sk)->addr);
+	char why[200], name[CKPT_UNIX_NAME_MAX * 4 + 2];
+	struct dentry *dentry;
+	bool removed;
+	u32 len;
+
+	n->len = 0;
+	n->bound = false;
+	if (!addr)
+		return 0;
+	len = addr->len - offsetof(struct sockaddr_un, sun_path);
+	if (addr->len <= offsetof(struct sockaddr_un, sun_path) ||
+	    len > CKPT_UNIX_NAME_MAX)
+		return ckpt_unix_refuse(ctx, t, fd, "with a name of a bad length");
+	memcpy(n->b, addr->name->sun_path, len);
+	n->len = len;
+	if (!n->b[0]) {
+		n->bound = sk->sk_hash > UNIX_HASH_MOD;
+		return 0;
+	}
+	if (n->b[len - 1] || strnlen(n->b, len) != len - 1)
+		return ckpt_unix_refuse(ctx, t, fd, "with a malformed path name");
+	n->bound = !hlist_unhashed(&sk->sk_bind_node);
+	if (!n->bound || sock_flag(sk, SOCK_DEAD))
+		return 0;
+	if (n->b[0] != '/') {
+		snprintf(why, sizeof(why), "bound to a relative path (%s)",
+			 ckpt_unix_name_str(n, name, sizeof(name)));
+		return ckpt_unix_refuse(ctx, t, fd, why);
+	}
+	unix_state_lock(sk);
+	dentry = unix_sk(sk)->path.dentry;
+	removed = !dentry || d_unlinked(dentry);
+	unix_state_unlock(sk);
+	if (removed) {
+		snprintf(why, sizeof(why), "bound to a path that was removed (%s)",
+			 ckpt_unix_name_str(n, name, sizeof(name)));
+		return ckpt_unix_refuse(ctx, t, fd, why);
+	}
+	return 0;
+}
+
+static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
+{
+	u32 i;
+
+	for (i = 0; i < q->nr_files; i++)
+		fput(q->files[i]);
+	kvfree(q->buf);
+	kvfree(q->lens);
+	kvfree(q->nfds);
+	kvfree(q->files);
+	kvfree(q->ids);
+}
+
 /* Copy the receive queue of @sk; the group is frozen. */
 static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 				int fd, struct sock *sk,
 				struct ckpt_unix_queue *q)
 {
-	bool stream = sk->sk_type == SOCK_STREAM;
+	bool stream = sk->sk_type == SOCK_STREAM, open = false;
 	struct sk_buff_head *head = &sk->sk_receive_queue;
-	u32 nr = 0, bytes = 0, off = 0, n = 0;
+	u32 nr = 0, bytes = 0, off = 0, n = 0, nfiles = 0, f = 0, k;
 	const char *why = NULL;
 	struct sk_buff *skb;
 	int ret = 0;
@@ -104,56 +332,97 @@ static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 	spin_lock(&head->lock);
 	skb_queue_walk(head, skb) {
 		u32 len = stream ? skb->len - UNIXCB(skb).consumed : skb->len;
+		struct scm_fp_list *fp = UNIXCB(skb).fp;
 
-		if (UNIXCB(skb).fp)
-			why = "with file descriptors in flight (SCM_RIGHTS)";
-		else if (!stream && len > CKPT_UNIX_CHUNK)
-			why = "with a queued message larger than an image record";
+		if ((!stream || fp) && len > CKPT_UNIX_CHUNK)
+			why = fp ? "with a message with files larger than an image record" :
+				   "with a queued message larger than an image record";
+		nfiles += fp ? fp->count : 0;
+		nr += stream ? (fp ? 2 : 0) : 1;
 		bytes += len;
-		nr++;
 	}
 	spin_unlock(&head->lock);
 	if (why)
 		return ckpt_unix_refuse(ctx, t, fd, why);
 	if (bytes > CKPT_UNIX_MAX_QUEUED)
 		return ckpt_unix_refuse(ctx, t, fd, "with more than 64 MiB queued");
-	if (stream)
-		nr = DIV_ROUND_UP(bytes, CKPT_UNIX_CHUNK);
+	/* a stream: pieces of runs without files, and each message with */
+	if (stream && bytes)
+		nr += DIV_ROUND_UP(bytes, CKPT_UNIX_CHUNK) + 1;
 	if (!nr)
 		return 0;
 	q->buf = kvmalloc(bytes ?: 1, GFP_KERNEL);
 	q->lens = kvmalloc_array(nr, sizeof(*q->lens), GFP_KERNEL);
-	if (!q->buf || !q->lens)
+	q->nfds = kvmalloc_array(nr, sizeof(*q->nfds), GFP_KERNEL);
+	q->files = kvmalloc_array(nfiles ?: 1, sizeof(*q->files), GFP_KERNEL);
+	q->ids = kvmalloc_array(nfiles ?: 1, sizeof(*q->ids), GFP_KERNEL);
+	if (!q->buf || !q->lens || !q->nfds || !q->files || !q->ids)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 
 	spin_lock(&head->lock);
 	skb_queue_walk(head, skb) {
 		u32 start = stream ? UNIXCB(skb).consumed : 0;
-		u32 len = skb->len - start;
+		u32 len = skb->len - start, take;
+		struct scm_fp_list *fp = UNIXCB(skb).fp;
+		u32 cnt = fp ? fp->count : 0;
 
-		if (off + len > bytes || (!stream && n == nr) ||
+		if (off + len > bytes || f + cnt > nfiles || n == nr ||
 		    skb_copy_bits(skb, start, q->buf + off, len)) {
 			ret = -EAGAIN;
 			break;
 		}
-		if (!stream)
-			q->lens[n++] = len;
-		off += len;
+		for (k = 0; k < cnt; k++)
+			q->files[f++] = get_file(fp->fp[k]);
+		/* A message, or a piece of stream that carried files: whole. */
+		if (!stream || cnt) {
+			q->lens[n] = len;
+			q->nfds[n++] = cnt;
+			off += len;
+			open = false;
+			continue;
+		}
+		while (len) {
+			if (!open || q->lens[n - 1] == CKPT_UNIX_CHUNK) {
+				if (n == nr)
+					break;
+				q->lens[n] = 0;
+				q->nfds[n++] = 0;
+				open = true;
+			}
+			take = min_t(u32, len, CKPT_UNIX_CHUNK - q->lens[n - 1]);
+			q->lens[n - 1] += take;
+			off += take;
+			len -= take;
+		}
+		if (len) {
+			ret = -EAGAIN;
+			break;
+		}
 	}
 	spin_unlock(&head->lock);
-	if (ret || off != bytes)
+	q->nr_files = f;
+	if (ret || off != bytes || f != nfiles)
 		return ckpt_fail(ctx, -EAGAIN,
 				 "pid %d fd %d: unix socket queue changed while frozen",
 				 task_pid_vnr(t), fd);
-	for (n = 0; stream && n < nr; n++)
-		q->lens[n] = min_t(u32, bytes - n * CKPT_UNIX_CHUNK, CKPT_UNIX_CHUNK);
-	q->nr = nr;
+	q->nr = n;
 	q->bytes = bytes;
+
+	/* The files in flight, defined before the socket that holds them. */
+	for (k = 0; k < f; k++) {
+		if (ckpt_is_unix(q->files[k]))
+			return ckpt_unix_refuse(ctx, t, fd,
+						"with a unix socket in flight (SCM_RIGHTS)");
+		ret = ckpt_dump_file(ctx, t, fd, q->files[k], &q->ids[k]);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
 static void ckpt_unix_end(struct ckpt_unix_end *e, struct sock *sk,
-			  struct file *file, u32 id, u32 nr_msgs)
+			  struct file *file, u32 id, u32 nr_msgs,
+			  const struct ckpt_unix_name *n)
 {
 	u32 opts = 0;
 
@@ -163,6 +432,8 @@ static void ckpt_unix_end(struct ckpt_unix_end *e, struct sock *sk,
 		opts |= CKPT_UNIX_SNDBUF_LOCK;
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		opts |= CKPT_UNIX_RCVBUF_LOCK;
+	if (n->bound)
+		opts |= CKPT_UNIX_BOUND;
 	e->id = cpu_to_le32(id);
 	e->flags = cpu_to_le32(file ? file->f_flags : 0);
 	e->shutdown = cpu_to_le32(READ_ONCE(sk->sk_shutdown));
@@ -170,21 +441,35 @@ static void ckpt_unix_end(struct ckpt_unix_end *e, struct sock *sk,
 	e->sndbuf = cpu_to_le32(READ_ONCE(sk->sk_sndbuf));
 	e->rcvbuf = cpu_to_le32(READ_ONCE(sk->sk_rcvbuf));
 	e->nr_msgs = cpu_to_le32(nr_msgs);
+	e->addr_len = cpu_to_le32(n->len);
 }
 
 static int ckpt_unix_write_queue(struct ckpt_ctx *ctx, u32 end,
 				 struct ckpt_unix_queue *q)
 {
-	struct ckpt_unix_data d = { .end = cpu_to_le32(end) };
-	u32 i, off = 0;
+	struct ckpt_unix_data *d;
+	u32 i, k, off = 0, f = 0;
 	int ret = 0;
 
+	if (!q->nr)
+		return 0;
+	d = kzalloc(sizeof(*d) + CKPT_UNIX_MAX_FDS * sizeof(__le32), GFP_KERNEL);
+	if (!d)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	d->end = cpu_to_le32(end);
 	for (i = 0; !ret && i < q->nr; i++) {
-		d.len = cpu_to_le32(q->lens[i]);
-		ret = ckpt_write2(ctx, &d, CKPT_REC_UNIX_DATA, sizeof(d),
+		__le32 *ids = (__le32 *)d->data;
+
+		d->len = cpu_to_le32(q->lens[i]);
+		d->nr_fds = cpu_to_le32(q->nfds[i]);
+		for (k = 0; k < q->nfds[i]; k++)
+			ids[k] = cpu_to_le32(q->ids[f++]);
+		ret = ckpt_write2(ctx, d, CKPT_REC_UNIX_DATA,
+				  sizeof(*d) + q->nfds[i] * sizeof(__le32),
 				  q->buf + off, q->lens[i]);
 		off += q->lens[i];
 	}
+	kfree(d);
 	return ret;
 }
 
@@ -204,45 +489,69 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 {
 	struct sock *sk = sock_from_file(file)->sk, *peer;
 	struct ckpt_unix_queue q[2] = { };
+	struct ckpt_unix_name *n;
 	struct file *pfile = NULL;
 	struct ckpt_unix r = { };
-	u32 pid = 0, type = sk->sk_type;
+	u32 pid = 0, type = sk->sk_type, flags = 0, alen = 0, i;
+	u8 *abuf;
 	bool new;
 	int ret;
 
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
 		return ckpt_unix_refuse(ctx, t, fd, "of an unknown type");
-	if (unix_sk(sk)->addr)
-		return ckpt_unix_refuse(ctx, t, fd, "with an address (bound or listening)");
 #if IS_ENABLED(CONFIG_AF_UNIX_OOB)
 	if (READ_ONCE(unix_sk(sk)->oob_skb))
 		return ckpt_unix_refuse(ctx, t, fd, "with out-of-band data queued");
 #endif
-	unix_state_lock(sk);
-	peer = unix_peer(sk);
-	if (peer)
-		sock_hold(peer);
-	unix_state_unlock(sk);
+	/* end 0's name, end 1's, the name end 0 connects to; then the record */
+	n = kzalloc(3 * sizeof(*n) + 3 * CKPT_UNIX_NAME_MAX, GFP_KERNEL);
+	if (!n)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	abuf = (u8 *)(n + 3);
+	ret = ckpt_unix_get_name(ctx, t, fd, sk, &n[0]);
+	if (ret)
+		goto out_free;
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		if (skb_queue_len(&sk->sk_receive_queue)) {
+			ret = ckpt_unix_refuse(ctx, t, fd,
+					       "listening, with connections waiting to be accepted");
+			goto out_free;
+		}
+		flags |= CKPT_UNIX_LISTEN;
+		r.backlog = cpu_to_le32(READ_ONCE(sk->sk_max_ack_backlog));
+	}
 
+	peer = ckpt_unix_peer_get(sk);
 	if (peer) {
-		ret = -EOPNOTSUPP;
-		if (unix_sk(peer)->addr)
-			ret = ckpt_unix_refuse(ctx, t, fd, "connected to a bound socket");
-		else if (!sock_flag(peer, SOCK_DEAD) && unix_peer(peer) != sk)
+		bool dead = sock_flag(peer, SOCK_DEAD);
+
+		ret = 0;
+		if (!dead && !peer->sk_socket) {
+			ret = ckpt_unix_refuse(ctx, t, fd,
+					       "connected to a listener that did not accept it yet");
+		} else if (!dead && unix_peer(peer) != sk && type == SOCK_DGRAM) {
+			ret = ckpt_unix_get_name(ctx, t, fd, peer, &n[2]);
+			if (!ret && !n[2].bound)
+				ret = ckpt_unix_refuse(ctx, t, fd,
+						       "connected to an unnamed socket that is not connected back");
+			flags |= CKPT_UNIX_CONNECT;
+		} else if (!dead && unix_peer(peer) != sk) {
 			ret = ckpt_unix_refuse(ctx, t, fd,
 					       "connected to a socket that is not connected back");
-		else
-			ret = 0;
+		} else {
+			flags |= CKPT_UNIX_PAIR;
+			ret = ckpt_unix_get_name(ctx, t, fd, peer, &n[1]);
+			/* a closed end keeps its name for getpeername() only */
+			n[1].bound &= !dead;
+		}
 		if (ret)
 			goto out;
-		/* A peer alive in the group is frozen: its file stays. */
-		if (!sock_flag(peer, SOCK_DEAD) && peer->sk_socket)
-			pfile = READ_ONCE(peer->sk_socket->file);
-		if (pfile && !ckpt_file_in_group(ctx, pfile)) {
-			ret = ckpt_unix_refuse(ctx, t, fd,
-					       "whose peer is held only outside the group");
-			goto out;
-		}
+		/*
+		 * ckpt_check_unix() saw a live peer's file held by the group,
+		 * which is frozen: the file stays.
+		 */
+		if (flags & CKPT_UNIX_PAIR)
+			pfile = ckpt_unix_file(peer);
 		if (pfile) {
 			pid = ckpt_obj_lookup_file(ctx, pfile, &new);
 			if (!pid) {
@@ -250,24 +559,34 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 				goto out;
 			}
 		}
-		r.flags = cpu_to_le32(CKPT_UNIX_PAIR);
-		ret = ckpt_unix_read_queue(ctx, t, fd, peer, &q[1]);
-		if (ret)
-			goto out;
+		if (flags & CKPT_UNIX_PAIR) {
+			ret = ckpt_unix_read_queue(ctx, t, fd, peer, &q[1]);
+			if (ret)
+				goto out;
+		}
 	}
-	ret = ckpt_unix_read_queue(ctx, t, fd, sk, &q[0]);
+	/* a listener's queue holds connections, none when it was checked */
+	if (!(flags & CKPT_UNIX_LISTEN))
+		ret = ckpt_unix_read_queue(ctx, t, fd, sk, &q[0]);
 	if (ret)
 		goto out;
-	if (!peer && q[0].nr) {
-		ret = ckpt_unix_refuse(ctx, t, fd, "unconnected, with data queued");
+	if (!(flags & CKPT_UNIX_PAIR) && q[0].nr &&
+	    (type != SOCK_DGRAM || !n[0].bound)) {
+		ret = ckpt_unix_refuse(ctx, t, fd, "unconnected and unnamed, with data queued");
 		goto out;
 	}
 
 	r.type = cpu_to_le32(type);
-	ckpt_unix_end(&r.end[0], sk, file, id, q[0].nr);
-	if (peer)
-		ckpt_unix_end(&r.end[1], peer, pfile, pid, q[1].nr);
-	ret = ckpt_write(ctx, &r, CKPT_REC_UNIX, sizeof(r));
+	r.flags = cpu_to_le32(flags);
+	r.peer_len = cpu_to_le32(n[2].len);
+	ckpt_unix_end(&r.end[0], sk, file, id, q[0].nr, &n[0]);
+	if (flags & CKPT_UNIX_PAIR)
+		ckpt_unix_end(&r.end[1], peer, pfile, pid, q[1].nr, &n[1]);
+	for (i = 0; i < 3; i++) {
+		memcpy(abuf + alen, n[i].b, n[i].len);
+		alen += n[i].len;
+	}
+	ret = ckpt_write2(ctx, &r, CKPT_REC_UNIX, sizeof(r), abuf, alen);
 	if (!ret)
 		ret = ckpt_unix_write_queue(ctx, 0, &q[0]);
 	if (!ret)
@@ -275,28 +594,103 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 out:
 	if (peer)
 		sock_put(peer);
-	kvfree(q[0].buf);
-	kvfree(q[0].lens);
-	kvfree(q[1].buf);
-	kvfree(q[1].lens);
+	ckpt_unix_queue_free(&q[0]);
+	ckpt_unix_queue_free(&q[1]);
+out_free:
+	kfree(n);
 	return ret;
 }
 
-/* Queue one end's bytes again, sent by the other end @from. */
-static int ckpt_unix_refill(struct ckpt_rtask *rt, struct socket *from,
-			    u32 end, u32 nr)
+/* @n as a socket address; @ss is large enough for unix_mkname_bsd(). */
+static int ckpt_unix_sockaddr(struct sockaddr_storage *ss,
+			      const struct ckpt_unix_name *n)
 {
-	bool stream = from->sk->sk_type == SOCK_STREAM;
+	struct sockaddr_un *sun = (struct sockaddr_un *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, n->b, n->len);
+	return offsetof(struct sockaddr_un, sun_path) + n->len;
+}
+
+/* Send one queued message again, with the files it carried. */
+static int ckpt_unix_send(struct ckpt_rtask *rt, struct socket *from,
+			  struct sockaddr_storage *to, int tolen,
+			  const __le32 *ids, u32 nfds, void *data, u32 len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct kvec iov = { data, len };
+	struct cmsghdr *cmsg = NULL;
+	int *fds = NULL;
+	u32 i, done = 0;
+	int ret = 0;
+
+	if (nfds) {
+		cmsg = kzalloc(CMSG_SPACE(nfds * sizeof(int)), GFP_KERNEL);
+		if (!cmsg)
+			return ckpt_fail(ctx, -ENOMEM, "out of memory");
+		cmsg->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		fds = (int *)CMSG_DATA(cmsg);
+		msg.msg_control = cmsg;
+		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+	}
+	/* SCM_RIGHTS takes fds: lend the files some of ours for the send. */
+	for (i = 0; i < nfds; i++, done++) {
+		struct file *file = ckpt_obj_get_file(ctx, le32_to_cpu(ids[i]));
+
+		if (!file) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (ckpt_is_unix(file)) {
+			fput(file);
+			ret = ckpt_fail(ctx, -EINVAL,
+					"image: pid %d: a unix socket in flight", rt->pid);
+			goto out;
+		}
+		fds[i] = get_unused_fd_flags(O_CLOEXEC);
+		if (fds[i] < 0) {
+			fput(file);
+			ret = ckpt_fail(ctx, fds[i],
+					"pid %d: no fd for a file in flight (error %d)",
+					rt->pid, fds[i]);
+			goto out;
+		}
+		fd_install(fds[i], file);
+	}
+	if (to) {
+		msg.msg_name = to;
+		msg.msg_namelen = tolen;
+	}
+	ret = kernel_sendmsg(from, &msg, &iov, 1, len);
+	if (ret != len)
+		ret = ckpt_fail(ctx, ret < 0 ? ret : -ENOBUFS,
+				"pid %d: cannot queue %u bytes to a unix socket again (error %d)",
+				rt->pid, len, ret);
+	else
+		ret = 0;
+out:
+	for (i = 0; i < done; i++)
+		close_fd(fds[i]);
+	kfree(cmsg);
+	return ret;
+}
+
+/* Queue end @end's messages again, sent by @from (to @to if not NULL). */
+static int ckpt_unix_refill(struct ckpt_rtask *rt, struct socket *from,
+			    struct sockaddr_storage *to, int tolen,
+			    bool stream, u32 end, u32 nr)
+{
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_unix_data *d = ctx->rbuf;
 	struct ckpt_hdr rec;
-	struct kvec iov;
-	u32 i, len;
+	u32 i, len, nfds;
 	int ret;
 
 	for (i = 0; i < nr; i++) {
-		struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-
 		ret = ckpt_read_rec(ctx, &rec);
 		if (ret)
 			return ret;
@@ -307,16 +701,16 @@ static int ckpt_unix_refill(struct ckpt_rtask *rt, struct socket *from,
 		if (ret)
 			return ret;
 		len = le32_to_cpu(d->len);
-		if (le32_to_cpu(d->end) != end || (stream && !len) ||
-		    len > CKPT_UNIX_CHUNK || rec.len != sizeof(*d) + len)
+		nfds = le32_to_cpu(d->nr_fds);
+		if (le32_to_cpu(d->end) != end || d->__reserved ||
+		    (stream && !len) || len > CKPT_UNIX_CHUNK ||
+		    nfds > CKPT_UNIX_MAX_FDS ||
+		    rec.len != sizeof(*d) + nfds * sizeof(__le32) + len)
 			goto bad;
-		iov.iov_base = d->data;
-		iov.iov_len = len;
-		ret = kernel_sendmsg(from, &msg, &iov, 1, len);
-		if (ret != len)
-			return ckpt_fail(ctx, ret < 0 ? ret : -ENOBUFS,
-					 "pid %d: cannot queue %u bytes to a unix socket again (error %d)",
-					 rt->pid, len, ret);
+		ret = ckpt_unix_send(rt, from, to, tolen, (__le32 *)d->data, nfds,
+				     d->data + nfds * sizeof(__le32), len);
+		if (ret)
+			return ret;
 	}
 	return 0;
 bad:
@@ -341,14 +735,204 @@ static void ckpt_unix_opts(struct socket *sock, const struct ckpt_unix_end *e)
 	release_sock(sk);
 }
 
+/*
+ * Take a name of @len bytes from *@p (of @left): a path with its NUL
+ * (absolute if @abs), or an abstract name.
+ */
+static bool ckpt_unix_take_name(struct ckpt_unix_name *n, const u8 **p,
+				u32 *left, u32 len, bool abs)
+{
+	const u8 *b = *p;
+
+	if (len > CKPT_UNIX_NAME_MAX || len > *left)
+		return false;
+	*p += len;
+	*left -= len;
+	n->len = len;
+	if (!len)
+		return true;
+	memcpy(n->b, b, len);
+	if (!b[0])
+		return true;
+	return !b[len - 1] && strnlen(b, len) == len - 1 && (!abs || b[0] == '/');
+}
+
 static bool ckpt_unix_end_ok(const struct ckpt_unix_end *e)
 {
-	return !e->__reserved && le32_to_cpu(e->shutdown) <= SHUTDOWN_MASK &&
-	       !(le32_to_cpu(e->opts) & ~(CKPT_UNIX_PASSCRED |
-					  CKPT_UNIX_SNDBUF_LOCK |
-					  CKPT_UNIX_RCVBUF_LOCK)) &&
+	u32 opts = le32_to_cpu(e->opts);
+
+	return le32_to_cpu(e->shutdown) <= SHUTDOWN_MASK &&
+	       !(opts & ~CKPT_UNIX_OPTS) &&
+	       (!(opts & CKPT_UNIX_BOUND) || (e->addr_len && e->id)) &&
 	       le32_to_cpu(e->sndbuf) <= INT_MAX / 2 &&
 	       le32_to_cpu(e->rcvbuf) <= INT_MAX / 2;
+}
+
+static bool ckpt_unix_is_sock(struct dentry *dentry)
+{
+	return d_really_is_positive(dentry) && S_ISSOCK(d_inode(dentry)->i_mode);
+}
+
+/* Remove the socket file at @path, which a restart made. */
+static void ckpt_unix_unlink(const struct path *path)
+{
+	struct dentry *dentry = path->dentry, *parent = dget_parent(dentry);
+	struct inode *dir = d_inode(parent);
+
+	if (!mnt_want_write(path->mnt)) {
+		inode_lock_nested(dir, I_MUTEX_PARENT);
+		if (dentry->d_parent == parent && ckpt_unix_is_sock(dentry) &&
+		    !d_unlinked(dentry))
+			vfs_unlink(mnt_user_ns(path->mnt), dir, dentry, NULL);
+		inode_unlock(dir);
+		mnt_drop_write(path->mnt);
+	}
+	dput(parent);
+}
+
+/*
+ * Make way for a bind to the path @n: a socket file there that no socket
+ * is bound to any more (connecting to it is refused) is removed; a file
+ * of a live socket (connect works, or the type differs) is in use.
+ */
+static int ckpt_unix_clear_stale(struct ckpt_rtask *rt,
+				 const struct ckpt_unix_name *n)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct sockaddr_storage ss;
+	struct socket *probe;
+	struct path parent, where;
+	struct dentry *dentry;
+	int alen, ret;
+
+	ret = sock_create(AF_UNIX, SOCK_DGRAM, 0, &probe);
+	if (ret)
+		return ckpt_fail(ctx, ret, "pid %d: cannot create a unix socket (error %d)",
+				 rt->pid, ret);
+	alen = ckpt_unix_sockaddr(&ss, n);
+	ret = kernel_connect(probe, (struct sockaddr *)&ss, alen, 0);
+	sock_release(probe);
+	if (!ret || ret == -EPROTOTYPE)
+		return ckpt_fail(ctx, -EADDRINUSE,
+				 "pid %d: unix socket name %s is in use by a live socket",
+				 rt->pid, n->b);
+	if (ret != -ECONNREFUSED)
+		return 0;	/* nothing there, or bind() says why */
+
+	ret = kern_path(n->b, 0, &where);
+	if (ret)
+		return 0;
+	ret = mnt_want_write(where.mnt);
+	if (ret)
+		goto out_where;
+	dentry = kern_path_locked(n->b, &parent);
+	if (IS_ERR(dentry)) {
+		ret = 0;
+		goto out_write;
+	}
+	if (d_is_negative(dentry))
+		ret = 0;
+	else if (!ckpt_unix_is_sock(dentry))
+		ret = ckpt_fail(ctx, -EADDRINUSE,
+				"pid %d: cannot bind a unix socket to %s: a file that is not a socket is there",
+				rt->pid, n->b);
+	else if (parent.mnt != where.mnt)
+		ret = ckpt_fail(ctx, -EADDRINUSE,
+				"pid %d: unix socket name %s changed while restoring",
+				rt->pid, n->b);
+	else
+		ret = vfs_unlink(mnt_user_ns(parent.mnt), d_inode(parent.dentry),
+				 dentry, NULL);
+	inode_unlock(d_inode(parent.dentry));
+	dput(dentry);
+	path_put(&parent);
+	if (ret && !ctx->err)
+		ckpt_fail(ctx, ret,
+			  "pid %d: cannot remove the stale unix socket file %s (error %d)",
+			  rt->pid, n->b, ret);
+out_write:
+	mnt_drop_write(where.mnt);
+out_where:
+	path_put(&where);
+	return ret;
+}
+
+/* Bind @sock to @n as it was, removing a stale socket file first. */
+static int ckpt_unix_bind(struct ckpt_rtask *rt, struct socket *sock,
+			  const struct ckpt_unix_name *n)
+{
+	char name[CKPT_UNIX_NAME_MAX * 4 + 2];
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct sockaddr_storage ss;
+	struct ckpt_runix *ru;
+	int alen, ret;
+
+	if (n->b[0]) {
+		ret = ckpt_unix_clear_stale(rt, n);
+		if (ret)
+			return ret;
+	}
+	ru = kzalloc(sizeof(*ru), GFP_KERNEL);
+	if (!ru)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	alen = ckpt_unix_sockaddr(&ss, n);
+	ret = kernel_bind(sock, (struct sockaddr *)&ss, alen);
+	if (ret) {
+		kfree(ru);
+		return ckpt_fail(ctx, ret, "pid %d: cannot bind a unix socket to %s (error %d)",
+				 rt->pid, ckpt_unix_name_str(n, name, sizeof(name)), ret);
+	}
+	if (!n->b[0]) {
+		kfree(ru);
+		return 0;
+	}
+	/* Removed again if the restart fails. */
+	ru->pid = rt->pid;
+	ru->path = unix_sk(sock->sk)->path;
+	path_get(&ru->path);
+	list_add_tail(&ru->node, &ctx->usocks);
+	return 0;
+}
+
+/* Give an accepted end the name of its listener, unbound. */
+static int ckpt_unix_set_name(struct ckpt_ctx *ctx, struct socket *sock,
+			      const struct ckpt_unix_name *n)
+{
+	struct unix_sock *u = unix_sk(sock->sk);
+	struct unix_address *addr;
+
+	addr = kzalloc(sizeof(*addr) + sizeof(struct sockaddr_un), GFP_KERNEL);
+	if (!addr)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	refcount_set(&addr->refcnt, 1);
+	addr->len = offsetof(struct sockaddr_un, sun_path) + n->len;
+	addr->name->sun_family = AF_UNIX;
+	memcpy(addr->name->sun_path, n->b, n->len);
+	mutex_lock(&u->bindlock);
+	if (u->addr) {
+		mutex_unlock(&u->bindlock);
+		kfree(addr);
+		return ckpt_fail(ctx, -EINVAL, "image: a unix socket named twice");
+	}
+	/* as unix_bind(): readers load it with acquire */
+	smp_store_release(&u->addr, addr);
+	mutex_unlock(&u->bindlock);
+	return 0;
+}
+
+/* Connect @file again to the name it was connected to, later. */
+static int ckpt_unix_connect_later(struct ckpt_rtask *rt, struct file *file,
+				   const struct ckpt_unix_name *n)
+{
+	struct ckpt_runix *ru = kzalloc(sizeof(*ru), GFP_KERNEL);
+
+	if (!ru)
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
+	ru->pid = rt->pid;
+	ru->file = get_file(file);
+	ru->peer = *n;
+	list_add_tail(&ru->node, &rt->ctx->usocks);
+	return 0;
 }
 
 /**
@@ -361,56 +945,123 @@ static bool ckpt_unix_end_ok(const struct ckpt_unix_end *e)
  */
 int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len)
 {
-	struct ckpt_unix r;
-	struct socket *sock[2] = { };
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct socket *sock[2] = { }, *tmp = NULL;
+	struct ckpt_unix_name *n;
+	struct sockaddr_storage ss;
+	struct file *file[2] = { };
+	const u8 *p = rec + sizeof(struct ckpt_unix);
+	u32 left = len - sizeof(struct ckpt_unix);
+	u32 type, flags, backlog, i, ends;
+	struct ckpt_unix *r;
 	bool pair;
-	u32 type, i;
 	int ret;
 
-	if (len != sizeof(r))
+	if (len < sizeof(*r))
 		goto bad;
-	memcpy(&r, rec, sizeof(r));	/* the data records reuse the buffer */
-	type = le32_to_cpu(r.type);
-	pair = le32_to_cpu(r.flags) & CKPT_UNIX_PAIR;
+	/* the data records reuse the buffer: keep the record and names */
+	r = kmemdup(rec, sizeof(*r), GFP_KERNEL);
+	n = kzalloc(3 * sizeof(*n), GFP_KERNEL);
+	if (!r || !n) {
+		kfree(r);
+		kfree(n);
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	}
+	type = le32_to_cpu(r->type);
+	flags = le32_to_cpu(r->flags);
+	backlog = le32_to_cpu(r->backlog);
+	pair = flags & CKPT_UNIX_PAIR;
+	ends = pair ? 2 : 1;
 	if ((type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) ||
-	    (le32_to_cpu(r.flags) & ~CKPT_UNIX_PAIR) || !r.end[0].id ||
-	    r.end[0].id == r.end[1].id || !ckpt_unix_end_ok(&r.end[0]) ||
-	    !ckpt_unix_end_ok(&r.end[1]) ||
-	    (!pair && (r.end[0].nr_msgs || r.end[1].id || r.end[1].nr_msgs)))
-		goto bad;
+	    (flags & ~CKPT_UNIX_FLAGS) || !r->end[0].id ||
+	    r->end[0].id == r->end[1].id || !ckpt_unix_end_ok(&r->end[0]) ||
+	    !ckpt_unix_end_ok(&r->end[1]) ||
+	    (!pair && (r->end[1].id || r->end[1].nr_msgs || r->end[1].addr_len ||
+		       r->end[1].opts)) ||
+	    !ckpt_unix_take_name(&n[0], &p, &left, le32_to_cpu(r->end[0].addr_len),
+				 le32_to_cpu(r->end[0].opts) & CKPT_UNIX_BOUND) ||
+	    !ckpt_unix_take_name(&n[1], &p, &left, le32_to_cpu(r->end[1].addr_len),
+				 le32_to_cpu(r->end[1].opts) & CKPT_UNIX_BOUND) ||
+	    !ckpt_unix_take_name(&n[2], &p, &left, le32_to_cpu(r->peer_len), true) ||
+	    left)
+		goto bad_free;
+	/* a listener is bound and alone; one way connections are datagrams */
+	if (((flags & CKPT_UNIX_LISTEN) &&
+	     (type == SOCK_DGRAM || pair || r->end[0].nr_msgs ||
+	      !(le32_to_cpu(r->end[0].opts) & CKPT_UNIX_BOUND) || backlog > INT_MAX)) ||
+	    (!(flags & CKPT_UNIX_LISTEN) && backlog) ||
+	    ((flags & CKPT_UNIX_CONNECT) && (type != SOCK_DGRAM || pair || !n[2].len)) ||
+	    (!(flags & CKPT_UNIX_CONNECT) && n[2].len) ||
+	    (!pair && r->end[0].nr_msgs &&
+	     (type != SOCK_DGRAM || !(le32_to_cpu(r->end[0].opts) & CKPT_UNIX_BOUND))))
+		goto bad_free;
+	for (i = 0; i < ends; i++)
+		n[i].bound = le32_to_cpu(r->end[i].opts) & CKPT_UNIX_BOUND;
 
-	for (i = 0; i < (pair ? 2 : 1); i++) {
+	for (i = 0; i < ends; i++) {
 		ret = sock_create(AF_UNIX, type, 0, &sock[i]);
 		if (ret) {
-			ckpt_fail(rt->ctx, ret, "pid %d: cannot create a unix socket (error %d)",
+			ckpt_fail(ctx, ret, "pid %d: cannot create a unix socket (error %d)",
 				  rt->pid, ret);
 			goto out;
 		}
-		ckpt_unix_opts(sock[i], &r.end[i]);
+		ckpt_unix_opts(sock[i], &r->end[i]);
+		if (n[i].bound) {
+			ret = ckpt_unix_bind(rt, sock[i], &n[i]);
+			if (ret)
+				goto out;
+		}
 	}
 	if (pair) {
 		ret = sock[0]->ops->socketpair(sock[0], sock[1]);
 		if (ret) {
-			ckpt_fail(rt->ctx, ret,
+			ckpt_fail(ctx, ret,
 				  "pid %d: cannot connect a unix socket pair (error %d)",
 				  rt->pid, ret);
 			goto out;
 		}
-		ret = ckpt_unix_refill(rt, sock[1], 0, le32_to_cpu(r.end[0].nr_msgs));
-		if (!ret)
-			ret = ckpt_unix_refill(rt, sock[0], 1,
-					       le32_to_cpu(r.end[1].nr_msgs));
-		if (ret)
-			goto out;
 	}
-	for (i = 0; i < (pair ? 2 : 1); i++) {
-		u32 how = le32_to_cpu(r.end[i].shutdown);
+	for (i = 0; i < ends; i++) {
+		if (n[i].len && !n[i].bound) {
+			ret = ckpt_unix_set_name(ctx, sock[i], &n[i]);
+			if (ret)
+				goto out;
+		}
+	}
+	if (flags & CKPT_UNIX_LISTEN) {
+		ret = kernel_listen(sock[0], backlog);
+		if (ret) {
+			ckpt_fail(ctx, ret, "pid %d: cannot listen on a unix socket (error %d)",
+				  rt->pid, ret);
+			goto out;
+		}
+	}
+	if (pair) {
+		ret = ckpt_unix_refill(rt, sock[1], NULL, 0, type == SOCK_STREAM, 0,
+				       le32_to_cpu(r->end[0].nr_msgs));
+		if (!ret)
+			ret = ckpt_unix_refill(rt, sock[0], NULL, 0, type == SOCK_STREAM, 1,
+					       le32_to_cpu(r->end[1].nr_msgs));
+	} else if (r->end[0].nr_msgs) {
+		/* datagrams to a bound socket: from one of ours, by name */
+		ret = sock_create(AF_UNIX, SOCK_DGRAM, 0, &tmp);
+		if (ret)
+			ckpt_fail(ctx, ret, "pid %d: cannot create a unix socket (error %d)",
+				  rt->pid, ret);
+		else
+			ret = ckpt_unix_refill(rt, tmp, &ss, ckpt_unix_sockaddr(&ss, &n[0]),
+					       false, 0, le32_to_cpu(r->end[0].nr_msgs));
+	}
+	if (ret)
+		goto out;
+	for (i = 0; i < ends; i++) {
+		u32 how = le32_to_cpu(r->end[i].shutdown);
 
 		/* SHUT_RD, SHUT_WR, SHUT_RDWR are the bits minus one. */
-		if (how && r.end[i].id) {
+		if (how && r->end[i].id) {
 			ret = kernel_sock_shutdown(sock[i], how - 1);
 			if (ret) {
-				ckpt_fail(rt->ctx, ret,
+				ckpt_fail(ctx, ret,
 					  "pid %d: cannot shut a unix socket down (error %d)",
 					  rt->pid, ret);
 				goto out;
@@ -418,30 +1069,100 @@ int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len)
 		}
 	}
 	for (i = 0; i < 2; i++) {
-		u32 id = le32_to_cpu(r.end[i].id);
-		struct file *file;
+		u32 id = le32_to_cpu(r->end[i].id);
 
 		if (!sock[i] || !id)
 			continue;
-		file = sock_alloc_file(sock[i], le32_to_cpu(r.end[i].flags) & O_NONBLOCK,
-				       NULL);
+		file[i] = sock_alloc_file(sock[i], le32_to_cpu(r->end[i].flags) & O_NONBLOCK,
+					  NULL);
 		sock[i] = NULL;		/* released with the file, or by it */
-		if (IS_ERR(file)) {
-			ret = ckpt_fail(rt->ctx, PTR_ERR(file), "out of memory");
+		if (IS_ERR(file[i])) {
+			ret = ckpt_fail(ctx, PTR_ERR(file[i]), "out of memory");
 			goto out;
 		}
-		ret = ckpt_obj_add_file(rt->ctx, id, file);
+		ret = ckpt_obj_add_file(ctx, id, get_file(file[i]));
 		if (ret)
 			goto out;
 	}
 	ret = 0;
+	if (flags & CKPT_UNIX_CONNECT)
+		ret = ckpt_unix_connect_later(rt, file[0], &n[2]);
 out:
 	/* An end closed at checkpoint, or all on failure. */
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		if (sock[i])
 			sock_release(sock[i]);
+		if (!IS_ERR_OR_NULL(file[i]))
+			fput(file[i]);
+	}
+	if (tmp)
+		sock_release(tmp);
+	kfree(r);
+	kfree(n);
 	return ret;
+bad_free:
+	kfree(r);
+	kfree(n);
 bad:
-	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed unix socket record",
+	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed unix socket record",
 			 rt->pid);
+}
+
+/**
+ * ckpt_restore_unix_end() - connect datagram sockets to their names again
+ * @ctx: the restart, every record read
+ *
+ * Context: the restarter, before any restored task runs.
+ * Return: 0, or a negative errno with the reason naming the name.
+ */
+int ckpt_restore_unix_end(struct ckpt_ctx *ctx)
+{
+	char name[CKPT_UNIX_NAME_MAX * 4 + 2];
+	struct sockaddr_storage ss;
+	struct ckpt_runix *ru;
+	int ret;
+
+	list_for_each_entry(ru, &ctx->usocks, node) {
+		if (!ru->file)
+			continue;
+		ret = kernel_connect(sock_from_file(ru->file), (struct sockaddr *)&ss,
+				     ckpt_unix_sockaddr(&ss, &ru->peer), 0);
+		if (ret)
+			return ckpt_fail(ctx, ret,
+					 "pid %d: cannot connect a unix socket to %s again (error %d)",
+					 ru->pid, ckpt_unix_name_str(&ru->peer, name, sizeof(name)),
+					 ret);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_unix_undo() - remove the socket files a failed restart made
+ * @ctx: the restart
+ *
+ * Context: the restarter.
+ */
+void ckpt_unix_undo(struct ckpt_ctx *ctx)
+{
+	struct ckpt_runix *ru;
+
+	list_for_each_entry(ru, &ctx->usocks, node)
+		if (ru->path.dentry)
+			ckpt_unix_unlink(&ru->path);
+}
+
+/**
+ * ckpt_unix_free() - drop what restart kept for unix sockets
+ * @ctx: the restart
+ */
+void ckpt_unix_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_runix *ru, *tmp;
+
+	list_for_each_entry_safe(ru, tmp, &ctx->usocks, node) {
+		if (ru->file)
+			fput(ru->file);
+		path_put(&ru->path);
+		kfree(ru);
+	}
 }

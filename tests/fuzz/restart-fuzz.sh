@@ -13,15 +13,17 @@ echo +ckpt > /sys/fs/cgroup/cgroup.subtree_control
 mkdir /sys/fs/cgroup/a /sys/fs/cgroup/b; mkdir -p /tmp/c /tmp/f
 # CKPT_FUZZ_WL: the workload whose image is mutated: memcheck (default), or
 # tree (4 processes, sessions, process groups, 2 zombies), threads (5),
-# sockets (4 unix socketpairs with data queued), seccomp (filters, strict),
-# pipes (2 processes, pipes with data, a FIFO), epolls (epoll, eventfd),
-# locks (flock, POSIX and OFD locks of 2 processes), sysvipc (SysV
+# sockets (4 unix socketpairs with data queued), sockets-named (listeners,
+# accepted connections, datagram sockets, fds in flight), seccomp (filters,
+# strict), pipes (2 processes, pipes with data, a FIFO), epolls (epoll,
+# eventfd), locks (flock, POSIX and OFD locks of 2 processes), sysvipc (SysV
 # semaphores with undo adjustments, message queues; a failed restart must
 # leave no SysV object either).
 case ${CKPT_FUZZ_WL:-memcheck} in
 tree) wl=(tree -n 4 -f 3 -g -z) ;;
 threads) wl=(threads -n 4) ;;
 sockets) wl=(sockets) ;;
+sockets-named) wl=(sockets -n) ;;
 seccomp) wl=(seccomp) ;;
 pipes) wl=(pipes) ;;
 epolls) wl=(epolls) ;;

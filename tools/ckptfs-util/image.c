@@ -1196,31 +1196,84 @@ static const char *const unix_types[] = {
 	[SOCK_STREAM] = "stream", [SOCK_DGRAM] = "dgram", [SOCK_SEQPACKET] = "seqpacket",
 };
 
+/* A unix socket name: a path, or "@" and an abstract name with escapes. */
+static const char *unix_name(const uint8_t *b, uint32_t len, char *buf, size_t size)
+{
+	size_t o = 0;
+	uint32_t i;
+
+	if (!len)
+		return "";
+	if (b[0]) {
+		snprintf(buf, size, "%.*s", (int)len - 1, (const char *)b);
+		return buf;
+	}
+	buf[o++] = '@';
+	for (i = 1; i < len && o + 5 < size; i++)
+		o += snprintf(buf + o, size - o, b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\' ?
+			      "%c" : "\\x%02x", b[i]);
+	buf[o] = 0;
+	return buf;
+}
+
+/* @len bytes at @b are a name as the kernel keeps sun_path. */
+static int unix_name_ok(const uint8_t *b, uint32_t len)
+{
+	if (len > CKPT_UNIX_NAME_MAX)
+		return 0;
+	if (!len || !b[0])
+		return 1;
+	return !b[len - 1] && strnlen((const char *)b, len) == len - 1;
+}
+
 static int rec_unix(struct dec *d, uint32_t len)
 {
 	const struct ckpt_unix *u = (const void *)d->rec;
-	uint32_t type = le32(u->type), flags = le32(u->flags), i;
+	uint32_t type = le32(u->type), flags = le32(u->flags), i, off = 0;
+	uint32_t alen[3], nends;
 	int pair = flags & CKPT_UNIX_PAIR;
-	char name[64];
+	const uint8_t *names[3];
+	char name[64], nbuf[3][4 * CKPT_UNIX_NAME_MAX + 2];
 
-	if (need_task(d) || check_len(d, len, sizeof(*u)))
+	if (need_task(d))
 		return -1;
+	if (len < sizeof(*u))
+		return check_len(d, len, sizeof(*u));
+	alen[0] = le32(u->end[0].addr_len);
+	alen[1] = le32(u->end[1].addr_len);
+	alen[2] = le32(u->peer_len);
+	for (i = 0; i < 3; i++) {
+		if (alen[i] > CKPT_UNIX_NAME_MAX || len < sizeof(*u) + (uint64_t)off + alen[i])
+			return bad(d, "name %u of %u bytes in a record of %u", i, alen[i], len);
+		names[i] = u->addr + off;
+		off += alen[i];
+		if (!unix_name_ok(names[i], alen[i]))
+			return bad(d, "name %u is not a path and a NUL", i);
+		unix_name(names[i], alen[i], nbuf[i], sizeof(nbuf[i]));
+	}
+	if (len != sizeof(*u) + off)
+		return bad(d, "length %u, expected %zu + names %u", len, sizeof(*u), off);
 	if (type >= sizeof(unix_types) / sizeof(unix_types[0]) || !unix_types[type])
 		return bad(d, "unknown socket type %u", type);
-	if (flags & ~(uint32_t)CKPT_UNIX_PAIR)
+	if (flags & ~(uint32_t)(CKPT_UNIX_PAIR | CKPT_UNIX_LISTEN | CKPT_UNIX_CONNECT))
 		return bad(d, "unknown flags %#x", flags);
 	if (!u->end[0].id)
 		return bad(d, "end 0 has no file");
+	if (!(flags & CKPT_UNIX_CONNECT) != !alen[2])
+		return bad(d, "a peer name without CKPT_UNIX_CONNECT, or the reverse");
+	if (!(flags & CKPT_UNIX_LISTEN) && u->backlog)
+		return bad(d, "a backlog without CKPT_UNIX_LISTEN");
+	nends = pair ? 2 : 1;
 	for (i = 0; i < 2; i++) {
 		const struct ckpt_unix_end *e = &u->end[i];
 
-		if (e->__reserved)
-			return bad(d, "nonzero __reserved");
-		if (le32(e->shutdown) > 3 || le32(e->opts) & ~7U)
+		if (le32(e->shutdown) > 3 || le32(e->opts) & ~15U)
 			return bad(d, "end %u: bad shutdown %u or options %#x", i,
 				   le32(e->shutdown), le32(e->opts));
-		if (!pair && i && (e->id || e->nr_msgs))
+		if (!pair && i && (e->id || e->nr_msgs || e->addr_len || e->opts))
 			return bad(d, "a lone socket with a second end");
+		if ((le32(e->opts) & CKPT_UNIX_BOUND) && !alen[i])
+			return bad(d, "end %u: bound without a name", i);
 		snprintf(name, sizeof(name), "unix %s socket%s, end %u", unix_types[type],
 			 pair ? " pair" : "", i);
 		if (e->id && !file_define(d, le32(e->id), 0, le32(e->flags), 0, name))
@@ -1234,11 +1287,20 @@ static int rec_unix(struct dec *d, uint32_t len)
 		jw_ku64("pid", d->pid);
 		jw_kstr("socket_type", unix_types[type]);
 		jw_kbool("pair", pair);
+		jw_kbool("listen", !!(flags & CKPT_UNIX_LISTEN));
+		if (flags & CKPT_UNIX_LISTEN)
+			jw_ku64("backlog", le32(u->backlog));
+		if (flags & CKPT_UNIX_CONNECT)
+			jw_kstr("connect", nbuf[2]);
 		jw_key("ends");
 		jw_arr_start();
-		for (i = 0; i < (pair ? 2U : 1U); i++) {
+		for (i = 0; i < nends; i++) {
 			jw_obj_start();
 			jw_ku64("file", le32(u->end[i].id));
+			if (alen[i]) {
+				jw_kstr("name", nbuf[i]);
+				jw_kbool("bound", !!(le32(u->end[i].opts) & CKPT_UNIX_BOUND));
+			}
 			jw_ku64("shutdown", le32(u->end[i].shutdown));
 			jw_khex("opts", le32(u->end[i].opts));
 			jw_ku64("sndbuf", le32(u->end[i].sndbuf));
@@ -1251,17 +1313,24 @@ static int rec_unix(struct dec *d, uint32_t len)
 		return 0;
 	}
 	printf("  unix %s socket%s:", unix_types[type], pair ? " pair" : "");
-	for (i = 0; i < (pair ? 2U : 1U); i++) {
+	for (i = 0; i < nends; i++) {
 		if (u->end[i].id)
 			printf(" [%u]", le32(u->end[i].id));
 		else
 			printf(" (closed)");
+		if (alen[i])
+			printf(" %s %s", le32(u->end[i].opts) & CKPT_UNIX_BOUND ? "bound" : "named",
+			       nbuf[i]);
 		printf(" %u queued%s%s", le32(u->end[i].nr_msgs),
 		       le32(u->end[i].shutdown) & 1 ? " shut-rd" : "",
 		       le32(u->end[i].shutdown) & 2 ? " shut-wr" : "");
 		if (!i && pair)
 			printf(",");
 	}
+	if (flags & CKPT_UNIX_LISTEN)
+		printf(", listening (backlog %u)", le32(u->backlog));
+	if (flags & CKPT_UNIX_CONNECT)
+		printf(", connected to %s", nbuf[2]);
 	putchar('\n');
 	return 0;
 }
@@ -1269,6 +1338,7 @@ static int rec_unix(struct dec *d, uint32_t len)
 static int rec_unix_data(struct dec *d, uint32_t len)
 {
 	const struct ckpt_unix_data *u = (const void *)d->rec;
+	uint32_t nfds, i;
 
 	if (need_task(d))
 		return -1;
@@ -1276,18 +1346,34 @@ static int rec_unix_data(struct dec *d, uint32_t len)
 		return check_len(d, len, sizeof(*u));
 	if (!d->unix_msgs)
 		return bad(d, "unix socket data that no unix socket record announced");
-	if (le32(u->end) > 1 || len != sizeof(*u) + (uint64_t)le32(u->len))
-		return bad(d, "end %u, %u bytes in a record of %u", le32(u->end), le32(u->len),
-			   len);
+	nfds = le32(u->nr_fds);
+	if (le32(u->end) > 1 || u->__reserved || nfds > CKPT_UNIX_MAX_FDS ||
+	    len != sizeof(*u) + 4ULL * nfds + le32(u->len))
+		return bad(d, "end %u, %u bytes and %u files in a record of %u", le32(u->end),
+			   le32(u->len), nfds, len);
+	for (i = 0; i < nfds; i++) {
+		uint32_t id = le32(((const uint32_t *)u->data)[i]);
+
+		if (!file_find(d, id))
+			return bad(d, "file %u in flight is not defined", id);
+	}
 	d->unix_msgs--;
 	if (json_output) {
 		jw_obj_start();
 		jw_kstr("type", "unix_data");
 		jw_ku64("end", le32(u->end));
 		jw_ku64("len", le32(u->len));
+		jw_key("files");
+		jw_arr_start();
+		for (i = 0; i < nfds; i++)
+			jw_u64(le32(((const uint32_t *)u->data)[i]));
+		jw_arr_end();
 		jw_obj_end();
 	} else {
-		printf("    queued to end %u: %u bytes\n", le32(u->end), le32(u->len));
+		printf("    queued to end %u: %u bytes", le32(u->end), le32(u->len));
+		for (i = 0; i < nfds; i++)
+			printf("%s[%u]", i ? " " : ", files ", le32(((const uint32_t *)u->data)[i]));
+		putchar('\n');
 	}
 	return 0;
 }

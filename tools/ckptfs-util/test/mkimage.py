@@ -14,7 +14,13 @@ With --shm, the first task also has shared memory: anonymous shared
 memory, a memfd, an unlinked file and a SysV shm segment, with their
 contents, files and shared areas.
 
-  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--shm] [--ipc] [--page-size N]
+With --unix, the first task also has unix sockets: a listener on a path,
+a connection accepted from it with a message queued that passes file 3,
+and an autobound datagram socket connected to /dev/log.  --unix-bad-fd
+makes that message pass a file that is not defined.
+
+  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--shm] [--ipc] [--unix]
+             [--unix-bad-fd] [--page-size N]
 """
 import argparse
 import struct
@@ -29,6 +35,7 @@ REC = {
     "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
     "SHMEM": 0x0310, "SHMEM_PAGES": 0x0311, "UNLINKED": 0x0312, "SYSVSHM": 0x0313,
     "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
+    "UNIX": 0x0420, "UNIX_DATA": 0x0421,
     "SIGHAND": 0x0501, "FLOCK": 0x0440,
     "SYSVSEM": 0x0600, "SEMUNDO": 0x0601, "SYSVMSG": 0x0610, "SYSVMSG_DATA": 0x0611,
 }
@@ -176,6 +183,22 @@ def build(args):
         fds = [(0, 2, 0), (1, 3, 0), (2, 3, 0), (5, 2, 1)]
         if shm:
             fds += [(7, 13, 0), (8, 15, 0)]
+        if args.unix and pid == 200:
+            def end(fid, opts, nr_msgs, name):
+                return struct.pack("<8I", fid, 2, 0, opts, 212992, 212992, nr_msgs, len(name))
+
+            def usock(typ, flags, backlog, ends, peer=b""):
+                names = b"".join(e[3] for e in ends)
+                body = b"".join(end(*e) for e in ends) + b"\0" * 32 * (2 - len(ends))
+                img.rec("UNIX", struct.pack("<4I", typ, flags, backlog, len(peer)) + body +
+                        names + peer)
+            path = b"/run/app.sock\0"
+            usock(1, 2, 16, [(20, 8, 0, path)])                    # listening
+            usock(1, 1, 0, [(21, 0, 1, path), (22, 0, 0, b"")])    # accepted, client
+            img.rec("UNIX_DATA", struct.pack("<5I", 0, 5, 1, 0, 99 if args.unix_bad_fd else 3) +
+                    b"hello")
+            usock(2, 4, 0, [(23, 8, 0, b"\0" + b"1a2b3")], b"/dev/log\0")
+            fds += [(10, 20, 0), (11, 21, 0), (12, 22, 0), (13, 23, 0)]
         for fd, fid, fl in fds:
             img.rec("FD", struct.pack("<IIII", fd, fid, fl, 0))
         if args.ipc and pid == 200:
@@ -210,6 +233,9 @@ def main():
     ap.add_argument("--exclude-anon", action="store_true")
     ap.add_argument("--shm", action="store_true", help="add shared memory objects")
     ap.add_argument("--ipc", action="store_true", help="add file locks and SysV IPC")
+    ap.add_argument("--unix", action="store_true", help="add unix sockets")
+    ap.add_argument("--unix-bad-fd", action="store_true",
+                    help="with --unix: a file in flight that is not defined")
     ap.add_argument("--page-size", type=int, default=4096)
     args = ap.parse_args()
     data = build(args)

@@ -88,6 +88,21 @@ grep_in "$TMP/out" 'exclude: anon' "exclude anon header"
 grep_in "$TMP/out" 'rw- excluded  *64K \[anon\] 0' "excluded area"
 expect 0 "info 64K pages" -- "$ASAN" info "$TMP/64k.img"
 
+# Unix sockets: a listener, an accepted connection with a file in flight,
+# a datagram socket connected by name
+python3 "$MKIMAGE" --unix -o "$TMP/unix.img"
+expect 0 "info unix" -- "$ASAN" info "$TMP/unix.img"
+grep_in "$TMP/out" '^  unix stream socket: \[20\] bound /run/app.sock 0 queued, listening (backlog 16)$' "unix listener"
+grep_in "$TMP/out" '^  unix stream socket pair: \[21\] named /run/app.sock 1 queued, \[22\] 0 queued$' "unix accepted"
+grep_in "$TMP/out" '^    queued to end 0: 5 bytes, files \[3\]$' "unix file in flight"
+grep_in "$TMP/out" '^  unix dgram socket: \[23\] bound @1a2b3 0 queued, connected to /dev/log$' "unix connect"
+expect 0 "info unix json" -- "$ASAN" info --json "$TMP/unix.img"
+json_ok "$TMP/out" "info unix json"
+grep_in "$TMP/out" '"connect": *"/dev/log"' "unix json connect"
+python3 "$MKIMAGE" --unix --unix-bad-fd -o "$TMP/unix-bad.img"
+expect 1 "unix file in flight undefined" -- "$ASAN" info "$TMP/unix-bad.img"
+grep_in "$TMP/err" 'file 99 in flight is not defined' "unix undefined file in flight"
+
 # Shared memory, memfd, unlinked file, SysV shm: objects, contents, files
 python3 "$MKIMAGE" --shm -o "$TMP/shm.img"
 expect 0 "info shm" -- "$ASAN" info "$TMP/shm.img"
