@@ -326,7 +326,9 @@ static int ckpt_order(struct ckpt_ctx *ctx, struct ckpt_found *f,
 		int self = n - nodes;
 
 		ckpt_add_ent(ctx, n, n->task);
-		if (n->task && !n->zombie && n->parent >= 0)
+		/* A ghost parent (no task) makes roots: nothing to share. */
+		if (n->task && !n->zombie && n->ppid && n->parent >= 0 &&
+		    nodes[n->parent].task)
 			ctx->ents[ctx->nr_tasks - 1].share =
 				ckpt_share_flags(n->task, nodes[n->parent].task);
 		for (j = 0; n->task && j < f->nr; j++) {
