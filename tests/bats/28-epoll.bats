@@ -57,18 +57,7 @@ teardown() { common_teardown; }
 		"0x0413 0 20 4 9999 object 9999 used before it is defined" \
 		"0x0413 0 28 4 1 malformed epoll record" \
 		"0x0413 0 24 4 0x08000000 malformed epoll record"; do
-		read -r type nth off size value re <<< "$args"
-		cp "$T/img" "$T/bad"
-		"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$type" "$nth" "$off" "$size" "$value"
-		g=$(new_group "r$RANDOM")
-		image_in "$g" "$T/bad"
-		ensure_write_fail "$g/ckpt.trigger" restart EINVAL
-		grep -E "^error .*$re" "$g/ckpt.state" || {
-			grep '^error' "$g/ckpt.state"
-			echo "$args: expected $re"
-			return 1
-		}
-		populated_is "$g" 0
+		damaged_restart_fails "$T/img" "$args" || return 1
 	done
 	restart "$G" "$T/img"
 	wl_check "$pid" e

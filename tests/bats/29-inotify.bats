@@ -60,18 +60,7 @@ teardown() { common_teardown; }
 		"0x0432 0 12 4 4 inotify [0-9]+ has 3 of its 4 watches" \
 		"0x0432 0 12 4 2 inotify [0-9]+ has more than 2 watches" \
 		"0x0432 0 20 4 1 malformed inotify record"; do
-		read -r type nth off size value re <<< "$args"
-		cp "$T/img" "$T/bad"
-		"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$type" "$nth" "$off" "$size" "$value"
-		g=$(new_group "r$RANDOM")
-		image_in "$g" "$T/bad"
-		ensure_write_fail "$g/ckpt.trigger" restart EINVAL
-		grep -E "^error .*$re" "$g/ckpt.state" || {
-			grep '^error' "$g/ckpt.state"
-			echo "$args: expected $re"
-			return 1
-		}
-		populated_is "$g" 0
+		damaged_restart_fails "$T/img" "$args" || return 1
 	done
 	mv "$T/i/w/link" "$T/i/w/link2"
 	g=$(new_group "r$RANDOM")

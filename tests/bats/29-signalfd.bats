@@ -63,18 +63,7 @@ child_of() { awk '$1 == "child" { print $2 }' "$T/$1/info"; }
 		"0x0430 0 16 8 0x100 malformed signalfd record" \
 		"0x0430 0 12 4 1 malformed signalfd record" \
 		"0x0430 1 8 4 1 object 1 defined twice"; do
-		read -r type nth off size value re <<< "$args"
-		cp "$T/img" "$T/bad"
-		"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$type" "$nth" "$off" "$size" "$value"
-		g=$(new_group "r$RANDOM")
-		image_in "$g" "$T/bad"
-		ensure_write_fail "$g/ckpt.trigger" restart EINVAL
-		grep -E "^error .*$re" "$g/ckpt.state" || {
-			grep '^error' "$g/ckpt.state"
-			echo "$args: expected $re"
-			return 1
-		}
-		populated_is "$g" 0
+		damaged_restart_fails "$T/img" "$args" || return 1
 	done
 	restart "$G" "$T/img"
 	wl_check "$pid" s

@@ -47,18 +47,7 @@ teardown() { common_teardown; }
 		"0x0431 0 20 4 1 malformed timerfd record" \
 		"0x0431 0 24 8 -1 malformed timerfd record" \
 		"0x0431 0 32 8 -1 malformed timerfd record"; do
-		read -r type nth off size value re <<< "$args"
-		cp "$T/img" "$T/bad"
-		"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$type" "$nth" "$off" "$size" "$value"
-		g=$(new_group "r$RANDOM")
-		image_in "$g" "$T/bad"
-		ensure_write_fail "$g/ckpt.trigger" restart EINVAL
-		grep -E "^error .*$re" "$g/ckpt.state" || {
-			grep '^error' "$g/ckpt.state"
-			echo "$args: expected $re"
-			return 1
-		}
-		populated_is "$g" 0
+		damaged_restart_fails "$T/img" "$args" || return 1
 	done
 	restart "$G" "$T/img"
 	wl_check "$pid" t

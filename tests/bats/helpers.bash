@@ -267,3 +267,23 @@ refute() {
 		return 1
 	fi
 }
+
+# damaged_restart_fails IMAGE "TYPE NTH OFF SIZE VALUE REGEX": a copy of
+# IMAGE with that field of the NTH record of TYPE patched (imgpatch.py)
+# fails to restart with EINVAL, a reason matching REGEX, and no task.
+damaged_restart_fails() {
+	local type nth off size value re g
+
+	read -r type nth off size value re <<< "$2"
+	cp "$1" "$T/bad"
+	"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" "$type" "$nth" "$off" "$size" "$value"
+	g=$(new_group "r$RANDOM")
+	image_in "$g" "$T/bad"
+	ensure_write_fail "$g/ckpt.trigger" restart EINVAL
+	grep -E "^error .*$re" "$g/ckpt.state" || {
+		grep '^error' "$g/ckpt.state"
+		echo "$2: expected $re"
+		return 1
+	}
+	populated_is "$g" 0
+}
