@@ -153,11 +153,16 @@ struct ckpt_rec {
  * CKPT_TASK_SHARE_FILES: the process uses its parent's fd table (made with
  * CLONE_FILES); it has no CKPT_REC_FD of its own.  CKPT_TASK_SHARE_FS
  * likewise for cwd and umask (CLONE_FS), with no CKPT_REC_FS.
+ * CKPT_TASK_SHARE_VM: its parent's memory (CLONE_VM), with no CKPT_REC_MM,
+ * VMA or PAGES; CKPT_TASK_SHARE_SIGHAND: its parent's signal handlers too
+ * (CLONE_SIGHAND), with no CKPT_REC_SIGHAND.
  */
 #define CKPT_TASK_ZOMBIE	0x1	/* exited, not reaped by its parent yet */
 #define CKPT_TASK_GHOST		0x2	/* a session leader that is gone */
 #define CKPT_TASK_SHARE_FILES	0x4	/* shares its parent's fd table */
 #define CKPT_TASK_SHARE_FS	0x8	/* shares its parent's cwd and umask */
+#define CKPT_TASK_SHARE_VM	0x10	/* shares its parent's memory */
+#define CKPT_TASK_SHARE_SIGHAND	0x20	/* and its signal handlers (needs _VM) */
 
 struct ckpt_task_entry {
 	__le32	pid;			/* in the checkpointer's pid namespace */

@@ -249,6 +249,9 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	u32 exe_id = 0;
 	int ret;
 
+	/* Its parent's memory, written with the parent. */
+	if (ctx->ents[ctx->cur].share & CKPT_TASK_SHARE_VM)
+		return 0;
 	mm = get_task_mm(t);
 	if (!mm)
 		return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d: no address space",
@@ -387,6 +390,7 @@ int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len)
 	int ret;
 
 	if (len != sizeof(*r) || r->flags || rt->have_mm ||
+	    (rt->share & CKPT_TASK_SHARE_VM) ||
 	    !ckpt_user_range(le64_to_cpu(r->start_code), le64_to_cpu(r->end_code)) ||
 	    !ckpt_user_range(le64_to_cpu(r->start_data), le64_to_cpu(r->end_data)) ||
 	    !ckpt_user_range(le64_to_cpu(r->start_brk), le64_to_cpu(r->brk)) ||

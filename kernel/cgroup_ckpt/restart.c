@@ -373,6 +373,8 @@ static int ckpt_create_children(struct ckpt_rtask *rt)
 			flags |= CLONE_FILES;
 		if (c->share & CKPT_TASK_SHARE_FS)
 			flags |= CLONE_FS;
+		if (c->share & CKPT_TASK_SHARE_SIGHAND)
+			flags |= CLONE_SIGHAND;
 		ret = ckpt_spawn(ctx, c, flags, -1);
 		if (ret)
 			return ret;
@@ -399,7 +401,8 @@ static int ckpt_restart_task(void *arg)
 
 	ckpt_restart_enter(rt);
 	ret = ckpt_restore_files_begin(rt);
-	if (!ret && !rt->flags)
+	/* Made with CLONE_VM: its own mm, or its parent's (restored). */
+	if (!ret && !rt->flags && !(rt->share & CKPT_TASK_SHARE_VM))
 		ret = ckpt_restore_mm_begin(rt);
 	if (!ret && !(rt->flags & CKPT_TASK_GHOST))
 		ret = ckpt_restore_records(rt);

@@ -161,7 +161,8 @@ out:
  * @ctx: the checkpoint
  * @t:   the process (its leader)
  *
- * The handlers, the job control state and shared queue, the timers.
+ * The handlers (unless they are its parent's: CKPT_TASK_SHARE_SIGHAND),
+ * the job control state and shared queue, the timers.
  *
  * Return: 0 or a negative errno.
  */
@@ -172,6 +173,9 @@ int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 	unsigned long flags;
 	int i, ret;
 
+	/* Its parent's handlers, written with the parent. */
+	if (ctx->ents[ctx->cur].share & CKPT_TASK_SHARE_SIGHAND)
+		goto state;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
@@ -192,8 +196,10 @@ int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 	spin_unlock_irqrestore(&sighand->siglock, flags);
 	ret = ckpt_write(ctx, r, CKPT_REC_SIGHAND, sizeof(*r));
 	kfree(r);
-	if (!ret)
-		ret = ckpt_dump_signal_state(ctx, t);
+	if (ret)
+		return ret;
+state:
+	ret = ckpt_dump_signal_state(ctx, t);
 	if (!ret)
 		ret = ckpt_dump_timers(ctx, t);
 	return ret;
@@ -213,7 +219,7 @@ int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
 	struct sighand_struct *sighand;
 	int i;
 
-	if (len != sizeof(*r))
+	if (len != sizeof(*r) || (rt->share & CKPT_TASK_SHARE_SIGHAND))
 		goto bad;
 	for (i = 0; i < CKPT_NSIG; i++) {
 		u64 handler = le64_to_cpu(r->action[i].handler);

@@ -222,10 +222,11 @@ static u32 ckpt_share_of(struct ckpt_ctx *ctx, struct task_struct *p)
 /*
  * What a process shares with another process through clone() without
  * CLONE_THREAD would come back unshared: refuse it, naming the other.
- * An fd table or fs_struct shared along the process tree is restored:
- * each process that has its parent's (CKPT_TASK_SHARE_*) is made with
- * CLONE_FILES or CLONE_FS from it, and the one process of the group that
- * does not (the owner) checks that every other user is such a process.
+ * An fd table, fs_struct, mm or sighand shared along the process tree is
+ * restored: each process that has its parent's (CKPT_TASK_SHARE_*) is
+ * made with CLONE_FILES, CLONE_FS, CLONE_VM or CLONE_SIGHAND from it, and
+ * the one process of the group that does not (the owner) checks that
+ * every other user is such a process.
  * Threads must share their leader's fd table and fs_struct, as they do
  * unless one called unshare().  Pointers are only compared: RCU keeps the
  * tasks, and a task that is not frozen can only stop sharing.
@@ -254,10 +255,14 @@ static int ckpt_check_shared(struct ckpt_ctx *ctx, struct task_struct *t)
 	for_each_process_thread(p, th) {
 		if (same_thread_group(th, t))
 			continue;
-		if (t->mm && th->mm == t->mm)
-			what = "memory (CLONE_VM)";
-		else if (th->sighand == t->sighand)
-			what = "signal handlers (CLONE_SIGHAND)";
+		if (t->mm && th->mm == t->mm &&
+		    !(share & CKPT_TASK_SHARE_VM) &&
+		    !(ckpt_share_of(ctx, p) & CKPT_TASK_SHARE_VM))
+			what = "memory (CLONE_VM) other than along the tree";
+		else if (th->sighand == t->sighand &&
+			 !(share & CKPT_TASK_SHARE_SIGHAND) &&
+			 !(ckpt_share_of(ctx, p) & CKPT_TASK_SHARE_SIGHAND))
+			what = "signal handlers (CLONE_SIGHAND) other than along the tree";
 		else if (t->files && th->files == t->files &&
 			 !(share & CKPT_TASK_SHARE_FILES) &&
 			 !(ckpt_share_of(ctx, p) & CKPT_TASK_SHARE_FILES))
@@ -597,7 +602,7 @@ int ckpt_restore_task_end(struct ckpt_rtask *rt)
 		goto bad;
 	if (rt->flags & CKPT_TASK_ZOMBIE)
 		return 0;
-	if (!rt->cred || !rt->have_mm)
+	if (!rt->cred || !(rt->have_mm || (rt->share & CKPT_TASK_SHARE_VM)))
 		goto bad;
 	for (i = 0; i < rt->nr_threads; i++)
 		if (!ctx->rt[rt - ctx->rt + i].have_thread)

@@ -284,19 +284,30 @@ static void ckpt_add_ent(struct ckpt_ctx *ctx, struct ckpt_node *n,
 static u32 ckpt_share_flags(struct task_struct *t, struct task_struct *p)
 {
 	struct files_struct *files;
+	struct mm_struct *mm;
 	struct fs_struct *fs;
 	u32 share = 0;
 
 	task_lock(p);
 	files = p->files;
 	fs = p->fs;
+	mm = p->mm;
 	task_unlock(p);
-	/* Only compared: frozen tasks can neither share nor unshare. */
+	/*
+	 * Only compared: frozen tasks can neither share nor unshare, and a
+	 * sighand changes only by exec or exit.
+	 */
 	task_lock(t);
 	if (t->files && t->files == files)
 		share |= CKPT_TASK_SHARE_FILES;
 	if (t->fs && t->fs == fs)
 		share |= CKPT_TASK_SHARE_FS;
+	if (t->mm && t->mm == mm) {
+		share |= CKPT_TASK_SHARE_VM;
+		if (rcu_access_pointer(t->sighand) ==
+		    rcu_access_pointer(p->sighand))
+			share |= CKPT_TASK_SHARE_SIGHAND;
+	}
 	task_unlock(t);
 	return share;
 }
@@ -563,7 +574,8 @@ static int ckpt_rt_entry(struct ckpt_ctx *ctx, const struct ckpt_task_entry *e,
 	rt->pgid = le32_to_cpu(e->pgid);
 	rt->sid = le32_to_cpu(e->sid);
 	rt->flags = le32_to_cpu(e->flags);
-	rt->share = rt->flags & (CKPT_TASK_SHARE_FILES | CKPT_TASK_SHARE_FS);
+	rt->share = rt->flags & (CKPT_TASK_SHARE_FILES | CKPT_TASK_SHARE_FS |
+				 CKPT_TASK_SHARE_VM | CKPT_TASK_SHARE_SIGHAND);
 	rt->flags &= ~rt->share;
 	rt->creator = -1;
 	init_completion(&rt->ready);
@@ -574,7 +586,10 @@ static int ckpt_rt_entry(struct ckpt_ctx *ctx, const struct ckpt_task_entry *e,
 	    rt->ppid < 0 || rt->ppid >= PID_MAX_LIMIT ||
 	    (rt->flags & ~(CKPT_TASK_ZOMBIE | CKPT_TASK_GHOST)) ||
 	    rt->flags == (CKPT_TASK_ZOMBIE | CKPT_TASK_GHOST) ||
-	    (rt->share && (rt->flags || !rt->ppid || rt->tgid != rt->pid)))
+	    (rt->share && (rt->flags || !rt->ppid || rt->tgid != rt->pid)) ||
+	    /* clone() wants CLONE_VM with CLONE_SIGHAND */
+	    (rt->share & (CKPT_TASK_SHARE_VM | CKPT_TASK_SHARE_SIGHAND)) ==
+	    CKPT_TASK_SHARE_SIGHAND)
 		return -EINVAL;
 	ret = xa_insert(&ctx->pids, rt->pid, xa_mk_value(i + 1), GFP_KERNEL);
 	if (ret)

@@ -52,22 +52,6 @@ refused() {
 		"$G/ckpt.state"
 }
 
-@test "refuse: a child sharing signal handlers or memory (clone) names both" {
-	local o re
-
-	for o in H V; do
-		case $o in
-		H) re='memory \(CLONE_VM\)' ;;
-		V) re='memory \(CLONE_VM\)' ;;
-		esac
-		refused -$o "pid [0-9]+: shares its $re with pid [0-9]+; not supported yet"
-		# the error names the counter and its child, either way round
-		read -r _ child < "$T/c/info"
-		grep -E "^error pid ($pid|$child): shares .* with pid ($pid|$child);" "$G/ckpt.state"
-		kill "$pid" "$child"
-	done
-}
-
 @test "refuse: a thread with an fd table of its own, EOPNOTSUPP naming it" {
 	refused -U "pid {pid}: thread [0-9]+ has its own fd table \(unshare\(CLONE_FILES\)\); not supported"
 }

@@ -16,7 +16,7 @@
  *	-F a child process (supported now; kept for the tests that need one)
  *	-L, -O, -H, -V a child process made by clone() with CLONE_FILES,
  *	   CLONE_FS, CLONE_SIGHAND | CLONE_VM, CLONE_VM: it shares the fd
- *	   table, the fs_struct, the signal handlers, the memory
+ *	   table, the fs_struct, the signal handlers, the memory (supported now)
  *	-U a second thread with an fd table of its own (unshare(CLONE_FILES))
  */
 #include "wl.h"

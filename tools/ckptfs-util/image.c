@@ -647,12 +647,14 @@ static int rec_tasks(struct dec *d, uint32_t len)
 		} else {
 			uint32_t f = le32(e->flags);
 
-			printf("  %7u %7u %7u %7u %7u %#5x%s%s%s%s\n", le32(e->pid),
+			printf("  %7u %7u %7u %7u %7u %#5x%s%s%s%s%s%s\n", le32(e->pid),
 			       le32(e->tgid), le32(e->ppid), le32(e->pgid), le32(e->sid), f,
 			       f & CKPT_TASK_ZOMBIE ? " zombie" : "",
 			       f & CKPT_TASK_GHOST ? " ghost (session leader gone)" : "",
 			       f & CKPT_TASK_SHARE_FILES ? " parent's-fds" : "",
-			       f & CKPT_TASK_SHARE_FS ? " parent's-cwd" : "");
+			       f & CKPT_TASK_SHARE_FS ? " parent's-cwd" : "",
+			       f & CKPT_TASK_SHARE_VM ? " parent's-memory" : "",
+			       f & CKPT_TASK_SHARE_SIGHAND ? " parent's-handlers" : "");
 		}
 	}
 	if (json_output) {
