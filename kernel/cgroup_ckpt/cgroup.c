@@ -9,7 +9,8 @@
  *   ckpt.exclude	resource classes a checkpoint leaves out ("+anon")
  *   ckpt.image_fd	the file the image goes to or comes from, named by an
  *			fd number of the writer; the group keeps a reference
- *   ckpt.trigger	"checkpoint [frozen|kill]" or "restart [frozen]"
+ *   ckpt.trigger	"checkpoint [frozen|kill]", "restart [frozen]", or
+ *			"check": a dry run listing every blocker
  *   ckpt.state		what is happening and how the last operation ended
  *
  * See Documentation/admin-guide/cgroup-ckpt.rst.
@@ -38,12 +39,14 @@ static const char * const ckpt_cmd_names[NR_CKPT_CMDS] = {
 	[CKPT_CMD_CHECKPOINT_KILL]	= "checkpoint kill",
 	[CKPT_CMD_RESTART]		= "restart",
 	[CKPT_CMD_RESTART_FROZEN]	= "restart frozen",
+	[CKPT_CMD_CHECK]		= "check",
 };
 
 static const char * const ckpt_op_names[] = {
 	[CKPT_OP_NONE]		= "none",
 	[CKPT_OP_CHECKPOINT]	= "checkpoint",
 	[CKPT_OP_RESTART]	= "restart",
+	[CKPT_OP_CHECK]		= "check",
 };
 
 /**
@@ -93,6 +96,7 @@ static void ckpt_css_free(struct cgroup_subsys_state *css)
 
 	if (cc->image)
 		fput(cc->image);
+	kfree(cc->blockers);
 	kfree(cc);
 }
 
@@ -272,6 +276,8 @@ static int ckpt_state_show(struct seq_file *sf, void *v)
 		state = "checkpointing";
 	else if (cc->op == CKPT_OP_RESTART)
 		state = "restarting";
+	else if (cc->op == CKPT_OP_CHECK)
+		state = "checking";
 	else if (test_bit(CGRP_FREEZE, &css->cgroup->flags))
 		state = "frozen";
 	else
@@ -287,8 +293,15 @@ static int ckpt_state_show(struct seq_file *sf, void *v)
 		   READ_ONCE(cc->progress));
 	seq_printf(sf, "duration_us %llu\n", cc->duration_us);
 	seq_printf(sf, "frozen_us %llu\n", cc->frozen_us);
-	if (cc->last_err)
+	if (cc->blockers && *cc->blockers) {
+		const char *p = cc->blockers, *nl;
+
+		/* "check": every blocker, the first being the errno's */
+		for (; (nl = strchr(p, '\n')); p = nl + 1)
+			seq_printf(sf, "error %.*s\n", (int)(nl - p), p);
+	} else if (cc->last_err) {
 		seq_printf(sf, "error %s\n", cc->reason);
+	}
 	mutex_unlock(&cc->lock);
 	return 0;
 }

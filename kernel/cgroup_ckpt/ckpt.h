@@ -33,6 +33,7 @@ enum ckpt_cmd {
 	CKPT_CMD_CHECKPOINT_KILL,
 	CKPT_CMD_RESTART,
 	CKPT_CMD_RESTART_FROZEN,
+	CKPT_CMD_CHECK,
 	NR_CKPT_CMDS,
 };
 
@@ -43,7 +44,12 @@ enum ckpt_op {
 	CKPT_OP_NONE,
 	CKPT_OP_CHECKPOINT,
 	CKPT_OP_RESTART,
+	CKPT_OP_CHECK,
 };
+
+/* A dry run keeps every reason, up to this many bytes of them. */
+#define CKPT_BLOCKERS_LEN	4096
+#define CKPT_REFUSED_FILES	64
 
 /**
  * struct ckpt_cgroup - the ckpt state of one cgroup
@@ -60,6 +66,7 @@ enum ckpt_op {
  * @duration_us: how long it took
  * @frozen_us:	how long a checkpoint kept the tasks frozen (0: restart)
  * @reason:	why it failed, "" if it did not
+ * @blockers:	"check": every reason, one a line, or NULL
  * @progress:	image bytes of the running operation so far; not under
  *		@lock: written by the stream with WRITE_ONCE(), read with
  *		READ_ONCE(), so that ckpt.state shows it while the operation
@@ -80,6 +87,7 @@ struct ckpt_cgroup {
 	u64				duration_us;
 	u64				frozen_us;
 	char				reason[CKPT_REASON_LEN];
+	char				*blockers;
 	u64				progress;
 	struct cgroup_file		state_file;
 };
@@ -201,6 +209,15 @@ struct ckpt_rtask {
  * @s:		the image stream
  * @err:	first error, negative errno
  * @reason:	why, as shown in ckpt.state
+ * @check:	a dry run ("check"): no image, every refusal collected
+ * @refused:	check: a refusal was collected for the unit being written
+ *		(a task, a dumper of it, an fd); ckpt_skip_refused() ends it
+ * @blockers:	check: the reasons, one a line
+ * @blockers_len: check: bytes of @blockers in use
+ * @nr_blockers: check: how many reasons were found
+ * @nr_shown:	check: how many of them fit in @blockers
+ * @refused_files: check: files already refused, not refused again
+ * @nr_refused_files: check: entries of @refused_files
  * @frozen_us:	checkpoint: from the freeze complete to the thaw or kill
  * @ents:	checkpoint: the task table
  * @nr_tasks:	checkpoint: its entries
@@ -229,6 +246,14 @@ struct ckpt_ctx {
 	struct ckpt_stream	s;
 	int			err;
 	char			reason[CKPT_REASON_LEN];
+	bool			check;
+	bool			refused;
+	char			*blockers;
+	size_t			blockers_len;
+	unsigned int		nr_blockers;
+	unsigned int		nr_shown;
+	struct file		*refused_files[CKPT_REFUSED_FILES];
+	unsigned int		nr_refused_files;
 	u64			frozen_us;
 	struct ckpt_tent	*ents;
 	unsigned int		nr_tasks;
@@ -258,6 +283,8 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 	     struct file *opener);
 __printf(3, 4)
 int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+bool ckpt_skip_refused(struct ckpt_ctx *ctx, int *ret, struct file *file);
+bool ckpt_was_refused(struct ckpt_ctx *ctx, struct file *file);
 void ckpt_ctx_put(struct ckpt_ctx *ctx);
 
 /* restart.c */

@@ -358,7 +358,16 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		if (IS_ERR(file))
 			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
 					 task_pid_vnr(t), fd);
+		/* A dry run refuses each file once, and goes on. */
+		if (ckpt_was_refused(ctx, file)) {
+			fput(file);
+			continue;
+		}
 		ret = ckpt_dump_file(ctx, t, fd, file, &id);
+		if (ckpt_skip_refused(ctx, &ret, file)) {
+			fput(file);
+			continue;
+		}
 		fput(file);
 		if (ret)
 			break;
@@ -556,12 +565,15 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 		ret = ckpt_held_task(ctx, &hs, t);
 	}
 	/* terminals first: the shell's has a more telling reason */
-	for (i = 0; !ret && i < hs.nr; i++)
+	for (i = 0; !ret && i < hs.nr; i++) {
 		if (ckpt_is_pty(hs.h[i].file))
 			ret = ckpt_check_pty(ctx, hs.h, hs.nr, i);
+		ckpt_skip_refused(ctx, &ret, hs.h[i].file);
+	}
 	/* files in flight to the group's unix sockets: the group's too */
 	for (i = 0, nr = hs.nr; !ret && i < nr; i++)
-		if (ckpt_is_unix(hs.h[i].file))
+		if (ckpt_is_unix(hs.h[i].file) &&
+		    !ckpt_was_refused(ctx, hs.h[i].file))
 			ret = ckpt_unix_held_inflight(ctx, &hs, i);
 	/* and one for each memory area mapping a regular file */
 	for (i = 0, nr_seen = 0; !ret && i < ctx->nr_tasks; i++) {
@@ -571,21 +583,28 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 			ret = ckpt_held_mm(ctx, &hs, t, mms, &nr_seen);
 	}
 	/* one reference for each fd of the group, one of ours */
-	for (i = 0; !ret && i < hs.nr; i++)
-		if (file_count(hs.h[i].file) != hs.h[i].refs + 1)
+	for (i = 0; !ret && i < hs.nr; i++) {
+		if (file_count(hs.h[i].file) != hs.h[i].refs + 1 &&
+		    !ckpt_was_refused(ctx, hs.h[i].file))
 			ret = ckpt_held_refuse(ctx, &hs.h[i],
 					       "the open file is shared with a process outside the group");
+		ckpt_skip_refused(ctx, &ret, hs.h[i].file);
+	}
 	for (i = 0; !ret && i < hs.nr; i++) {
-		if (!hs.h[i].pipe)
+		if (!hs.h[i].pipe || ckpt_was_refused(ctx, hs.h[i].file))
 			continue;
 		for (j = 0; j < i && hs.h[j].pipe != hs.h[i].pipe; j++)
 			;
 		if (j == i)
 			ret = ckpt_check_pipe(ctx, hs.h, hs.nr, i);
+		ckpt_skip_refused(ctx, &ret, hs.h[i].file);
 	}
-	for (i = 0; !ret && i < hs.nr; i++)
-		if (ckpt_is_unix(hs.h[i].file))
+	for (i = 0; !ret && i < hs.nr; i++) {
+		if (ckpt_is_unix(hs.h[i].file) &&
+		    !ckpt_was_refused(ctx, hs.h[i].file))
 			ret = ckpt_check_unix(ctx, &hs, i);
+		ckpt_skip_refused(ctx, &ret, hs.h[i].file);
+	}
 	for (i = 0; i < hs.nr; i++)
 		fput(hs.h[i].file);
 	kfree(hs.h);

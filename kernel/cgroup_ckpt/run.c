@@ -23,6 +23,45 @@
 #include <linux/slab.h>
 #include "ckpt.h"
 
+/* What the group holds or does that a checkpoint cannot take. */
+static bool ckpt_is_refusal(int err)
+{
+	return err == -EOPNOTSUPP || err == -EPERM || err == -EACCES;
+}
+
+/* A dry run: one more line of reasons, while they fit. */
+static __printf(2, 0) void ckpt_add_blocker(struct ckpt_ctx *ctx, const char *fmt,
+			     va_list args)
+{
+	/* Room is left for ckpt_blockers_end()'s line. */
+	size_t room = CKPT_BLOCKERS_LEN - 64 - ctx->blockers_len;
+	int n;
+
+	ctx->nr_blockers++;
+	if (!ctx->blockers || ctx->blockers_len + 64 + 2 > CKPT_BLOCKERS_LEN)
+		return;
+	n = vsnprintf(ctx->blockers + ctx->blockers_len, room - 1, fmt, args);
+	if (n < 0 || (size_t)n >= room - 1) {
+		/* Cut mid-reason: show none of it. */
+		ctx->blockers[ctx->blockers_len] = '\0';
+		return;
+	}
+	ctx->blockers_len += n;
+	ctx->blockers[ctx->blockers_len++] = '\n';
+	ctx->blockers[ctx->blockers_len] = '\0';
+	ctx->nr_shown++;
+}
+
+/* Say how many blockers did not fit. */
+static void ckpt_blockers_end(struct ckpt_ctx *ctx)
+{
+	if (ctx->nr_blockers > ctx->nr_shown)
+		ctx->blockers_len += scnprintf(ctx->blockers + ctx->blockers_len,
+					       CKPT_BLOCKERS_LEN - ctx->blockers_len,
+					       "and %u more blockers\n",
+					       ctx->nr_blockers - ctx->nr_shown);
+}
+
 /**
  * ckpt_fail() - record why the operation fails
  * @ctx: the operation
@@ -30,6 +69,8 @@
  * @fmt: the reason, as shown after "error " in ckpt.state
  *
  * Only the first failure is kept: it is the cause, the rest follow from it.
+ * A dry run ("check") also keeps the first refusal of each unit (a task,
+ * an fd...) that ckpt_skip_refused() then steps over.
  *
  * Return: @err, so that callers can "return ckpt_fail(...)".
  */
@@ -37,6 +78,12 @@ int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list args;
 
+	if (ctx->check && ckpt_is_refusal(err) && !ctx->refused) {
+		ctx->refused = true;
+		va_start(args, fmt);
+		ckpt_add_blocker(ctx, fmt, args);
+		va_end(args);
+	}
 	if (!ctx->err) {
 		ctx->err = err;
 		va_start(args, fmt);
@@ -44,6 +91,48 @@ int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 		va_end(args);
 	}
 	return err;
+}
+
+/**
+ * ckpt_skip_refused() - in a dry run, go on after a refusal
+ * @ctx:  the checkpoint
+ * @ret:  the result of writing one unit (a task, an fd, a file checked)
+ * @file: the file the unit was about, or NULL
+ *
+ * A "check" trigger reports every blocker of the group: when writing a
+ * unit failed with a refusal that ckpt_fail() collected, forget the error
+ * so that the caller goes on with the next unit, and remember @file so
+ * that it is not refused twice.  Whatever the unit had half written goes
+ * nowhere: a dry run has no image.
+ *
+ * Return: true if *@ret was a collected refusal, now 0.
+ */
+bool ckpt_skip_refused(struct ckpt_ctx *ctx, int *ret, struct file *file)
+{
+	if (!ctx->check || !ctx->refused || !ckpt_is_refusal(*ret))
+		return false;
+	ctx->refused = false;
+	*ret = 0;
+	if (file && ctx->nr_refused_files < CKPT_REFUSED_FILES)
+		ctx->refused_files[ctx->nr_refused_files++] = file;
+	return true;
+}
+
+/**
+ * ckpt_was_refused() - in a dry run, whether @file was refused already
+ * @ctx:  the checkpoint
+ * @file: an open file of the group (compared only)
+ *
+ * Return: true if ckpt_skip_refused() stepped over it.
+ */
+bool ckpt_was_refused(struct ckpt_ctx *ctx, struct file *file)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_refused_files; i++)
+		if (ctx->refused_files[i] == file)
+			return true;
+	return false;
 }
 
 static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
@@ -56,9 +145,13 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 		return NULL;
 	ctx->pagebuf = kvmalloc(CKPT_PAGES_MAX * PAGE_SIZE, GFP_KERNEL);
 	ctx->rbuf = kvmalloc(CKPT_REC_MAX_LEN, GFP_KERNEL);
-	if (!ctx->pagebuf || !ctx->rbuf) {
+	ctx->check = cmd == CKPT_CMD_CHECK;
+	if (ctx->check)
+		ctx->blockers = kzalloc(CKPT_BLOCKERS_LEN, GFP_KERNEL);
+	if (!ctx->pagebuf || !ctx->rbuf || (ctx->check && !ctx->blockers)) {
 		kvfree(ctx->pagebuf);
 		kvfree(ctx->rbuf);
+		kfree(ctx->blockers);
 		kfree(ctx);
 		return NULL;
 	}
@@ -105,10 +198,11 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 	ckpt_unix_free(ctx);
 	xa_destroy(&ctx->pids);
 	ckpt_obj_destroy(ctx);
-	if (ctx->s.file) {
+	if (ctx->s.buf)
 		ckpt_stream_destroy(&ctx->s);
+	if (ctx->s.file)
 		fput(ctx->s.file);
-	}
+	kfree(ctx->blockers);
 	kvfree(ctx->pagebuf);
 	kvfree(ctx->rbuf);
 	kfree(ctx);
@@ -144,10 +238,10 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	unsigned int i;
 	int ret;
 
-	if (!ctx->s.file)
+	if (!ctx->s.file && !ctx->check)
 		return ckpt_fail(ctx, -EBADF,
 				 "no image file: write an fd number to ckpt.image_fd");
-	if (!(ctx->s.file->f_mode & FMODE_WRITE))
+	if (ctx->s.file && !(ctx->s.file->f_mode & FMODE_WRITE))
 		return ckpt_fail(ctx, -EBADF, "the image file is not open for writing");
 	rcu_read_lock();
 	inside = cgroup_is_descendant(task_dfl_cgroup(current), cgrp);
@@ -180,7 +274,13 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 
 		if (e->pid == e->tgid && !(e->flags & CKPT_TASK_GHOST))
 			ret = ckpt_dump_task(ctx, i);
+		ckpt_skip_refused(ctx, &ret, NULL);
 	}
+	/* A dry run fails with its first blocker, and shows them all. */
+	if (!ret && ctx->nr_blockers)
+		ret = ctx->err;
+	if (ctx->check)
+		ckpt_blockers_end(ctx);
 	if (!ret && !ckpt_still_frozen(ctx))
 		ret = ckpt_fail(ctx, -EAGAIN,
 				"freezer: the group was thawed during the checkpoint");
@@ -233,18 +333,20 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 	ctx->skip_file_check = opts & CKPT_RUN_SKIP_FILE_CHECK;
 
 	mutex_lock(&cc->lock);
-	image = cc->image ? get_file(cc->image) : NULL;
+	/* A dry run writes nowhere, whatever ckpt.image_fd says. */
+	image = cc->image && !ctx->check ? get_file(cc->image) : NULL;
 	ctx->exclude = cc->exclude;
 	WRITE_ONCE(cc->progress, 0);
-	cc->op = restart ? CKPT_OP_RESTART : CKPT_OP_CHECKPOINT;
+	cc->op = restart ? CKPT_OP_RESTART :
+		 ctx->check ? CKPT_OP_CHECK : CKPT_OP_CHECKPOINT;
 	mutex_unlock(&cc->lock);
 	ckpt_state_changed(cc);
 
 	start = ktime_get();
 	ret = 0;
-	if (image) {
+	if (image || ctx->check) {
 		ret = ckpt_stream_init(&ctx->s, image);
-		if (ret)
+		if (ret && image)
 			fput(image);
 	}
 	if (!ret)
@@ -258,10 +360,14 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 	cc->op = CKPT_OP_NONE;
 	cc->last_err = ret;
 	cc->tasks = restart ? ctx->nr_rt : ctx->nr_tasks;
-	cc->bytes = ctx->s.bytes;
+	cc->bytes = ctx->check ? 0 : ctx->s.bytes;
 	cc->duration_us = ktime_us_delta(ktime_get(), start);
 	cc->frozen_us = ctx->frozen_us;
 	strscpy(cc->reason, ret ? ctx->reason : "", sizeof(cc->reason));
+	kfree(cc->blockers);
+	cc->blockers = NULL;
+	if (ret && ctx->nr_blockers)
+		swap(cc->blockers, ctx->blockers);
 	mutex_unlock(&cc->lock);
 
 	ckpt_ctx_put(ctx);

@@ -235,6 +235,8 @@ static int ckpt_dump_shmem_pages(struct ckpt_ctx *ctx, u32 id,
 	unsigned int n = 0;
 	int ret = 0;
 
+	if (ctx->check)
+		return 0;
 	while (!ret && index < end) {
 		struct folio *folio = NULL;
 		struct page *page;
@@ -280,6 +282,8 @@ static int ckpt_dump_file_pages(struct ckpt_ctx *ctx, struct task_struct *t,
 	struct file *rf;
 	int ret = 0;
 
+	if (ctx->check)
+		return 0;
 	rf = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(rf))
 		return ckpt_fail(ctx, PTR_ERR(rf),

@@ -27,7 +27,8 @@ static const u8 ckpt_zeros[8];
 /**
  * ckpt_stream_init() - prepare a stream over a file
  * @s:    the stream
- * @file: the image; the caller keeps its reference until destroy
+ * @file: the image; the caller keeps its reference until destroy.  NULL
+ *        for a dry run: what is written goes nowhere.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -38,7 +39,7 @@ int ckpt_stream_init(struct ckpt_stream *s, struct file *file)
 	if (!s->buf)
 		return -ENOMEM;
 	s->file = file;
-	s->pos = file->f_pos;
+	s->pos = file ? file->f_pos : 0;
 	s->crc = ~0U;
 	return 0;
 }
@@ -72,7 +73,7 @@ static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
 	struct ckpt_stream *s = &ctx->s;
 	ssize_t n;
 
-	while (len) {
+	while (len && s->file) {
 		if (fatal_signal_pending(current))
 			return ckpt_io_error(ctx, -EINTR, "writing");
 		n = kernel_write(s->file, p, len, &s->pos);

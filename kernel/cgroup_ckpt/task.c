@@ -342,8 +342,10 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx)
 		mmput(mm);
 	}
 	ret = ckpt_write(ctx, &r, CKPT_REC_TASK, sizeof(r));
-	for (i = 0; !ret && !zombie && i < ARRAY_SIZE(ckpt_task_dumpers); i++)
+	for (i = 0; !ret && !zombie && i < ARRAY_SIZE(ckpt_task_dumpers); i++) {
 		ret = ckpt_task_dumpers[i](ctx, t);
+		ckpt_skip_refused(ctx, &ret, NULL);
+	}
 	if (!ret)
 		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
 	return ret;

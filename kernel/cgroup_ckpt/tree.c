@@ -394,8 +394,13 @@ int ckpt_collect_tasks(struct ckpt_ctx *ctx)
 		goto out;
 	}
 	nr_live = f.nr;
-	for (i = 0; !ret && i < nr_live; i++)
+	for (i = 0; !ret && i < nr_live; i++) {
 		ret = ckpt_check_task(ctx, f.t[i]);
+		ckpt_skip_refused(ctx, &ret, NULL);
+	}
+	/* A dry run goes no further into tasks it may not take. */
+	if (!ret && ctx->nr_blockers)
+		ret = ctx->err;
 	if (!ret)
 		ret = ckpt_check_threads(ctx, &f);
 	if (!ret && ckpt_find_zombies(ctx, &f, nr_live))

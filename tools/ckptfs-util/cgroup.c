@@ -259,7 +259,8 @@ static int state_read(const struct cgroup *cg, struct ckpt_state *st, char *raw,
 			st->frozen_us = strtoull(val, NULL, 10);
 			st->has_frozen = true;
 		}
-		else if (!strcmp(line, "error"))
+		else if (!strcmp(line, "error") && !st->error[0])
+			/* a "check" shows one line per blocker: the first is the cause */
 			snprintf(st->error, sizeof(st->error), "%s", val);
 	}
 	free(copy);
@@ -955,6 +956,93 @@ out_rmdir:
 	if (created && !restored)
 		rmdir(cg.path);
 	return ret;
+}
+
+/* Print the "error" lines of ckpt.state, one blocker each; their count. */
+static int print_blockers(const char *raw)
+{
+	const char *p, *nl;
+	int n = 0;
+
+	if (json_output) {
+		jw_obj_start();
+		jw_key("blockers");
+		jw_arr_start();
+	}
+	for (p = raw; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		if (!strncmp(p, "error ", 6)) {
+			if (json_output)
+				jw_strn(p + 6, nl - p - 6);
+			else
+				printf("%.*s\n", (int)(nl - p - 6), p + 6);
+			n++;
+		}
+		if (!*nl)
+			break;
+	}
+	if (json_output) {
+		jw_arr_end();
+		jw_obj_end();
+		jw_finish();
+	}
+	return n;
+}
+
+int do_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet",	no_argument,	NULL, 'q' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ckpt_state st;
+	struct cgroup cg;
+	static char raw[16384];
+	int opt, ret, err, n;
+
+	while ((opt = getopt_long(argc, argv, "qj", opts, NULL)) != -1) {
+		if (opt == 'q')
+			quiet = true;
+		else if (opt == 'j')
+			json_output = true;
+		else
+			return usage_error("check", "bad option");
+	}
+	ret = positional("check", argc, argv, 1, "CGROUP");
+	if (ret)
+		return ret;
+	ret = cg_resolve(&cg, argv[optind]);
+	if (ret)
+		return ret;
+	ret = cg_check(&cg);
+	if (ret)
+		return ret;
+	err = cg_write(cg.path, "ckpt.trigger", "check");
+	if (state_read(&cg, &st, raw, sizeof(raw)) || strcmp(st.last_op, "check")) {
+		if (err) {
+			report_failure(&cg, "check", -err);
+			return EXIT_FAIL;
+		}
+		p_err("cannot read the result in %s/ckpt.state", cg.path);
+		return EXIT_ENV;
+	}
+	if (!err) {
+		if (json_output)
+			print_blockers("");
+		p_info("check %s: %" PRIu64 " task%s, nothing blocks a checkpoint",
+		       cg.arg, st.tasks, st.tasks == 1 ? "" : "s");
+		return EXIT_OK;
+	}
+	/* Refusals: every one on standard output; anything else: the cause. */
+	if (-err != EOPNOTSUPP && -err != EPERM && -err != EACCES) {
+		report_failure(&cg, "check", -err);
+		return EXIT_FAIL;
+	}
+	n = print_blockers(raw);
+	p_info("check %s: %d blocker%s (%s): a checkpoint would fail", cg.arg, n,
+	       n == 1 ? "" : "s", strerror(-err));
+	return EXIT_FAIL;
 }
 
 int do_state(int argc, char **argv)

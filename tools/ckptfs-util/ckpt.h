@@ -54,6 +54,7 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
 int do_checkpoint(int argc, char **argv);
 int do_restart(int argc, char **argv);
 int do_state(int argc, char **argv);
+int do_check(int argc, char **argv);
 int do_exclude(int argc, char **argv);
 int do_info(int argc, char **argv);
 

@@ -93,6 +93,16 @@ static const struct cmd cmds[] = {
 	  "reopened by path must have the size and modification time it had at\n"
 	  "the checkpoint (ESTALE otherwise, naming it); --skip-file-check accepts\n"
 	  "files that changed." },
+	{ "check", do_check,
+	  "check CGROUP [--json] [-q]",
+	  "Ask whether CGROUP can be checkpointed now, without writing an image (a\n"
+	  "dry run: the \"check\" trigger).  The tasks are frozen only while they\n"
+	  "are looked at, not while memory would be copied.  Prints every blocker\n"
+	  "found on standard output, one a line, as the kernel words it (\"pid 212\n"
+	  "fd 4: ... UDP socket; ...\"): the pid, the resource and the reason, and\n"
+	  "exits 1; exits 0 if nothing blocks.  The tasks themselves are checked\n"
+	  "first (permissions, tracing...): a blocker there ends the check before\n"
+	  "their resources are looked at." },
 	{ "state", do_state,
 	  "state CGROUP [--json]",
 	  "Show ckpt.state: what the controller is doing, and the result, size and\n"
