@@ -120,6 +120,8 @@ struct ckpt_rec {
 #define CKPT_REC_SEMUNDO	0x0601	/* a process's SEM_UNDO adjustments */
 #define CKPT_REC_SYSVMSG	0x0610	/* a SysV message queue (object) */
 #define CKPT_REC_SYSVMSG_DATA	0x0611	/* one message queued in it */
+#define CKPT_REC_MQUEUE		0x0620	/* a POSIX message queue (object) */
+#define CKPT_REC_MQUEUE_MSG	0x0621	/* one message queued in it */
 
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
@@ -373,6 +375,7 @@ struct ckpt_pages {
 #define CKPT_FILE_SIGNALFD	20	/* a signalfd */
 #define CKPT_FILE_TIMERFD	21	/* a timerfd */
 #define CKPT_FILE_INOTIFY	22	/* an inotify instance */
+#define CKPT_FILE_MQUEUE	26	/* an open POSIX message queue */
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
@@ -385,7 +388,9 @@ struct ckpt_pages {
  * CKPT_FILE_FIFO a CKPT_REC_PIPE, for CKPT_FILE_EVENTFD a
  * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL, for
  * CKPT_FILE_SIGNALFD a CKPT_REC_SIGNALFD, for CKPT_FILE_TIMERFD a
- * CKPT_REC_TIMERFD, for CKPT_FILE_INOTIFY a CKPT_REC_INOTIFY.  Their
+ * CKPT_REC_TIMERFD, for CKPT_FILE_INOTIFY a CKPT_REC_INOTIFY, for
+ * CKPT_FILE_MQUEUE a CKPT_REC_MQUEUE (@pos: what read() of the queue's
+ * status line consumed, at most 80).  Their
  * @path is informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a
  * FIFO.
  * Restart refuses a CKPT_FILE_REG whose size or mtime changed since, unless
@@ -786,6 +791,49 @@ struct ckpt_sysvmsg_data {
 	__le32	len;			/* bytes of text */
 	__le64	mtype;			/* > 0 */
 	__u8	text[];
+};
+
+/*
+ * CKPT_REC_MQUEUE: a POSIX message queue (mq_open()) of the group's IPC
+ * namespace, defined once under @id before the first CKPT_FILE_MQUEUE file
+ * open on it, and followed at once by a CKPT_REC_MQUEUE_MSG for each of its
+ * @nr_msgs messages, in the order mq_receive() returns them.  @name is its
+ * name without the leading '/' (one component, at most CKPT_MQ_NAME_MAX
+ * bytes).  Restart creates it in the restarter's IPC namespace under that
+ * name; CKPT_MQ_UNLINKED: the name was removed while the queue was open,
+ * restart creates it under a name of its own and removes that name at once.
+ * A queue with a notification registered (mq_notify()) is refused at
+ * checkpoint.  Ids are as seen from the checkpointer's user namespace.
+ */
+#define CKPT_MQ_UNLINKED	0x1
+#define CKPT_MQ_NAME_MAX	255		/* NAME_MAX */
+#define CKPT_MQ_PRIO_MAX	32768		/* MQ_PRIO_MAX: priorities below */
+
+struct ckpt_mqueue {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	flags;			/* CKPT_MQ_* */
+	__le32	mode;			/* permission bits, 0777 */
+	__le32	uid, gid;
+	__le32	nr_msgs;		/* messages queued, <= @maxmsg */
+	__le64	maxmsg;			/* mq_maxmsg, >= 1 */
+	__le64	msgsize;		/* mq_msgsize, >= 1 */
+	__le32	name_len;		/* bytes of name, without NUL */
+	__le32	__reserved;
+	__u8	name[];			/* NUL terminated */
+};
+
+/* Longer messages are refused at checkpoint. */
+#define CKPT_MQ_MSG_MAX		(CKPT_REC_MAX_LEN - 24)
+
+/* CKPT_REC_MQUEUE_MSG: one message of the preceding CKPT_REC_MQUEUE */
+struct ckpt_mqueue_msg {
+	struct ckpt_rec	rec;
+	__le32	mq;			/* object id of the CKPT_REC_MQUEUE */
+	__le32	prio;			/* < CKPT_MQ_PRIO_MAX */
+	__le32	len;			/* bytes of @data, <= the queue's msgsize */
+	__le32	__reserved;
+	__u8	data[];
 };
 
 /* CKPT_REC_SIGHAND: every handler, signal N in entry N-1 */

@@ -230,6 +230,7 @@ struct ckpt_rtask {
  * @rt:		restart: the tasks being created
  * @ipc_done:	checkpoint: the SysV objects of the group are written
  * @ipc_msq:	restart: the SysV message queue whose messages come next
+ * @mq_cur:	restart: the POSIX message queue whose messages come next
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
@@ -268,6 +269,7 @@ struct ckpt_ctx {
 	unsigned int		nr_rt;
 	bool			ipc_done;
 	void			*ipc_msq;
+	void			*mq_cur;
 	bool			abort;
 	struct completion	go;
 	struct completion	final;
@@ -331,6 +333,10 @@ enum ckpt_obj_type {
 	CKPT_OBJ_IPCID,
 	/* restart: a SysV semaphore set or queue made, struct ckpt_ripc */
 	CKPT_OBJ_SYSVIPC,
+	/* checkpoint: a POSIX message queue's inode; pinned by a file */
+	CKPT_OBJ_MQUEUE,
+	/* restart: a POSIX message queue made, struct ckpt_rmq (mqueue.c) */
+	CKPT_OBJ_RMQUEUE,
 	CKPT_OBJ_NR
 };
 
@@ -559,6 +565,19 @@ int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len);
 void ckpt_sysvipc_commit(struct ckpt_ctx *ctx);
 void ckpt_ripc_put(void *ptr);
+
+/* mqueue.c */
+bool ckpt_is_mqueue(struct file *file);
+int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		     struct file *file, u32 *id);
+int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt, u32 id, u32 flags,
+				      loff_t pos);
+void ckpt_mqueue_commit(struct ckpt_ctx *ctx);
+void ckpt_rmq_put(void *ptr);
+long __x64_sys_mq_open(const struct pt_regs *regs);
+long __x64_sys_mq_timedsend(const struct pt_regs *regs);
 
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);

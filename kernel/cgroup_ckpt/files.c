@@ -7,7 +7,8 @@
  * so that sharing survives.  Restart reopens files by path with the
  * restarter's rights.  Pipes, FIFOs, eventfds and epoll instances are
  * files on an object of their own (pipe.c, eventfd.c, epoll.c), which the
- * group must hold alone; unix socket pairs likewise (sock.c).  Memfds,
+ * group must hold alone; unix socket pairs likewise (sock.c), and POSIX
+ * message queues, written with their messages (mqueue.c).  Memfds,
  * shared anonymous memory and unlinked regular files have their inode and
  * contents in the image (shmem.c).  What else cannot be reopened by path
  * (other sockets, terminals, other event fds, files of pseudo file
@@ -36,9 +37,6 @@
 static_assert(sizeof(struct ckpt_file) == 56);
 static_assert(sizeof(struct ckpt_fd) == 24);
 static_assert(sizeof(struct ckpt_fs) == 16);
-
-/* As ipc/mqueue.c defines it */
-#define CKPT_MQUEUE_MAGIC	0x19800202
 
 /* Flags of an open file that reopening it must give again. */
 #define CKPT_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
@@ -149,7 +147,10 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		goto out;
 	}
 
-	if (S_ISREG(mode))
+	/* Its inode is a regular file, whose contents are the queue. */
+	if (ckpt_is_mqueue(file))
+		kind = CKPT_FILE_MQUEUE;
+	else if (S_ISREG(mode))
 		kind = CKPT_FILE_REG;
 	else if (S_ISDIR(mode))
 		kind = CKPT_FILE_DIR;
@@ -172,11 +173,7 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = 0;
 
 	ret = 0;
-	/* Its inode is a regular file, whose contents are the queue. */
-	if (inode->i_sb->s_magic == CKPT_MQUEUE_MAGIC)
-		ret = ckpt_file_refuse(ctx, t, fd,
-				       "a POSIX message queue; not supported yet", path);
-	else if (S_ISSOCK(mode))
+	if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
 	else if (S_ISCHR(mode) && !kind && ckpt_is_pty(file))
@@ -209,6 +206,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_timerfd(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_INOTIFY)
 		ret = ckpt_dump_inotify(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_MQUEUE)
+		ret = ckpt_dump_mqueue(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       "a deleted directory or device; not supported",
@@ -474,8 +473,9 @@ static int ckpt_held_mm(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  * @pipe: set to the pipe it is open on, or NULL
  *
  * Pipes, eventfds, epoll instances, signalfds, timerfds, inotify
- * instances, terminals, unix sockets, and regular files (for their
- * offset): the group must hold them alone.
+ * instances, terminals, unix sockets, files on POSIX message queues (for
+ * their flags), and regular files (for their offset): the group must hold
+ * them alone.
  *
  * Return: true if it is.
  */
@@ -486,7 +486,8 @@ bool ckpt_held_kind(struct file *file, struct pipe_inode_info **pipe)
 		*pipe = get_pipe_info(file, false);
 	return *pipe || ckpt_is_eventfd(file) || ckpt_is_epoll(file) ||
 	       ckpt_holds_state(file) || ckpt_is_pty(file) ||
-	       ckpt_is_unix(file) || ckpt_held_regular(file);
+	       ckpt_is_mqueue(file) || ckpt_is_unix(file) ||
+	       ckpt_held_regular(file);
 }
 
 /* Collect the files of the fd table of @t whose state is in the kernel. */
@@ -706,6 +707,12 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 		goto bad;
 	if (r->mtime && kind != CKPT_FILE_REG)
 		goto bad;
+	if (kind == CKPT_FILE_MQUEUE) {
+		file = ckpt_restore_mqueue_file(rt, le32_to_cpu(r->obj), flags, pos);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
+	}
 	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_INOTIFY) {
 		if (pos || r->size)
 			goto bad;

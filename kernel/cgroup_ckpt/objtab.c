@@ -60,6 +60,8 @@ static const struct {
 	[CKPT_OBJ_LOCK] = { "file lock", NULL, NULL },
 	[CKPT_OBJ_IPCID] = { "SysV IPC object", NULL, NULL },
 	[CKPT_OBJ_SYSVIPC] = { "SysV IPC object", NULL, ckpt_ripc_put },
+	[CKPT_OBJ_MQUEUE] = { "POSIX message queue", NULL, NULL },
+	[CKPT_OBJ_RMQUEUE] = { "POSIX message queue", NULL, ckpt_rmq_put },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)

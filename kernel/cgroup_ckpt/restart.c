@@ -84,6 +84,8 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		/* A queue's messages follow it at once. */
 		if (ctx->ipc_msq && rec.type != CKPT_REC_SYSVMSG_DATA)
 			goto unexpected;
+		if (ctx->mq_cur && rec.type != CKPT_REC_MQUEUE_MSG)
+			goto unexpected;
 
 		switch (rec.type) {
 		case CKPT_REC_TASK:
@@ -152,6 +154,12 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			break;
 		case CKPT_REC_SYSVMSG_DATA:
 			ret = ckpt_restore_sysvmsg_data(rt, buf, len);
+			break;
+		case CKPT_REC_MQUEUE:
+			ret = ckpt_restore_mqueue(rt, buf, len);
+			break;
+		case CKPT_REC_MQUEUE_MSG:
+			ret = ckpt_restore_mqueue_msg(rt, buf, len);
 			break;
 		case CKPT_REC_FLOCK:
 			ret = ckpt_restore_lock(rt, buf, len);
@@ -530,6 +538,7 @@ static int ckpt_restart_run(struct ckpt_ctx *ctx)
 	/* Nothing fails any more: keep the SysV shm segments made. */
 	ckpt_sysvshm_commit(ctx);
 	ckpt_sysvipc_commit(ctx);
+	ckpt_mqueue_commit(ctx);
 	complete_all(&ctx->final);
 	ckpt_reap_roots(ctx, true);
 	return 0;

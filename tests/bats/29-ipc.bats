@@ -130,18 +130,3 @@ EOF
 	restart "$G" "$T/img"
 	wl_check "$pid" v
 }
-
-@test "ipc: a POSIX message queue is refused with a reason" {
-	G=$(new_group a)
-	wl_start "$G" v sysvipc -m
-	read -r s1 _ <<< "$(info_of v S1)"
-	read -r q _ <<< "$(info_of v Q)"
-	SEMS="$s1 $(info_of v S2)"
-	MSQS="$q $(info_of v Q2)"
-	track_pid "$(info_of v child)"
-	image_out "$G" "$T/img"
-	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
-	grep -Eqx "error pid $pid fd 20: a POSIX message queue; not supported yet \(.*ckpt-$pid.*\)" \
-		"$G/ckpt.state"
-	wl_check "$pid" v
-}

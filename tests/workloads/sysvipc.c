@@ -12,15 +12,12 @@
  *		empty, type 1 "world"
  *	Q2	IPC_PRIVATE, mode 0600, one message of type 9 sent by the child
  * DIR/info gets "child PID", "S1 ID KEY", "S2 ID", "Q ID KEY", "Q2 ID".
- * With -m the parent also holds a POSIX message queue /ckpt-PID at fd 20
- * (and removes its name, so that it goes with the process).
  *
  * On SIGUSR1 the parent checks values, queue attributes and messages
  * (read with MSG_COPY, left queued), then takes and puts back a message
  * and a semaphore, and writes "OK sysvipc" or FAIL lines to DIR/result.
  */
 #include "wl.h"
-#include <mqueue.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
@@ -133,17 +130,6 @@ static void verify(void)
 	}
 }
 
-static int with_mq;
-
-static int opt(int c, char *arg)
-{
-	(void)arg;
-	if (c != 'm')
-		return 1;
-	with_mq = 1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const unsigned short init[] = { 5, 0, 100 };
@@ -151,18 +137,7 @@ int main(int argc, char **argv)
 	pid_t child;
 	int sig, i;
 
-	wl_init(argc, argv, "m", opt);
-	if (with_mq) {
-		char name[64];
-		mqd_t mq;
-
-		snprintf(name, sizeof(name), "/ckpt-%d", getpid());
-		mq = mq_open(name, O_CREAT | O_RDWR, 0600, NULL);
-		if (mq < 0 || dup2(mq, 20) != 20)
-			wl_die("mq_open: %m");
-		close(mq);
-		mq_unlink(name);
-	}
+	wl_init(argc, argv, NULL, NULL);
 	for (i = 0; i < (int)sizeof(big); i++)
 		big[i] = pat(i);
 	sigemptyset(&set);

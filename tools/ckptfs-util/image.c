@@ -141,6 +141,9 @@ struct dec {
 	uint64_t	unix_msgs;	/* CKPT_REC_UNIX_DATA still announced */
 	uint32_t	msq_id;		/* the SysV queue whose messages come */
 	uint32_t	msq_left;	/* CKPT_REC_SYSVMSG_DATA still announced */
+	uint32_t	mq_id;		/* the POSIX queue whose messages come */
+	uint32_t	mq_left;	/* CKPT_REC_MQUEUE_MSG still announced */
+	uint64_t	mq_msgsize;	/* its mq_msgsize */
 
 	/* content objects */
 	struct cobj	*cobjs;
@@ -193,6 +196,8 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_SEMUNDO:	return "semundo";
 	case CKPT_REC_SYSVMSG:	return "sysvmsg";
 	case CKPT_REC_SYSVMSG_DATA: return "sysvmsg_data";
+	case CKPT_REC_MQUEUE:	return "mqueue";
+	case CKPT_REC_MQUEUE_MSG: return "mqueue_msg";
 	case CKPT_REC_SECCOMP:	return "seccomp";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
@@ -373,6 +378,7 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_SIGNALFD: return "signalfd";
 	case CKPT_FILE_TIMERFD:	return "timerfd";
 	case CKPT_FILE_INOTIFY:	return "inotify";
+	case CKPT_FILE_MQUEUE:	return "mqueue";
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
@@ -1416,8 +1422,14 @@ static int rec_file(struct dec *d, uint32_t len)
 		if (!p || !p->pipe || p->kind != kind)
 			return bad(d, "file %u: %s %u is not defined before", id,
 				   kind_name(kind), le32(f->obj));
-		if (f->pos || f->size)
+		if (kind == CKPT_FILE_MQUEUE) {
+			if (le64(f->pos) > 80 || le64(f->size) != 80)
+				return bad(d, "file %u: a message queue with position %" PRIu64
+					   " and size %" PRIu64, id, (uint64_t)le64(f->pos),
+					   (uint64_t)le64(f->size));
+		} else if (f->pos || f->size) {
 			return bad(d, "file %u: a pipe with a position or size", id);
+		}
 	}
 
 	o = file_define(d, id, kind, le32(f->flags), le64(f->pos), (const char *)f->path);
@@ -1970,6 +1982,84 @@ static struct fobj *anon_obj_new(struct dec *d, uint32_t id, uint32_t kind,
 	o->pipe = true;
 	d->nfiles++;
 	return o;
+}
+
+static int rec_mqueue(struct dec *d, uint32_t len)
+{
+	const struct ckpt_mqueue *m = (const void *)d->rec;
+	uint32_t id = le32(m->id), nr = le32(m->nr_msgs), nlen = le32(m->name_len);
+	uint32_t flags = le32(m->flags);
+	uint64_t maxmsg = le64(m->maxmsg), msgsize = le64(m->msgsize);
+	const char *name = (const char *)m->name;
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*m) || len != sizeof(*m) + (uint64_t)nlen + 1)
+		return bad(d, "length %u for a name of %u bytes", len, nlen);
+	if (!nlen || nlen > CKPT_MQ_NAME_MAX || name[nlen] ||
+	    memchr(name, '\0', nlen) || memchr(name, '/', nlen) ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
+		return bad(d, "message queue %u: a bad name", id);
+	if (m->__reserved || (flags & ~CKPT_MQ_UNLINKED) || (le32(m->mode) & ~0777))
+		return bad(d, "message queue %u: bad flags, mode or reserved field", id);
+	if (!maxmsg || maxmsg > 65536 || !msgsize || msgsize > 16 * 1024 * 1024 ||
+	    nr > maxmsg)
+		return bad(d, "message queue %u: maxmsg %" PRIu64 ", msgsize %" PRIu64
+			   ", %u messages", id, maxmsg, msgsize, nr);
+	if (!anon_obj_new(d, id, CKPT_FILE_MQUEUE, "mqueue"))
+		return -1;
+	d->mq_id = id;
+	d->mq_left = nr;
+	d->mq_msgsize = msgsize;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "mqueue");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_kstr("name", name);
+		jw_ku64("unlinked", !!(flags & CKPT_MQ_UNLINKED));
+		jw_ku64("mode", le32(m->mode));
+		jw_ku64("uid", le32(m->uid));
+		jw_ku64("gid", le32(m->gid));
+		jw_ku64("maxmsg", maxmsg);
+		jw_ku64("msgsize", msgsize);
+		jw_ku64("messages", nr);
+		jw_obj_end();
+	} else {
+		printf("  mqueue [%u] /%s%s, mode %04o, uid %u gid %u, maxmsg %" PRIu64
+		       ", msgsize %" PRIu64 ", %u messages\n", id, name,
+		       flags & CKPT_MQ_UNLINKED ? " (unlinked)" : "", le32(m->mode),
+		       le32(m->uid), le32(m->gid), maxmsg, msgsize, nr);
+	}
+	return 0;
+}
+
+static int rec_mqueue_msg(struct dec *d, uint32_t len)
+{
+	const struct ckpt_mqueue_msg *m = (const void *)d->rec;
+	uint32_t n = le32(m->len), prio = le32(m->prio);
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*m) || len != sizeof(*m) + (uint64_t)n)
+		return bad(d, "length %u for %u bytes of message", len, n);
+	if (!d->mq_left || le32(m->mq) != d->mq_id)
+		return bad(d, "a message of queue %u, where none is expected", le32(m->mq));
+	if (m->__reserved || prio >= CKPT_MQ_PRIO_MAX || n > d->mq_msgsize)
+		return bad(d, "message of queue %u: priority %u, %u bytes", le32(m->mq),
+			   prio, n);
+	d->mq_left--;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "mqueue_msg");
+		jw_ku64("mq", le32(m->mq));
+		jw_ku64("prio", prio);
+		jw_ku64("bytes", n);
+		jw_obj_end();
+	} else {
+		printf("  mqueue_msg [%u] prio %u, %u bytes\n", le32(m->mq), prio, n);
+	}
+	return 0;
 }
 
 static int rec_signalfd(struct dec *d, uint32_t len)
@@ -2724,6 +2814,8 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_SEMUNDO,	rec_semundo },
 		{ CKPT_REC_SYSVMSG,	rec_sysvmsg },
 		{ CKPT_REC_SYSVMSG_DATA, rec_sysvmsg_data },
+		{ CKPT_REC_MQUEUE,	rec_mqueue },
+		{ CKPT_REC_MQUEUE_MSG,	rec_mqueue_msg },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_PIPE,	rec_pipe },
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
@@ -2779,6 +2871,9 @@ static int decode(struct dec *d)
 		if (d->msq_left && type != CKPT_REC_SYSVMSG_DATA)
 			return bad(d, "queue %u still waits for %u messages", d->msq_id,
 				   d->msq_left);
+		if (d->mq_left && type != CKPT_REC_MQUEUE_MSG)
+			return bad(d, "message queue %u still waits for %u messages",
+				   d->mq_id, d->mq_left);
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
 		max = type == CKPT_REC_PAGES ?

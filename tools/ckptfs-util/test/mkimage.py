@@ -8,7 +8,8 @@ cwd and signal handlers, then the trailer with the record count and the
 CRC-32 of every byte before it.
 
 With --ipc, the first task holds file locks, a SysV semaphore set with
-undo adjustments and a message queue with two messages.
+undo adjustments, a message queue with two messages, and a POSIX message
+queue with two messages open at fd 9.
 
 With --shm, the first task also has shared memory: anonymous shared
 memory, a memfd, an unlinked file and a SysV shm segment, with their
@@ -38,6 +39,7 @@ REC = {
     "UNIX": 0x0420, "UNIX_DATA": 0x0421,
     "SIGHAND": 0x0501, "FLOCK": 0x0440,
     "SYSVSEM": 0x0600, "SEMUNDO": 0x0601, "SYSVMSG": 0x0610, "SYSVMSG_DATA": 0x0611,
+    "MQUEUE": 0x0620, "MQUEUE_MSG": 0x0621,
 }
 
 
@@ -214,6 +216,15 @@ def build(args):
                                            4000, 2, 0))
             img.rec("SYSVMSG_DATA", struct.pack("<IIq", 21, 5, 1) + b"hello")
             img.rec("SYSVMSG_DATA", struct.pack("<IIq", 21, 0, 2))
+            name = b"jobs"
+            img.rec("MQUEUE", struct.pack("<6IQQII", 22, 0, 0o640, 1000, 1000, 2, 10, 8192,
+                                          len(name), 0) + name + b"\0")
+            img.rec("MQUEUE_MSG", struct.pack("<4I", 22, 7, 3, 0) + b"abc")
+            img.rec("MQUEUE_MSG", struct.pack("<4I", 22, 0, 0, 0))
+            path = b"/jobs"
+            img.rec("FILE", struct.pack("<IIIIQQQII", 23, 26, 0o4001, 0o100640, 0, 80, 0,
+                                        22, len(path)) + path + b"\0")
+            img.rec("FD", struct.pack("<IIII", 9, 23, 1, 0))
         cwd = b"/home/user"
         img.rec("FS", struct.pack("<II", 0o022, len(cwd)) + cwd + b"\0")
         acts = [(0, 0, 0, 0)] * 64

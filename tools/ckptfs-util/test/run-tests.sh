@@ -157,6 +157,9 @@ grep_in "$TMP/out" '^  sysvsem \[20\] semid 5 key 0x1234, mode 0640, 3 semaphore
 grep_in "$TMP/out" '^  semundo \[20\] semid 5: +1 0 -3$' "semundo"
 grep_in "$TMP/out" '^  sysvmsg \[21\] msqid 7 key 0, mode 0600, qbytes 4000, 2 messages' "sysvmsg"
 grep_in "$TMP/out" '^  sysvmsg_data \[21\] type 1, 5 bytes$' "sysvmsg data"
+grep_in "$TMP/out" '^  mqueue \[22\] /jobs, mode 0640, uid 1000 gid 1000, maxmsg 10, msgsize 8192, 2 messages$' "mqueue"
+grep_in "$TMP/out" '^  mqueue_msg \[22\] prio 7, 3 bytes$' "mqueue message"
+grep_in "$TMP/out" '^  file \[23\] mqueue /jobs on mqueue \[22\], O_WRONLY|O_NONBLOCK' "mqueue file"
 expect 0 "info ipc json" -- "$ASAN" info --json "$TMP/ipc.img"
 json_ok "$TMP/out" "info ipc json"
 python3 - "$TMP/ipc.img" "$TMP/ipc-bad" <<'PY'
@@ -181,6 +184,8 @@ def patch(name, rtype, field_off, value, nth=0):
 patch('flock', 0x0440, 24, 5, 1)     # flock() lock from byte 5
 patch('undo', 0x0601, 12, 4)         # SEMUNDO of 4 semaphores for a set of 3
 patch('msgs', 0x0610, 48, 3)         # SYSVMSG announces 3 messages, 2 follow
+patch('mqmsgs', 0x0620, 28, 3)       # MQUEUE announces 3 messages, 2 follow
+patch('mqprio', 0x0621, 12, 32768)   # a priority out of range
 PY
 expect 1 "flock lock on a range" -- "$ASAN" info "$TMP/ipc-bad-flock"
 grep_in "$TMP/err" 'flock() lock on a range' "flock range"
@@ -188,6 +193,10 @@ expect 1 "undo of another size" -- "$ASAN" info "$TMP/ipc-bad-undo"
 grep_in "$TMP/err" '4 adjustments in 22 bytes for a set of 3' "undo size"
 expect 1 "missing message" -- "$ASAN" info "$TMP/ipc-bad-msgs"
 grep_in "$TMP/err" 'queue 21 still waits for 1 messages' "missing message"
+expect 1 "missing POSIX message" -- "$ASAN" info "$TMP/ipc-bad-mqmsgs"
+grep_in "$TMP/err" 'message queue 22 still waits for 1 messages' "missing POSIX message"
+expect 1 "POSIX message priority" -- "$ASAN" info "$TMP/ipc-bad-mqprio"
+grep_in "$TMP/err" 'message of queue 22: priority 32768, 3 bytes' "POSIX message priority"
 crashes=0
 for ((n = 0; n < 12000; n += 8)); do
 	head -c $n "$TMP/shm.img" | "$ASAN" info - >/dev/null 2>"$TMP/err"
