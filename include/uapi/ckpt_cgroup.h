@@ -48,7 +48,8 @@
  * ckpt_file_header.exclude.
  */
 #define CKPT_EXCL_ANON		(1ULL << 0)	/* "anon": private anonymous memory */
-#define CKPT_EXCL_ALL		(CKPT_EXCL_ANON)
+#define CKPT_EXCL_SHMEM		(1ULL << 1)	/* "shmem": shared memory contents */
+#define CKPT_EXCL_ALL		(CKPT_EXCL_ANON | CKPT_EXCL_SHMEM)
 
 /* At offset 0 of every image. */
 struct ckpt_file_header {

@@ -31,6 +31,7 @@ static const struct {
 	u64		bit;
 } ckpt_classes[] = {
 	{ "anon",	CKPT_EXCL_ANON },
+	{ "shmem",	CKPT_EXCL_SHMEM },
 };
 
 static const char * const ckpt_cmd_names[NR_CKPT_CMDS] = {

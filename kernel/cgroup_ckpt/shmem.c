@@ -235,7 +235,8 @@ static int ckpt_dump_shmem_pages(struct ckpt_ctx *ctx, u32 id,
 	unsigned int n = 0;
 	int ret = 0;
 
-	if (ctx->check)
+	/* A dry run, or ckpt.exclude shmem: the object, zero-filled. */
+	if (ctx->check || (ctx->exclude & CKPT_EXCL_SHMEM))
 		return 0;
 	while (!ret && index < end) {
 		struct folio *folio = NULL;

@@ -211,3 +211,32 @@ EOF
 	populated_is "$G" 0
 	refute alive "$pid"
 }
+
+@test "exclude: +shmem restarts shared memory zero-filled, the objects and their sharing kept" {
+	G=$(new_group a)
+	shm_start "$G"
+	md5sum < "/proc/$pid/fd/42" > "$T/gone.before"
+	maps_shared "$pid" > "$T/maps.before"
+	echo +shmem > "$G/ckpt.exclude"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	[ "$(le64_at "$T/img" 24)" = 2 ]
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -q "^  exclude: shmem$" <<< "$output"
+	# the objects are there, their pages are not; the unlinked file's are
+	grep -q "^  shmem " <<< "$output"
+	restart "$G" "$T/img"
+	# the memfd keeps its size, zero-filled
+	cmp <(head -c $((3 * 4096 + 100)) /dev/zero) "/proc/$pid/fd/40"
+	maps_shared "$pid" > "$T/maps.after"
+	diff -u "$T/maps.before" "$T/maps.after"
+	# a regular file unlinked while open is not shared memory: kept
+	md5sum < "/proc/$pid/fd/42" | diff -u "$T/gone.before" -
+	# the workload's own check sees the zeros where its pattern was
+	n=$(($(lines_of "$T/s/result") + 1))
+	kill -USR1 "$pid"
+	r=$(wl_result s "$n")
+	[[ $r == FAIL* ]]
+}

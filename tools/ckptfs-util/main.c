@@ -24,6 +24,7 @@ const char *prog = "ckpt";
 /* The classes of ckpt.exclude: the one table to extend. */
 const struct excl_class excl_classes[] = {
 	{ "anon", CKPT_EXCL_ANON, "private anonymous memory (the stack is always kept)" },
+	{ "shmem", CKPT_EXCL_SHMEM, "shared memory contents (MAP_SHARED anonymous, memfd, SysV shm)" },
 	{ NULL, 0, NULL },
 };
 
