@@ -113,6 +113,9 @@ struct ckpt_rec {
 #define CKPT_REC_TIMERFD	0x0431	/* a timerfd (object) */
 #define CKPT_REC_INOTIFY	0x0432	/* an inotify instance (object) */
 #define CKPT_REC_INOTIFY_WATCH	0x0433	/* one of its watches */
+#define CKPT_REC_PTY		0x0434	/* a pseudo-terminal pair (object) */
+#define CKPT_REC_PTY_DATA	0x0435	/* bytes buffered in one direction */
+#define CKPT_REC_CTTY		0x0436	/* a process's controlling terminal */
 /* 0x0440-0x044f: file locks */
 #define CKPT_REC_FLOCK		0x0440	/* a file lock held, after the fds */
 
@@ -376,6 +379,8 @@ struct ckpt_pages {
 #define CKPT_FILE_SIGNALFD	20	/* a signalfd */
 #define CKPT_FILE_TIMERFD	21	/* a timerfd */
 #define CKPT_FILE_INOTIFY	22	/* an inotify instance */
+#define CKPT_FILE_PTMX		23	/* the master of a pty pair */
+#define CKPT_FILE_PTS		24	/* a file open on its slave */
 #define CKPT_FILE_MQUEUE	26	/* an open POSIX message queue */
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
@@ -390,6 +395,7 @@ struct ckpt_pages {
  * CKPT_REC_EVENTFD, for CKPT_FILE_EPOLL a CKPT_REC_EPOLL, for
  * CKPT_FILE_SIGNALFD a CKPT_REC_SIGNALFD, for CKPT_FILE_TIMERFD a
  * CKPT_REC_TIMERFD, for CKPT_FILE_INOTIFY a CKPT_REC_INOTIFY, for
+ * CKPT_FILE_PTMX and CKPT_FILE_PTS a CKPT_REC_PTY, for
  * CKPT_FILE_MQUEUE a CKPT_REC_MQUEUE (@pos: what read() of the queue's
  * status line consumed, at most 80).  Their
  * @path is informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a
@@ -606,6 +612,90 @@ struct ckpt_inotify_watch {
 	__le32	mask;
 	__le32	path_len;		/* bytes of path, without NUL */
 	__u8	path[];			/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_PTY: a Unix 98 pseudo-terminal pair, defined once under @id
+ * before the first file open on either end (CKPT_FILE_PTMX: its master,
+ * one file; CKPT_FILE_PTS: files open on its slave), followed by a
+ * CKPT_REC_PTY_DATA for each direction with bytes buffered (@nr_in, then
+ * @nr_out).  Restart opens a new pair through the multiplexer @path (the
+ * one the master was opened through, "/dev/ptmx" or "/dev/pts/ptmx"),
+ * which numbers it anew: @index, N of /dev/pts/N, is informative.
+ * @termios and the window are the slave's (a master has none of its own
+ * that user space can change).  @sid and @pgrp: the session whose
+ * controlling terminal the slave is and its foreground process group, 0
+ * for none; ids as in the task table.  @pktstatus: with CKPT_PTY_PACKET,
+ * the TIOCPKT_* status bits a read of the master has not returned yet.
+ */
+#define CKPT_NCCS		19	/* NCCS */
+
+struct ckpt_termios {
+	__le32	iflag;
+	__le32	oflag;
+	__le32	cflag;
+	__le32	lflag;
+	__le32	ispeed;
+	__le32	ospeed;
+	__u8	line;			/* line discipline: 0, N_TTY */
+	__u8	cc[CKPT_NCCS];		/* c_cc[] */
+	__u8	__reserved[4];
+};
+
+#define CKPT_PTY_LOCKED		0x1	/* TIOCSPTLCK: the slave cannot be opened */
+#define CKPT_PTY_PACKET		0x2	/* TIOCPKT: the master is in packet mode */
+#define CKPT_PTY_MASTER_EXCL	0x4	/* TIOCEXCL on the master */
+#define CKPT_PTY_SLAVE_EXCL	0x8	/* TIOCEXCL on the slave */
+
+#define CKPT_PTY_BUF_MAX	4096	/* N_TTY_BUF_SIZE: bytes buffered, each way */
+
+struct ckpt_pty {
+	struct ckpt_rec		rec;
+	__le32			id;
+	__le32			index;		/* N of /dev/pts/N, informative */
+	__le32			flags;		/* CKPT_PTY_* */
+	__le32			pktstatus;	/* TIOCPKT_* bits, with _PACKET */
+	struct ckpt_termios	termios;	/* of the slave */
+	__le16			ws_row;		/* struct winsize */
+	__le16			ws_col;
+	__le16			ws_xpixel;
+	__le16			ws_ypixel;
+	__le32			sid;		/* 0: no one's controlling terminal */
+	__le32			pgrp;		/* foreground process group, or 0 */
+	__le32			nr_in;		/* bytes the slave has to read */
+	__le32			nr_out;		/* bytes the master has to read */
+	__le32			path_len;	/* bytes of path, without NUL */
+	__le32			__reserved;
+	__u8			path[];		/* NUL terminated */
+};
+
+/*
+ * CKPT_REC_PTY_DATA: the bytes buffered in one direction of the pty @pty:
+ * CKPT_PTY_IN, written to the master and not read from the slave yet
+ * (always in non-canonical mode: input being edited in canonical mode is
+ * refused at checkpoint); CKPT_PTY_OUT, written to the slave (echoes
+ * included) and not read from the master yet.  As the readers get them:
+ * input processing, echo and output processing already done.
+ */
+#define CKPT_PTY_IN		0
+#define CKPT_PTY_OUT		1
+
+struct ckpt_pty_data {
+	struct ckpt_rec	rec;
+	__le32	pty;			/* object id of the CKPT_REC_PTY */
+	__le32	dir;			/* CKPT_PTY_IN or CKPT_PTY_OUT */
+	__u8	data[];			/* nr_in or nr_out bytes of the pty */
+};
+
+/*
+ * CKPT_REC_CTTY: the controlling terminal of the process whose records
+ * hold it, the slave of the pty @pty (defined before), after its
+ * CKPT_REC_FD records.  The process is in the session of the pty.
+ */
+struct ckpt_ctty {
+	struct ckpt_rec	rec;
+	__le32	pty;			/* object id of the CKPT_REC_PTY */
+	__le32	__reserved;
 };
 
 /*

@@ -196,6 +196,7 @@ struct ckpt_rtask {
 	bool			have_thread;
 	bool			have_task;
 	struct ckpt_rsig	*sig;		/* signal.c: signals, timers */
+	struct ckpt_rpty	*ctty;		/* tty.c: its controlling terminal */
 	struct ckpt_rseccomp	seccomp;
 };
 
@@ -333,6 +334,10 @@ enum ckpt_obj_type {
 	CKPT_OBJ_IPCID,
 	/* restart: a SysV semaphore set or queue made, struct ckpt_ripc */
 	CKPT_OBJ_SYSVIPC,
+	/* checkpoint: the master tty_struct of a pty pair (tty.c) */
+	CKPT_OBJ_PTY,
+	/* restart: a pty pair made, struct ckpt_rpty (tty.c) */
+	CKPT_OBJ_RPTY,
 	/* checkpoint: a POSIX message queue's inode; pinned by a file */
 	CKPT_OBJ_MQUEUE,
 	/* restart: a POSIX message queue made, struct ckpt_rmq (mqueue.c) */
@@ -344,6 +349,7 @@ void ckpt_obj_init(struct ckpt_ctx *ctx);
 void ckpt_obj_destroy(struct ckpt_ctx *ctx);
 u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
 		    bool *new);
+u32 ckpt_obj_find(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
 int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
 		 void *ptr);
 void *ckpt_obj_get(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type);
@@ -532,9 +538,20 @@ long __x64_sys_inotify_init1(const struct pt_regs *regs);
 long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 
 /* tty.c */
+struct ckpt_rpty;
 bool ckpt_is_pty(struct file *file);
+u32 ckpt_pty_kind(struct file *file);
 int ckpt_check_pty(struct ckpt_ctx *ctx, const struct ckpt_held *h,
 		   unsigned int nr, unsigned int i);
+int ckpt_dump_pty(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		  struct file *file, u32 *id);
+int ckpt_dump_ctty(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt, u32 id, u32 kind,
+				   u32 flags);
+int ckpt_restore_ctty(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_ptys_end(struct ckpt_ctx *ctx);
+void ckpt_rpty_put(void *ptr);
 
 /* shmem.c */
 int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,

@@ -169,6 +169,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = CKPT_FILE_TIMERFD;
 	else if (ckpt_is_inotify(file))
 		kind = CKPT_FILE_INOTIFY;
+	else if (S_ISCHR(mode) && ckpt_is_pty(file))
+		kind = ckpt_pty_kind(file);
 	else
 		kind = 0;
 
@@ -176,10 +178,6 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (S_ISSOCK(mode))
 		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
 				       ckpt_sock_name(file));
-	else if (S_ISCHR(mode) && !kind && ckpt_is_pty(file))
-		ret = ckpt_file_refuse(ctx, t, fd,
-				       "a pty held by the group only; not supported yet",
-				       path);
 	else if (S_ISCHR(mode) && !kind)
 		ret = ckpt_file_refuse(ctx, t, fd,
 				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
@@ -206,6 +204,8 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_timerfd(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_INOTIFY)
 		ret = ckpt_dump_inotify(ctx, t, fd, file, &obj);
+	else if (kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS)
+		ret = ckpt_dump_pty(ctx, t, fd, file, &obj);
 	else if (kind == CKPT_FILE_MQUEUE)
 		ret = ckpt_dump_mqueue(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
@@ -375,7 +375,7 @@ int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		r.flags = cpu_to_le32(ckpt_fd_cloexec(t, fd) ? CKPT_FD_CLOEXEC : 0);
 		ret = ckpt_write(ctx, &r, CKPT_REC_FD, sizeof(r));
 	}
-	return ret ?: ckpt_dump_locks(ctx, t);
+	return ret ?: ckpt_dump_ctty(ctx, t) ?: ckpt_dump_locks(ctx, t);
 }
 
 /**
@@ -713,10 +713,13 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 			return PTR_ERR(file);
 		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
 	}
-	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_INOTIFY) {
+	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_PTS) {
 		if (pos || r->size)
 			goto bad;
-		if (kind == CKPT_FILE_INOTIFY)
+		if (kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS)
+			file = ckpt_restore_pty_file(rt, le32_to_cpu(r->obj), kind,
+						     flags);
+		else if (kind == CKPT_FILE_INOTIFY)
 			file = ckpt_restore_inotify_file(rt, le32_to_cpu(r->obj),
 							 flags);
 		else if (kind >= CKPT_FILE_SIGNALFD)

@@ -21,6 +21,7 @@
 #include <linux/file.h>
 #include <linux/hash.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 #include "ckpt.h"
 
 struct ckpt_obj {
@@ -38,6 +39,16 @@ static void ckpt_obj_get_f(void *ptr)
 static void ckpt_obj_put_f(void *ptr)
 {
 	fput(ptr);
+}
+
+static void ckpt_obj_get_tty(void *ptr)
+{
+	tty_kref_get(ptr);
+}
+
+static void ckpt_obj_put_tty(void *ptr)
+{
+	tty_kref_put(ptr);
 }
 
 static const struct {
@@ -60,6 +71,8 @@ static const struct {
 	[CKPT_OBJ_LOCK] = { "file lock", NULL, NULL },
 	[CKPT_OBJ_IPCID] = { "SysV IPC object", NULL, NULL },
 	[CKPT_OBJ_SYSVIPC] = { "SysV IPC object", NULL, ckpt_ripc_put },
+	[CKPT_OBJ_PTY] = { "pty", ckpt_obj_get_tty, ckpt_obj_put_tty },
+	[CKPT_OBJ_RPTY] = { "pty", NULL, ckpt_rpty_put },
 	[CKPT_OBJ_MQUEUE] = { "POSIX message queue", NULL, NULL },
 	[CKPT_OBJ_RMQUEUE] = { "POSIX message queue", NULL, ckpt_rmq_put },
 };
@@ -134,6 +147,24 @@ u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
 	hash_add(ctx->objhash, &obj->node, (unsigned long)ptr);
 	*new = true;
 	return obj->id;
+}
+
+/**
+ * ckpt_obj_find() - the id of a kernel object already in the table
+ * @ctx:  the checkpoint
+ * @type: what @ptr is
+ * @ptr:  the object
+ *
+ * Return: the id, or 0 if @ptr is not in the table.
+ */
+u32 ckpt_obj_find(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr)
+{
+	struct ckpt_obj *obj;
+
+	hash_for_each_possible(ctx->objhash, obj, node, (unsigned long)ptr)
+		if (obj->ptr == ptr && obj->type == type)
+			return obj->id;
+	return 0;
 }
 
 /**

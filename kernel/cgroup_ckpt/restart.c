@@ -185,6 +185,12 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_INOTIFY:
 			ret = ckpt_restore_inotify(rt, buf, len);
 			break;
+		case CKPT_REC_PTY:
+			ret = ckpt_restore_pty(rt, buf, len);
+			break;
+		case CKPT_REC_CTTY:
+			ret = ckpt_restore_ctty(rt, buf, len);
+			break;
 		case CKPT_REC_INOTIFY_WATCH:
 			ret = ckpt_restore_inotify_watch(rt, buf, len);
 			break;
@@ -611,6 +617,8 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 	}
 	if (!ret)
 		ckpt_restore_inotify_end(ctx);
+	if (!ret)
+		ret = ckpt_restore_ptys_end(ctx);
 	for (i = 0; !ret && i < ctx->nr_rt; i++)
 		if (!ctx->rt[i].flags)
 			ret = ckpt_apply_regsets(&ctx->rt[i]);

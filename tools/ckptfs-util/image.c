@@ -153,6 +153,8 @@ struct dec {
 	uint32_t	pipe_id, pipe_off, pipe_left;
 	/* the inotify instance waiting for its watches */
 	uint32_t	inotify_id, inotify_left;
+	/* the pty whose CKPT_REC_PTY_DATA records come, bytes each way */
+	uint32_t	pty_id, pty_left[2];
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;
@@ -220,6 +222,9 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_TIMERFD:	return "timerfd";
 	case CKPT_REC_INOTIFY:	return "inotify";
 	case CKPT_REC_INOTIFY_WATCH: return "inotify_watch";
+	case CKPT_REC_PTY:	return "pty";
+	case CKPT_REC_PTY_DATA:	return "pty_data";
+	case CKPT_REC_CTTY:	return "ctty";
 	case CKPT_REC_SIGHAND:	return "sighand";
 	case CKPT_REC_SIGPENDING: return "sigpending";
 	case CKPT_REC_SIGNAL:	return "signal";
@@ -378,6 +383,8 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_SIGNALFD: return "signalfd";
 	case CKPT_FILE_TIMERFD:	return "timerfd";
 	case CKPT_FILE_INOTIFY:	return "inotify";
+	case CKPT_FILE_PTMX:	return "pty master";
+	case CKPT_FILE_PTS:	return "pty slave";
 	case CKPT_FILE_MQUEUE:	return "mqueue";
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
@@ -1419,9 +1426,11 @@ static int rec_file(struct dec *d, uint32_t len)
 	} else if (kind >= CKPT_FILE_PIPE) {
 		struct fobj *p = obj_find(d, le32(f->obj));
 
-		if (!p || !p->pipe || p->kind != kind)
+		bool pty = kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS;
+
+		if (!p || !p->pipe || p->kind != (pty ? CKPT_FILE_PTMX : kind))
 			return bad(d, "file %u: %s %u is not defined before", id,
-				   kind_name(kind), le32(f->obj));
+				   pty ? "pty" : kind_name(kind), le32(f->obj));
 		if (kind == CKPT_FILE_MQUEUE) {
 			if (le64(f->pos) > 80 || le64(f->size) != 80)
 				return bad(d, "file %u: a message queue with position %" PRIu64
@@ -1458,6 +1467,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		jw_obj_end();
 	} else if (kind >= CKPT_FILE_PIPE && kind < CKPT_FILE_SHMEM) {
 		printf("  file [%u] %s %s on %s [%u], %s\n", id, kind_name(kind), o->path,
+		       kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS ? "pty" :
 		       kind_name(kind), le32(f->obj), flags);
 	} else {
 		printf("  file [%u] %s %s, %s, mode %#o, pos %" PRIu64 ", size %" PRIu64, id,
@@ -2154,6 +2164,128 @@ static int rec_timerfd(struct dec *d, uint32_t len)
 	return 0;
 }
 
+static int rec_pty(struct dec *d, uint32_t len)
+{
+	const struct ckpt_pty *r = (const void *)d->rec;
+	uint32_t id = le32(r->id), flags = le32(r->flags), plen = le32(r->path_len);
+	uint32_t nr_in = le32(r->nr_in), nr_out = le32(r->nr_out);
+	uint32_t sid = le32(r->sid), pgrp = le32(r->pgrp), pkt = le32(r->pktstatus);
+	const struct ckpt_termios *t = &r->termios;
+	char cc[3 * CKPT_NCCS + 1];
+	size_t i;
+
+	if (len < sizeof(*r))
+		return check_len(d, len, sizeof(*r));
+	if (len != sizeof(*r) + (uint64_t)plen + 1)
+		return bad(d, "length %u, expected %zu + path_len %u + 1", len, sizeof(*r), plen);
+	if (r->path[plen] || memchr(r->path, '\0', plen) || r->path[0] != '/')
+		return bad(d, "path is not %u bytes of an absolute path and a NUL", plen);
+	if (r->__reserved || t->__reserved[0] || t->__reserved[1] || t->__reserved[2] ||
+	    t->__reserved[3])
+		return bad(d, "pty %u: reserved field not zero", id);
+	if (flags & ~(CKPT_PTY_LOCKED | CKPT_PTY_PACKET | CKPT_PTY_MASTER_EXCL |
+		      CKPT_PTY_SLAVE_EXCL))
+		return bad(d, "pty %u: unknown flags %#x", id, flags);
+	if (t->line)
+		return bad(d, "pty %u: line discipline %u", id, t->line);
+	if (nr_in > CKPT_PTY_BUF_MAX || nr_out > CKPT_PTY_BUF_MAX)
+		return bad(d, "pty %u: %u and %u bytes buffered, at most %u", id, nr_in, nr_out,
+			   CKPT_PTY_BUF_MAX);
+	if (pgrp && !sid)
+		return bad(d, "pty %u: a foreground group without a session", id);
+	if (pkt & ~0x7fu || (pkt && !(flags & CKPT_PTY_PACKET)))
+		return bad(d, "pty %u: packet status %#x", id, pkt);
+	if (d->pty_left[0] || d->pty_left[1])
+		return bad(d, "pty %u before the bytes of pty %u", id, d->pty_id);
+	if (!anon_obj_new(d, id, CKPT_FILE_PTMX, "pty"))
+		return -1;
+	d->pty_id = id;
+	d->pty_left[0] = nr_in;
+	d->pty_left[1] = nr_out;
+	for (i = 0; i < CKPT_NCCS; i++)
+		snprintf(cc + 3 * i, sizeof(cc) - 3 * i, "%s%02x", i ? " " : "", t->cc[i]);
+
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "pty");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_ku64("index", le32(r->index));
+		jw_kstr("path", (const char *)r->path);
+		jw_khex("flags", flags);
+		jw_khex("pktstatus", pkt);
+		jw_khex("iflag", le32(t->iflag));
+		jw_khex("oflag", le32(t->oflag));
+		jw_khex("cflag", le32(t->cflag));
+		jw_khex("lflag", le32(t->lflag));
+		jw_ku64("ispeed", le32(t->ispeed));
+		jw_ku64("ospeed", le32(t->ospeed));
+		jw_kstr("cc", cc);
+		jw_ku64("rows", le16(r->ws_row));
+		jw_ku64("cols", le16(r->ws_col));
+		jw_ku64("sid", sid);
+		jw_ku64("pgrp", pgrp);
+		jw_ku64("bytes_in", nr_in);
+		jw_ku64("bytes_out", nr_out);
+		jw_obj_end();
+	} else {
+		printf("  pty [%u] /dev/pts/%u through %s, %ux%u, in %u bytes, out %u bytes",
+		       id, le32(r->index), r->path, le16(r->ws_row), le16(r->ws_col), nr_in,
+		       nr_out);
+		if (sid)
+			printf(", session %u, foreground %u", sid, pgrp);
+		printf("%s%s%s%s\n", flags & CKPT_PTY_LOCKED ? ", locked" : "",
+		       flags & CKPT_PTY_PACKET ? ", packet" : "",
+		       flags & CKPT_PTY_MASTER_EXCL ? ", master exclusive" : "",
+		       flags & CKPT_PTY_SLAVE_EXCL ? ", slave exclusive" : "");
+		printf("    termios iflag %#x oflag %#x cflag %#x lflag %#x speed %u/%u cc %s\n",
+		       le32(t->iflag), le32(t->oflag), le32(t->cflag), le32(t->lflag),
+		       le32(t->ispeed), le32(t->ospeed), cc);
+	}
+	return 0;
+}
+
+static int rec_pty_data(struct dec *d, uint32_t len)
+{
+	const struct ckpt_pty_data *p = (const void *)d->rec;
+	uint32_t dir = le32(p->dir);
+
+	if (len < sizeof(*p))
+		return check_len(d, len, sizeof(*p));
+	if (dir > CKPT_PTY_OUT || le32(p->pty) != d->pty_id || !d->pty_left[dir] ||
+	    (dir == CKPT_PTY_OUT && d->pty_left[CKPT_PTY_IN]))
+		return bad(d, "data of pty %u, direction %u, not expected", le32(p->pty), dir);
+	if (len - sizeof(*p) != d->pty_left[dir])
+		return bad(d, "pty %u: %zu bytes, expected %u", d->pty_id, len - sizeof(*p),
+			   d->pty_left[dir]);
+	d->pty_left[dir] = 0;
+	return 0;
+}
+
+static int rec_ctty(struct dec *d, uint32_t len)
+{
+	const struct ckpt_ctty *r = (const void *)d->rec;
+	struct fobj *o;
+
+	if (need_task(d) || check_len(d, len, sizeof(*r)))
+		return -1;
+	if (r->__reserved)
+		return bad(d, "nonzero __reserved");
+	o = obj_find(d, le32(r->pty));
+	if (!o || !o->pipe || o->kind != CKPT_FILE_PTMX)
+		return bad(d, "controlling terminal: pty %u is not defined before", le32(r->pty));
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "ctty");
+		jw_ku64("pid", d->pid);
+		jw_ku64("pty", le32(r->pty));
+		jw_obj_end();
+	} else {
+		printf("  controlling terminal: pty [%u]\n", le32(r->pty));
+	}
+	return 0;
+}
+
 static int rec_inotify(struct dec *d, uint32_t len)
 {
 	const struct ckpt_inotify *r = (const void *)d->rec;
@@ -2825,6 +2957,9 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_TIMERFD,	rec_timerfd },
 		{ CKPT_REC_INOTIFY,	rec_inotify },
 		{ CKPT_REC_INOTIFY_WATCH, rec_inotify_watch },
+		{ CKPT_REC_PTY,		rec_pty },
+		{ CKPT_REC_PTY_DATA,	rec_pty_data },
+		{ CKPT_REC_CTTY,	rec_ctty },
 		{ CKPT_REC_UNIX,	rec_unix },
 		{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 		{ CKPT_REC_SIGHAND,	rec_sighand },
@@ -2887,6 +3022,8 @@ static int decode(struct dec *d)
 		if (d->pipe_left && type != CKPT_REC_PIPE_DATA)
 			return bad(d, "pipe %u: %u bytes missing before it", d->pipe_id,
 				   d->pipe_left);
+		if ((d->pty_left[0] || d->pty_left[1]) && type != CKPT_REC_PTY_DATA)
+			return bad(d, "pty %u: bytes missing before it", d->pty_id);
 		if (type == CKPT_REC_TRAILER)
 			return read_trailer(d, len, crc);
 
