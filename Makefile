@@ -8,6 +8,7 @@
 #   make demo       ... then run scripts/demo.sh in the guest
 #   make run SCRIPT=path [ARGS="..."]
 #   make check      checkpatch, W=1 and sparse on kernel/cgroup_ckpt/
+#   make stress     N=1000 checkpoint/restart cycles, leaks checked (N=50: CI)
 #   make bench      ckpt against CRIU in the guest (BENCH_QUICK=1, BENCH_RUNS=N)
 #   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
 
@@ -47,7 +48,7 @@ PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
 
 CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
 
-.PHONY: fuzz all deps config kernel sync-src tools run test demo bench check clean distclean \
+.PHONY: fuzz stress all deps config kernel sync-src tools run test demo bench check clean distclean \
 	hook-size headers
 
 all: deps kernel tools
@@ -176,6 +177,16 @@ demo: deps kernel tools
 fuzz: deps kernel tools
 	CKPT_FUZZ_N=$(or $(N),300) $(GUEST_RUN) --timeout $(TEST_TIMEOUT) \
 		tests/workloads/bin/reaper tests/fuzz/restart-fuzz.sh
+
+# N "checkpoint kill" + restart cycles of a mixed workload; fails on a
+# failed cycle or a slab/MemAvailable leak beyond the tolerances of
+# tests/stress/ckpt-stress.sh.  N=50 for CI.  With KCONFIG=kasan on the
+# KASAN kernel.
+STRESS_TIMEOUT	?= 5400
+
+stress: deps kernel tools
+	CKPT_STRESS_N=$(or $(N),1000) $(GUEST_RUN) --timeout $(STRESS_TIMEOUT) \
+		tests/workloads/bin/reaper tests/stress/ckpt-stress.sh
 
 # ckpt against CRIU in one boot (bench/README.md).  BENCH_QUICK=1: small
 # sizes and one run, for development and CI smoke tests.  Output in

@@ -339,6 +339,11 @@ static int ckpt_create_task(struct ckpt_ctx *ctx, struct ckpt_rtask *rt,
 		if (pid == -EEXIST)
 			return ckpt_fail(ctx, -EBUSY, "pid %d: the pid is in use",
 					 rt->pid);
+		/* rmdir while the image was read: the group was empty. */
+		if ((flags & CLONE_INTO_CGROUP) &&
+		    !(READ_ONCE(ctx->cgrp->self.flags) & CSS_ONLINE))
+			return ckpt_fail(ctx, -ENODEV,
+					 "the group was removed during the restart");
 		return ckpt_fail(ctx, pid, "pid %d: cannot create the task (error %d)",
 				 rt->pid, pid);
 	}

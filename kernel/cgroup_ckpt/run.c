@@ -229,6 +229,55 @@ static void ckpt_wait_empty(struct ckpt_ctx *ctx)
 	}
 }
 
+/*
+ * A live task of the table that is being killed or is gone: an outsider
+ * sent it a fatal signal while the group was frozen (a frozen task still
+ * dies).  What was written of it may be half of what it held.
+ */
+static pid_t ckpt_find_killed(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->ents[i].task;
+
+		if (!t || ctx->ents[i].flags)
+			continue;
+		if (READ_ONCE(t->exit_state) || (READ_ONCE(t->flags) & PF_EXITING) ||
+		    fatal_signal_pending(t))
+			return ctx->ents[i].pid;
+	}
+	return 0;
+}
+
+/*
+ * The image holds the group as it was when it froze: a task killed
+ * meanwhile makes it wrong, whether its records were written before or
+ * after (its parent did not see it die).  Fail with -EAGAIN, naming it,
+ * also when its death is what made the dump fail ("no address space"),
+ * but not when the writer itself was interrupted.
+ */
+static int ckpt_check_killed(struct ckpt_ctx *ctx, int ret)
+{
+	char why[CKPT_REASON_LEN];
+	pid_t pid;
+
+	if (ret == -EINTR || !ctx->ents)
+		return ret;
+	pid = ckpt_find_killed(ctx);
+	if (!pid)
+		return ret;
+	if (!ret)
+		return ckpt_fail(ctx, -EAGAIN,
+				 "pid %d was killed during the checkpoint; try again",
+				 pid);
+	strscpy(why, ctx->reason, sizeof(why));
+	ctx->err = 0;
+	return ckpt_fail(ctx, -EAGAIN,
+			 "pid %d was killed during the checkpoint (%s); try again",
+			 pid, why);
+}
+
 static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 {
 	struct cgroup *cgrp = ctx->cgrp;
@@ -276,6 +325,7 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 			ret = ckpt_dump_task(ctx, i);
 		ckpt_skip_refused(ctx, &ret, NULL);
 	}
+	ret = ckpt_check_killed(ctx, ret);
 	/* A dry run fails with its first blocker, and shows them all. */
 	if (!ret && ctx->nr_blockers)
 		ret = ctx->err;

@@ -68,6 +68,19 @@ static int ckpt_io_error(struct ckpt_ctx *ctx, int err, const char *what)
 			 what, ctx->s.bytes, err);
 }
 
+/*
+ * A write to a pipe without readers sends SIGPIPE, which kills a writer
+ * that neither ignores nor blocks it.  After a partial write that is the
+ * fatal signal found before the next one: the cause is EPIPE.
+ */
+static bool ckpt_killed_by_sigpipe(void)
+{
+	struct signal_struct *sig = current->signal;
+
+	return (READ_ONCE(sig->flags) & SIGNAL_GROUP_EXIT) &&
+	       READ_ONCE(sig->group_exit_code) == SIGPIPE;
+}
+
 static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
 {
 	struct ckpt_stream *s = &ctx->s;
@@ -75,7 +88,8 @@ static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
 
 	while (len && s->file) {
 		if (fatal_signal_pending(current))
-			return ckpt_io_error(ctx, -EINTR, "writing");
+			return ckpt_io_error(ctx, ckpt_killed_by_sigpipe() ?
+					     -EPIPE : -EINTR, "writing");
 		n = kernel_write(s->file, p, len, &s->pos);
 		if (n < 0)
 			return ckpt_io_error(ctx, n, "writing");

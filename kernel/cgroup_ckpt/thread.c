@@ -43,19 +43,25 @@ static int ckpt_note_index(u32 note)
  * saved its registers (FPU state, fs and gs bases) to memory, where the
  * regsets read and write them, and will not save over what we write.
  * wait_task_inactive() only waits for a task whose state matches: retry
- * while @t is still on its way to sleep.  Bounded: false if it never parks.
+ * while @t is still on its way to sleep.  Bounded: -EAGAIN if it never
+ * parks, at once if it is dying (a frozen task still dies of SIGKILL, and
+ * then never sleeps again); -EINTR if the writer gets a fatal signal.
  */
-static bool ckpt_wait_parked(struct task_struct *t)
+static int ckpt_wait_parked(struct task_struct *t)
 {
 	int i;
 
 	for (i = 0; i < 10 * HZ; i++) {
 		if (wait_task_inactive(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE |
 				       __TASK_STOPPED | __TASK_TRACED))
-			return true;
+			return 0;
+		if ((READ_ONCE(t->flags) & PF_EXITING) || fatal_signal_pending(t))
+			return -EAGAIN;
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		schedule_timeout_uninterruptible(1);
 	}
-	return false;
+	return -EAGAIN;
 }
 
 static const struct user_regset *
@@ -80,8 +86,11 @@ static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 	int i, ret = 0;
 
 	/* Frozen means parked, or about to be: make sure it is off the CPU. */
-	if (!ckpt_wait_parked(t))
-		return ckpt_fail(ctx, -EAGAIN, "pid %d: frozen but still running",
+	ret = ckpt_wait_parked(t);
+	if (ret == -EINTR)
+		return ckpt_fail(ctx, ret, "interrupted by a signal");
+	if (ret)
+		return ckpt_fail(ctx, ret, "pid %d: frozen but still running",
 				 task_pid_vnr(t));
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++) {
@@ -321,8 +330,11 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
 		return ret;
 
 	/* It parks in wait_for_completion(&ctx->go) once it is ready. */
-	if (!ckpt_wait_parked(t))
-		return ckpt_fail(rt->ctx, -EAGAIN, "pid %d: did not park", rt->pid);
+	ret = ckpt_wait_parked(t);
+	if (ret == -EINTR)
+		return ckpt_fail(rt->ctx, ret, "interrupted by a signal");
+	if (ret)
+		return ckpt_fail(rt->ctx, ret, "pid %d: did not park", rt->pid);
 	for (i = 0; i < ARRAY_SIZE(ckpt_notes); i++) {
 		const struct user_regset *rs;
 
