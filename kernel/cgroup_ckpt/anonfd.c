@@ -104,18 +104,6 @@ void ckpt_user_scratch_free(unsigned long addr)
 	vm_munmap(addr, PAGE_SIZE);
 }
 
-/* Take the file a system call installed at @fd, and close @fd. */
-static struct file *ckpt_take_fd(long fd)
-{
-	struct file *file;
-
-	if (fd < 0)
-		return ERR_PTR(fd);
-	file = fget(fd);
-	close_fd(fd);
-	return file ?: ERR_PTR(-EBADF);
-}
-
 /* The file flags a record names, or -EINVAL. */
 static int ckpt_anonfd_flags(struct ckpt_rtask *rt, struct file *file,
 			     u32 flags, const char *what, u32 id)

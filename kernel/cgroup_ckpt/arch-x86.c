@@ -204,18 +204,6 @@ int ckpt_arch_map_vdso(unsigned long addr)
 	return 0;
 }
 
-/* Take the file a system call installed at @fd, and close @fd. */
-static struct file *ckpt_arch_take_fd(long fd)
-{
-	struct file *file;
-
-	if (fd < 0)
-		return ERR_PTR(fd);
-	file = fget(fd);
-	close_fd(fd);
-	return file ?: ERR_PTR(-EBADF);
-}
-
 /**
  * ckpt_arch_eventfd() - create an eventfd file, with a zero count
  * @flags: EFD_* flags
@@ -229,7 +217,7 @@ struct file *ckpt_arch_eventfd(int flags)
 {
 	struct pt_regs regs = { .di = 0, .si = flags };
 
-	return ckpt_arch_take_fd(__x64_sys_eventfd2(&regs));
+	return ckpt_take_fd(__x64_sys_eventfd2(&regs));
 }
 
 /**
@@ -241,7 +229,7 @@ struct file *ckpt_arch_epoll(void)
 {
 	struct pt_regs regs = { .di = 0 };
 
-	return ckpt_arch_take_fd(__x64_sys_epoll_create1(&regs));
+	return ckpt_take_fd(__x64_sys_epoll_create1(&regs));
 }
 
 /**

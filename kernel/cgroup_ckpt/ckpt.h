@@ -436,6 +436,7 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_check_held_files(struct ckpt_ctx *ctx);
 int ckpt_restore_files_begin(struct ckpt_rtask *rt);
+struct file *ckpt_take_fd(long fd);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);

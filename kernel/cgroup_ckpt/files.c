@@ -615,6 +615,27 @@ int ckpt_check_held_files(struct ckpt_ctx *ctx)
 }
 
 /**
+ * ckpt_take_fd() - take the file a system call installed in our fd table
+ * @fd: what the call returned: an fd number, or a negative errno
+ *
+ * Restart makes some objects through their system call (eventfd2,
+ * epoll_create1, signalfd4, mq_open...), which installs an fd in the
+ * current task's table; the file is what restart wants, not the fd.
+ *
+ * Return: the file, referenced, with @fd closed; or an ERR_PTR().
+ */
+struct file *ckpt_take_fd(long fd)
+{
+	struct file *file;
+
+	if (fd < 0)
+		return ERR_PTR(fd);
+	file = fget(fd);
+	close_fd(fd);
+	return file ?: ERR_PTR(-EBADF);
+}
+
+/**
  * ckpt_restore_files_begin() - drop the fds the restarter's clone inherited
  * @rt: the task being restored (current)
  *

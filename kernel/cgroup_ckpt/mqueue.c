@@ -496,18 +496,6 @@ void ckpt_mqueue_commit(struct ckpt_ctx *ctx)
 	ckpt_obj_for_each(ctx, CKPT_OBJ_RMQUEUE, ckpt_rmq_keep);
 }
 
-/* Take the file a system call installed at @fd, and close @fd. */
-static struct file *ckpt_mq_take_fd(long fd)
-{
-	struct file *file;
-
-	if (fd < 0)
-		return ERR_PTR(fd);
-	file = fget(fd);
-	close_fd(fd);
-	return file ?: ERR_PTR(-EBADF);
-}
-
 /* mq_open(@name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK, 0, attr) */
 static struct file *ckpt_mq_create(const char *name, u64 maxmsg, u64 msgsize)
 {
@@ -530,7 +518,7 @@ static struct file *ckpt_mq_create(const char *name, u64 maxmsg, u64 msgsize)
 		fd = __x64_sys_mq_open(&regs);
 	}
 	ckpt_user_scratch_free(ubuf);
-	return ckpt_mq_take_fd(fd);
+	return ckpt_take_fd(fd);
 }
 
 /* A name mq_open() takes: one component, not "." or "..". */
