@@ -364,7 +364,7 @@ fake_group app
 expect 0 "checkpoint -q --exclude" -- "$CKPT" checkpoint -q app -o - --exclude +anon
 [ -s "$TMP/err" ] && ko "-q printed: $(cat "$TMP/err")" || ok
 # --exclude is for this checkpoint only: the previous set comes back
-grep_in "$G/ckpt.exclude" '^-anon$' "exclude restored"
+grep_in "$G/ckpt.exclude" '^-anon -shmem$' "exclude restored"
 expect 2 "checkpoint no -o" -- "$CKPT" checkpoint app
 expect 2 "checkpoint two modes" -- "$CKPT" checkpoint app -o x --frozen --kill
 expect 2 "checkpoint bad exclude" -- "$CKPT" checkpoint app -o x --exclude +frob
