@@ -49,7 +49,17 @@
  */
 #define CKPT_EXCL_ANON		(1ULL << 0)	/* "anon": private anonymous memory */
 #define CKPT_EXCL_SHMEM		(1ULL << 1)	/* "shmem": shared memory contents */
-#define CKPT_EXCL_ALL		(CKPT_EXCL_ANON | CKPT_EXCL_SHMEM)
+#define CKPT_EXCL_NET		(1ULL << 2)	/* "net": network sockets */
+#define CKPT_EXCL_IPC		(1ULL << 3)	/* "ipc": SysV sem/msg, POSIX mqueue contents */
+#define CKPT_EXCL_FILES		(1ULL << 4)	/* "files": contents of regular files */
+#define CKPT_EXCL_DEV		(1ULL << 5)	/* "dev": devices and terminals */
+#define CKPT_EXCL_ALL		(CKPT_EXCL_ANON | CKPT_EXCL_SHMEM | CKPT_EXCL_NET | \
+				 CKPT_EXCL_IPC | CKPT_EXCL_FILES | CKPT_EXCL_DEV)
+/* The set of a new top-level group: regular files are reopened by path. */
+#define CKPT_EXCL_DEFAULT	(CKPT_EXCL_FILES)
+
+/* ckpt_file_header.flags */
+#define CKPT_HDR_MAC		(1U << 0)	/* a CKPT_REC_MAC precedes the trailer */
 
 /* At offset 0 of every image. */
 struct ckpt_file_header {
@@ -60,7 +70,7 @@ struct ckpt_file_header {
 	__le32	page_size;
 	__le64	exclude;		/* CKPT_EXCL_* bits in force */
 	__le32	nr_tasks;		/* entries of the CKPT_REC_TASKS table */
-	__le32	flags;			/* none defined yet, must be zero */
+	__le32	flags;			/* CKPT_HDR_*, others must be zero */
 	__le64	time_ns;		/* CLOCK_REALTIME at the freeze */
 	__u8	release[65];		/* utsname()->release, NUL terminated */
 	__u8	machine[65];		/* utsname()->machine */
@@ -127,12 +137,21 @@ struct ckpt_rec {
 #define CKPT_REC_MQUEUE		0x0620	/* a POSIX message queue (object) */
 #define CKPT_REC_MQUEUE_MSG	0x0621	/* one message queued in it */
 
+/* 0x07xx: what ckpt.exclude leaves out, and what stands in its place */
+#define CKPT_REC_NETSOCK	0x0700	/* a network socket left out (object) */
+/* 0x0710-0x071f: contents of regular files (ckpt.exclude -files) */
+#define CKPT_REC_REGFILE	0x0710	/* a regular file and its contents (object) */
+#define CKPT_REC_REGFILE_DATA	0x0711	/* a piece of its contents */
+
 /* 0x05xx: signals and timers */
 #define CKPT_REC_SIGHAND	0x0501
 #define CKPT_REC_SIGPENDING	0x0502	/* a thread's own queue; after its THREAD */
 #define CKPT_REC_SIGNAL		0x0503	/* job control state, shared queue */
 #define CKPT_REC_ITIMERS	0x0504	/* setitimer() and alarm() timers */
 #define CKPT_REC_POSIX_TIMER	0x0505	/* one timer_create() timer */
+
+/* 0x0720-0x072f: integrity */
+#define CKPT_REC_MAC		0x0720	/* keyed MAC, just before the trailer */
 
 /*
  * Largest record, header included, other than CKPT_REC_PAGES and
@@ -382,6 +401,9 @@ struct ckpt_pages {
 #define CKPT_FILE_PTMX		23	/* the master of a pty pair */
 #define CKPT_FILE_PTS		24	/* a file open on its slave */
 #define CKPT_FILE_MQUEUE	26	/* an open POSIX message queue */
+#define CKPT_FILE_NETSOCK	27	/* a network socket left out (net) */
+#define CKPT_FILE_DEV_EXCL	28	/* a device or terminal left out (dev) */
+#define CKPT_FILE_REGDATA	30	/* regular file, rewritten from a CKPT_REC_REGFILE */
 #define CKPT_FILE_SHMEM		32	/* the file of MAP_SHARED|MAP_ANONYMOUS memory */
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
@@ -397,11 +419,16 @@ struct ckpt_pages {
  * CKPT_REC_TIMERFD, for CKPT_FILE_INOTIFY a CKPT_REC_INOTIFY, for
  * CKPT_FILE_PTMX and CKPT_FILE_PTS a CKPT_REC_PTY, for
  * CKPT_FILE_MQUEUE a CKPT_REC_MQUEUE (@pos: what read() of the queue's
- * status line consumed, at most 80).  Their
+ * status line consumed, at most 80), for CKPT_FILE_NETSOCK a
+ * CKPT_REC_NETSOCK.  CKPT_FILE_DEV_EXCL is a device or terminal that
+ * ckpt.exclude dev left out: @rdev, @mode and @path are the device's,
+ * informative; restart opens /dev/null in its place with @flags.  Their
  * @path is informational ("pipe:[1234]", "anon_inode:[eventfd]") but for a
  * FIFO.
  * Restart refuses a CKPT_FILE_REG whose size or mtime changed since, unless
- * the trigger says "skip-file-check".
+ * the trigger says "skip-file-check".  A CKPT_FILE_REGDATA (written when
+ * ckpt.exclude does not name "files") is reopened by path too, after the
+ * CKPT_REC_REGFILE @obj put the file's contents back: it must be that file.
  */
 struct ckpt_file {
 	struct ckpt_rec	rec;
@@ -489,6 +516,45 @@ struct ckpt_sysvshm {
 	__le32	uid, gid, cuid, cgid;
 	__le64	size;			/* bytes, shm_segsz */
 	__le64	addr;
+};
+
+/*
+ * CKPT_REC_REGFILE: the contents of a regular file that the group has open
+ * through an fd or maps MAP_SHARED, written when ckpt.exclude does not name
+ * "files", once per inode under @id, before the first CKPT_FILE_REGDATA
+ * file on it; followed at once by CKPT_REC_REGFILE_DATA records, by
+ * increasing offset.  @size bytes; those no record gives (holes, as
+ * SEEK_HOLE found them) read as zero.  Restart puts the file at @path (no
+ * last symlink followed) back as it was, with the restarter's rights:
+ * unless its size and mtime are still @size and @mtime, it is truncated to
+ * 0, then to @size, and the pieces are written; a missing file is created
+ * with the permission bits of @mode.
+ */
+struct ckpt_regfile {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	mode;			/* st_mode, a regular file */
+	__le64	size;			/* st_size */
+	__le64	mtime;			/* st_mtime in ns */
+	__le32	path_len;		/* bytes of path, without NUL */
+	__le32	__reserved;
+	__u8	path[];			/* NUL terminated */
+};
+
+/* Most bytes of contents in one CKPT_REC_REGFILE_DATA. */
+#define CKPT_REGFILE_CHUNK	32768
+
+/*
+ * CKPT_REC_REGFILE_DATA: bytes @offset.. of the file @file (the
+ * CKPT_REC_REGFILE they follow), 1..CKPT_REGFILE_CHUNK of them, inside its
+ * size, after those of the record before.
+ */
+struct ckpt_regfile_data {
+	struct ckpt_rec	rec;
+	__le32	file;			/* object id of the CKPT_REC_REGFILE */
+	__le32	__reserved;
+	__le64	offset;
+	__u8	data[];
 };
 
 /* CKPT_REC_FD */
@@ -787,6 +853,43 @@ struct ckpt_unix_data {
 };
 
 /*
+ * CKPT_REC_NETSOCK: a network socket (AF_INET, AF_INET6, AF_NETLINK,
+ * AF_PACKET...) that ckpt.exclude net left out, defined once under @id
+ * before its CKPT_REC_FILE (kind CKPT_FILE_NETSOCK).  It says what the
+ * socket was, not its state: restart puts a new socket of the same
+ * @family, @type and @protocol in its place.  @state is the kernel's
+ * sk_state (TCP_ESTABLISHED 1 ... TCP_LISTEN 10, TCP_CLOSE 7).  For
+ * AF_INET and AF_INET6, @laddr and @raddr are the local and peer
+ * addresses (AF_INET: the first 4 bytes), @lport and @rport the ports, in
+ * host order; zero for other families.  CKPT_NETSOCK_CONNECTED: the
+ * socket was connected, or connecting, to @raddr (TCP: any state but
+ * TCP_LISTEN and TCP_CLOSE; UDP: connect() was called), and restart gives
+ * a reset connection in its place (UDP: connected again).
+ * CKPT_NETSOCK_BOUND: bound to @laddr:@lport; a listener or a UDP
+ * socket is bound again there if the address is free.  @backlog: a
+ * listener's listen() backlog.
+ */
+#define CKPT_NETSOCK_CONNECTED	0x1
+#define CKPT_NETSOCK_BOUND	0x2
+#define CKPT_NETSOCK_REUSEADDR	0x4	/* SO_REUSEADDR */
+#define CKPT_NETSOCK_REUSEPORT	0x8	/* SO_REUSEPORT */
+
+struct ckpt_netsock {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	family;			/* AF_* */
+	__le32	type;			/* SOCK_STREAM, SOCK_DGRAM... */
+	__le32	protocol;		/* IPPROTO_TCP, IPPROTO_UDP... */
+	__le32	state;			/* sk_state */
+	__le32	flags;			/* CKPT_NETSOCK_* */
+	__le32	backlog;		/* a listener's */
+	__le16	lport;			/* host order */
+	__le16	rport;
+	__u8	laddr[16];		/* network order */
+	__u8	raddr[16];
+};
+
+/*
  * CKPT_REC_FLOCK: a lock held by the process whose records hold it, after
  * its CKPT_REC_FD records.  CKPT_LOCK_FLOCK (flock()) and CKPT_LOCK_OFD
  * (F_OFD_SETLK) belong to the open file @file and are written once, by
@@ -1037,6 +1140,23 @@ struct ckpt_posix_timer {
 	__le64	overrun_last;		/* what timer_getoverrun() returns */
 	__le32	sig_overrun;		/* with _SIGPENDING: si_overrun */
 	__le32	__reserved;
+};
+
+/* ckpt_mac.alg */
+#define CKPT_MAC_HMAC_SHA256	1
+#define CKPT_MAC_LEN		32
+
+/*
+ * CKPT_REC_MAC: in an image whose header has CKPT_HDR_MAC, the record after
+ * the last task, before the trailer.  @mac is the keyed MAC of every byte
+ * of the image before this record, from the file header on (so the
+ * trailer's CRC covers it, the MAC does not).
+ */
+struct ckpt_mac {
+	struct ckpt_rec	rec;
+	__le32	alg;			/* CKPT_MAC_* */
+	__le32	mac_len;		/* CKPT_MAC_LEN */
+	__u8	mac[CKPT_MAC_LEN];
 };
 
 /* CKPT_REC_TRAILER: the last record */

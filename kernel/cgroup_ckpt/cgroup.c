@@ -6,7 +6,10 @@
  * The controller only parses and validates its interface files; the work
  * is done by run.c.
  *
- *   ckpt.exclude	resource classes a checkpoint leaves out ("+anon")
+ *   ckpt.exclude	resource classes a checkpoint leaves out ("+anon"); by
+ *			default "files", the contents of regular files
+ *   ckpt.key		a key of the keyring: images are signed and must be
+ *			(HMAC-SHA256)
  *   ckpt.image_fd	the file the image goes to or comes from, named by an
  *			fd number of the writer; the group keeps a reference
  *   ckpt.trigger	"checkpoint [frozen|kill]", "restart [frozen]", or
@@ -21,6 +24,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernfs.h>
+#include <linux/key.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -32,6 +36,10 @@ static const struct {
 } ckpt_classes[] = {
 	{ "anon",	CKPT_EXCL_ANON },
 	{ "shmem",	CKPT_EXCL_SHMEM },
+	{ "net",	CKPT_EXCL_NET },
+	{ "ipc",	CKPT_EXCL_IPC },
+	{ "files",	CKPT_EXCL_FILES },
+	{ "dev",	CKPT_EXCL_DEV },
 };
 
 static const char * const ckpt_cmd_names[NR_CKPT_CMDS] = {
@@ -41,6 +49,7 @@ static const char * const ckpt_cmd_names[NR_CKPT_CMDS] = {
 	[CKPT_CMD_RESTART]		= "restart",
 	[CKPT_CMD_RESTART_FROZEN]	= "restart frozen",
 	[CKPT_CMD_CHECK]		= "check",
+	[CKPT_CMD_CHECKPOINT_NOSNAP]	= "checkpoint no-snapshot",
 };
 
 static const char * const ckpt_op_names[] = {
@@ -82,11 +91,17 @@ ckpt_css_alloc(struct cgroup_subsys_state *parent_css)
 	if (!cc)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&cc->lock);
-	/* A new group starts with the classes its parent excludes now. */
+	/*
+	 * A new group starts with the classes its parent excludes now; the
+	 * root, which has no ckpt.exclude, with the default set, which its
+	 * children (the top-level groups) inherit.
+	 */
 	if (parent) {
 		mutex_lock(&parent->lock);
 		cc->exclude = parent->exclude;
 		mutex_unlock(&parent->lock);
+	} else {
+		cc->exclude = CKPT_EXCL_DEFAULT;
 	}
 	return &cc->css;
 }
@@ -97,6 +112,7 @@ static void ckpt_css_free(struct cgroup_subsys_state *css)
 
 	if (cc->image)
 		fput(cc->image);
+	key_put(cc->key);
 	kfree(cc->blockers);
 	kfree(cc);
 }
@@ -228,6 +244,25 @@ static ssize_t ckpt_image_fd_write(struct kernfs_open_file *of, char *buf,
 	return nbytes;
 }
 
+static int ckpt_key_read(struct seq_file *sf, void *v)
+{
+	ckpt_key_show(css_ckpt(seq_css(sf)), sf);
+	return 0;
+}
+
+/* A key serial number, or "none": looked up with the opener's rights. */
+static ssize_t ckpt_key_write(struct kernfs_open_file *of, char *buf,
+			      size_t nbytes, loff_t off)
+{
+	const struct cred *old_cred;
+	int ret;
+
+	old_cred = override_creds(of->file->f_cred);
+	ret = ckpt_key_set(css_ckpt(of_css(of)), strstrip(buf));
+	revert_creds(old_cred);
+	return ret ?: nbytes;
+}
+
 static ssize_t ckpt_trigger_write(struct kernfs_open_file *of, char *buf,
 				  size_t nbytes, loff_t off)
 {
@@ -319,6 +354,12 @@ static struct cftype ckpt_files[] = {
 		.flags = CFTYPE_NOT_ON_ROOT,
 		.seq_show = ckpt_image_fd_show,
 		.write = ckpt_image_fd_write,
+	},
+	{
+		.name = "key",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = ckpt_key_read,
+		.write = ckpt_key_write,
 	},
 	{
 		.name = "trigger",

@@ -23,6 +23,11 @@
 #include <linux/xarray.h>
 #include <linux/ckpt_cgroup.h>
 
+struct bio_vec;
+struct key;
+struct seq_file;
+struct shash_desc;
+
 #define CKPT_REASON_LEN		256
 #define CKPT_IOBUF_SIZE		(64 * 1024)
 
@@ -34,6 +39,7 @@ enum ckpt_cmd {
 	CKPT_CMD_RESTART,
 	CKPT_CMD_RESTART_FROZEN,
 	CKPT_CMD_CHECK,
+	CKPT_CMD_CHECKPOINT_NOSNAP,
 	NR_CKPT_CMDS,
 };
 
@@ -89,6 +95,7 @@ struct ckpt_cgroup {
 	char				reason[CKPT_REASON_LEN];
 	char				*blockers;
 	u64				progress;
+	struct key			*key;
 	struct cgroup_file		state_file;
 };
 
@@ -103,6 +110,8 @@ struct ckpt_cgroup {
  * @crc:	running CRC-32 of those bytes (not yet post-inverted)
  * @rec_crc:	reader: @crc before the header of the last record read
  * @records:	records written or read so far
+ * @capture:	writer: bytes go to memory (snapshot.c), not to @file
+ * @mac:	the keyed MAC being computed over the bytes, or NULL (mac.c)
  */
 struct ckpt_stream {
 	struct file	*file;
@@ -114,6 +123,8 @@ struct ckpt_stream {
 	u32		crc;
 	u32		rec_crc;
 	u64		records;
+	bool		capture;
+	struct shash_desc *mac;
 };
 
 /* A record header as read, in CPU byte order. */
@@ -220,6 +231,8 @@ struct ckpt_rtask {
  * @refused_files: check: files already refused, not refused again
  * @nr_refused_files: check: entries of @refused_files
  * @frozen_us:	checkpoint: from the freeze complete to the thaw or kill
+ * @caps:	snapshot checkpoint: the stream recorded while frozen
+ * @cap_bytes:	snapshot checkpoint: bytes of records in @caps
  * @ents:	checkpoint: the task table
  * @nr_tasks:	checkpoint: its entries
  * @cur:	checkpoint: index in @ents of the process being written
@@ -227,11 +240,14 @@ struct ckpt_rtask {
  * @objs:	checkpoint: object pointer -> id; restart: id -> object
  * @next_id:	next object id to hand out
  * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
+ * @pages:	checkpoint: CKPT_PAGES_MAX pages being written
+ * @bvec:	checkpoint: CKPT_PAGES_MAX bio_vecs to write @pages with
  * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
  * @rt:		restart: the tasks being created
  * @ipc_done:	checkpoint: the SysV objects of the group are written
  * @ipc_msq:	restart: the SysV message queue whose messages come next
  * @mq_cur:	restart: the POSIX message queue whose messages come next
+ * @rf_cur:	restart: the regular file whose contents may come next
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
@@ -257,6 +273,8 @@ struct ckpt_ctx {
 	struct file		*refused_files[CKPT_REFUSED_FILES];
 	unsigned int		nr_refused_files;
 	u64			frozen_us;
+	struct list_head	caps;
+	size_t			cap_bytes;
 	struct ckpt_tent	*ents;
 	unsigned int		nr_tasks;
 	unsigned int		cur;
@@ -265,16 +283,22 @@ struct ckpt_ctx {
 	struct xarray		objs;
 	u32			next_id;
 	void			*pagebuf;
+	struct page		**pages;
+	struct bio_vec		*bvec;
 	void			*rbuf;
 	struct ckpt_rtask	*rt;
 	unsigned int		nr_rt;
 	bool			ipc_done;
 	void			*ipc_msq;
 	void			*mq_cur;
+	void			*rf_cur;
 	bool			abort;
 	struct completion	go;
 	struct completion	final;
 	struct list_head	usocks;
+	struct key		*key;		/* ckpt.key in force, or NULL */
+	bool			unpriv;		/* restart: without CAP_SYS_ADMIN */
+	const struct cred	*restarter;	/* restart: whose rights count */
 };
 
 /* cgroup.c */
@@ -293,6 +317,24 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx);
 /* restart.c */
 int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener);
 
+/* security.c */
+int ckpt_restart_permission(struct ckpt_ctx *ctx, struct file *opener);
+int ckpt_restart_check_creds(struct ckpt_rtask *rt, const struct cred *new);
+struct kern_ipc_perm;
+int ckpt_restart_check_ipc(struct ckpt_rtask *rt, const char *what, int id,
+			   const struct kern_ipc_perm *p);
+
+/* mac.c */
+int ckpt_key_set(struct ckpt_cgroup *cc, const char *buf);
+void ckpt_key_show(struct ckpt_cgroup *cc, struct seq_file *sf);
+struct key *ckpt_key_get(struct ckpt_cgroup *cc);
+int ckpt_mac_begin(struct ckpt_ctx *ctx);
+void ckpt_mac_update(struct ckpt_stream *s, const void *p, size_t len);
+void ckpt_mac_free(struct ckpt_stream *s);
+int ckpt_write_mac(struct ckpt_ctx *ctx);
+int ckpt_mac_check_header(struct ckpt_ctx *ctx, u32 flags);
+int ckpt_read_mac(struct ckpt_ctx *ctx, bool signed_image);
+
 /* freeze.c */
 int ckpt_freeze(struct ckpt_ctx *ctx, bool *was_frozen);
 void ckpt_thaw(struct ckpt_ctx *ctx);
@@ -306,6 +348,9 @@ int ckpt_write(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len);
 int ckpt_write2(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
 		const void *data, u32 data_len);
 int ckpt_write_trailer(struct ckpt_ctx *ctx);
+int ckpt_write_raw(struct ckpt_ctx *ctx, const void *p, size_t len);
+int ckpt_write_pages(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
+		     struct page **pages, unsigned int nr);
 int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h);
 int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
 int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len);
@@ -342,6 +387,14 @@ enum ckpt_obj_type {
 	CKPT_OBJ_MQUEUE,
 	/* restart: a POSIX message queue made, struct ckpt_rmq (mqueue.c) */
 	CKPT_OBJ_RMQUEUE,
+	/* checkpoint: an inode whose contents are written; pinned by a file */
+	CKPT_OBJ_REGFILE,
+	/* restart: a regular file put back, struct ckpt_rregfile (regfile.c) */
+	CKPT_OBJ_RREGFILE,
+	/* checkpoint: the sock of a network socket left out; pinned by a file */
+	CKPT_OBJ_NETSOCK,
+	/* restart: the struct file of the socket in its place (net.c) */
+	CKPT_OBJ_RNETSOCK,
 	CKPT_OBJ_NR
 };
 
@@ -389,6 +442,13 @@ int ckpt_restore_unix_end(struct ckpt_ctx *ctx);
 void ckpt_unix_undo(struct ckpt_ctx *ctx);
 void ckpt_unix_free(struct ckpt_ctx *ctx);
 
+/* net.c */
+bool ckpt_is_netsock(struct file *file);
+int ckpt_dump_netsock(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, u32 *id);
+int ckpt_restore_netsock(struct ckpt_rtask *rt, void *rec, u32 len);
+struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt, u32 id, u32 flags);
+
 /* seccomp.c */
 int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_seccomp(struct ckpt_rtask *rt, void *rec, u32 len);
@@ -425,6 +485,8 @@ void ckpt_arch_set_return(unsigned long ax);
 
 /* mm.c */
 int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
+			 unsigned long start, unsigned long end);
 int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
 int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len);
@@ -433,6 +495,8 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 /* files.c */
 int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 *id);
+int ckpt_dump_mapped_file(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct file *file, bool shared, u32 *id);
 int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_check_held_files(struct ckpt_ctx *ctx);
 int ckpt_restore_files_begin(struct ckpt_rtask *rt);
@@ -597,6 +661,17 @@ void ckpt_rmq_put(void *ptr);
 long __x64_sys_mq_open(const struct pt_regs *regs);
 long __x64_sys_mq_timedsend(const struct pt_regs *regs);
 
+/* regfile.c */
+bool ckpt_regfile_saved(struct ckpt_ctx *ctx, int fd, bool shared);
+int ckpt_dump_regfile(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		      struct file *file, const char *path, u32 *id);
+int ckpt_restore_regfile(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_regfile_data(struct ckpt_rtask *rt, void *rec, u32 len);
+void ckpt_restore_regfile_end(struct ckpt_ctx *ctx);
+struct file *ckpt_restore_regfile_file(struct ckpt_rtask *rt, u32 id,
+				       const char *path, u32 flags);
+void ckpt_rregfile_put(void *ptr);
+
 /* signal.c */
 int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len);
@@ -609,5 +684,13 @@ void ckpt_signals_free(struct ckpt_rtask *rt);
 /* timer.c */
 int ckpt_restore_itimers(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_posix_timer(struct ckpt_rtask *rt, void *rec, u32 len);
+/* snapshot.c */
+int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len);
+int ckpt_capture_pages(struct ckpt_ctx *ctx, struct mm_struct *snap,
+		       pid_t pid, unsigned long start, unsigned long end);
+struct mm_struct *ckpt_snapshot_mm(struct ckpt_ctx *ctx, pid_t pid,
+				   struct mm_struct *mm);
+int ckpt_replay(struct ckpt_ctx *ctx);
+void ckpt_capture_free(struct ckpt_ctx *ctx);
 
 #endif /* _KERNEL_CGROUP_CKPT_H */

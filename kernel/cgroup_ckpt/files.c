@@ -10,7 +10,10 @@
  * group must hold alone; unix socket pairs likewise (sock.c), and POSIX
  * message queues, written with their messages (mqueue.c).  Memfds,
  * shared anonymous memory and unlinked regular files have their inode and
- * contents in the image (shmem.c).  What else cannot be reopened by path
+ * contents in the image (shmem.c).  Unless ckpt.exclude names "files",
+ * regular files open through an fd or mapped MAP_SHARED have their
+ * contents in the image too, and restart puts them back (regfile.c).
+ * What else cannot be reopened by path
  * (other sockets, terminals, other event fds, files of pseudo file
  * systems) is refused at checkpoint with a reason naming the fd.
  */
@@ -55,6 +58,21 @@ static bool ckpt_mem_dev(dev_t rdev)
 	return false;
 }
 
+/*
+ * A device or terminal that ckpt.exclude dev leaves out: every character
+ * and block device but the stateless memory devices above, which are
+ * reopened by path as always.
+ */
+static bool ckpt_dev_excluded(struct ckpt_ctx *ctx, struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!(ctx->exclude & CKPT_EXCL_DEV))
+		return false;
+	return S_ISBLK(inode->i_mode) ||
+	       (S_ISCHR(inode->i_mode) && !ckpt_mem_dev(inode->i_rdev));
+}
+
 static bool ckpt_pseudo_fs(struct super_block *sb)
 {
 	switch (sb->s_magic) {
@@ -71,56 +89,30 @@ static bool ckpt_pseudo_fs(struct super_block *sb)
 	return false;
 }
 
-static const char *ckpt_sock_name(struct file *file)
-{
-	struct socket *sock = sock_from_file(file);
-	struct sock *sk = sock ? sock->sk : NULL;
-
-	if (!sk)
-		return "socket";
-	switch (sk->sk_family) {
-	case AF_UNIX:
-		return "unix socket";
-	case AF_NETLINK:
-		return "netlink socket";
-	case AF_PACKET:
-		return "packet socket";
-	case AF_INET:
-	case AF_INET6:
-		if (sk->sk_protocol == IPPROTO_TCP)
-			return "TCP socket";
-		if (sk->sk_protocol == IPPROTO_UDP)
-			return "UDP socket";
-		return "IP socket";
-	}
-	return "socket";
-}
-
-/* "pid 12 fd 3" or "pid 12 memory" */
+/*
+ * "pid 12 fd 3: /proc/1/maps: a file of a pseudo file system; close it
+ * before the checkpoint", or "pid 12 memory: ...": where, what and what
+ * to do; @what says what it is and why it is refused.
+ */
 static int ckpt_file_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
-			    int fd, const char *what, const char *path)
+			    int fd, struct file *file, const char *what,
+			    const char *path)
 {
+	umode_t mode = file_inode(file)->i_mode;
+	bool dev = S_ISCHR(mode) || S_ISBLK(mode);
 	char where[24] = "memory";
 
 	if (fd >= 0)
 		snprintf(where, sizeof(where), "fd %d", fd);
-	return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d %s: %s (%s)",
-			 task_pid_vnr(t), where, what, path);
+	return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d %s: %s: %s; %s",
+			 task_pid_vnr(t), where, path, what,
+			 dev && fd >= 0 ? "exclude dev to checkpoint without it" :
+			 fd >= 0 ? "close it before the checkpoint" :
+				   "unmap it before the checkpoint");
 }
 
-/**
- * ckpt_dump_file() - write an open file description once, get its id
- * @ctx:  the checkpoint
- * @t:    the task using it (named in a refusal)
- * @fd:   the fd it is used through, or -1 for a memory mapping
- * @file: the file
- * @id:   where to put its object id
- *
- * Return: 0, or -EOPNOTSUPP (with the reason) for a file that cannot be
- * reopened at restart, or another negative errno.
- */
-int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		   struct file *file, u32 *id)
+static int ckpt_dump_file_as(struct ckpt_ctx *ctx, struct task_struct *t,
+			     int fd, struct file *file, bool shared, u32 *id)
 {
 	struct inode *inode = file_inode(file);
 	umode_t mode = inode->i_mode;
@@ -143,12 +135,16 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	path = d_path(&file->f_path, page, PAGE_SIZE);
 	if (IS_ERR(path)) {
-		ret = ckpt_file_refuse(ctx, t, fd, "path too long", "?");
+		ret = ckpt_file_refuse(ctx, t, fd, file, "a path too long", "?");
 		goto out;
 	}
 
 	/* Its inode is a regular file, whose contents are the queue. */
-	if (ckpt_is_mqueue(file))
+	if (ckpt_dev_excluded(ctx, file))
+		kind = CKPT_FILE_DEV_EXCL;
+	else if (S_ISSOCK(mode))
+		kind = CKPT_FILE_NETSOCK;
+	else if (ckpt_is_mqueue(file))
 		kind = CKPT_FILE_MQUEUE;
 	else if (S_ISREG(mode))
 		kind = CKPT_FILE_REG;
@@ -175,21 +171,26 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		kind = 0;
 
 	ret = 0;
-	if (S_ISSOCK(mode))
-		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type",
-				       ckpt_sock_name(file));
+	if (kind == CKPT_FILE_DEV_EXCL)
+		;
+	else if (kind == CKPT_FILE_NETSOCK)
+		ret = ckpt_dump_netsock(ctx, t, fd, file, &obj);
 	else if (S_ISCHR(mode) && !kind)
-		ret = ckpt_file_refuse(ctx, t, fd,
+		ret = ckpt_file_refuse(ctx, t, fd, file,
 				       (MAJOR(inode->i_rdev) == TTY_MAJOR ||
 					MAJOR(inode->i_rdev) == TTYAUX_MAJOR ||
 					MAJOR(inode->i_rdev) >= UNIX98_PTY_SLAVE_MAJOR) ?
-				       "a terminal; not supported yet" :
-				       "unsupported character device", path);
+				       "a terminal other than a pty; not supported" :
+				       "a character device; not supported", path);
+	else if (S_ISBLK(mode))
+		ret = ckpt_file_refuse(ctx, t, fd, file,
+				       "a block device; not supported", path);
 	else if (!kind)
-		ret = ckpt_file_refuse(ctx, t, fd, "unsupported file type", path);
+		ret = ckpt_file_refuse(ctx, t, fd, file,
+				       "a file of a kind not supported", path);
 	else if (kind != CKPT_FILE_CHR && ckpt_pseudo_fs(inode->i_sb))
-		ret = ckpt_file_refuse(ctx, t, fd,
-				       "a file of a pseudo file system", path);
+		ret = ckpt_file_refuse(ctx, t, fd, file,
+				       "a file of a pseudo file system; not supported", path);
 	else if (kind == CKPT_FILE_REG)
 		ret = ckpt_shmem_classify(ctx, t, fd, file, &ckind);
 	else if (kind == CKPT_FILE_PIPE || kind == CKPT_FILE_FIFO)
@@ -209,11 +210,11 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	else if (kind == CKPT_FILE_MQUEUE)
 		ret = ckpt_dump_mqueue(ctx, t, fd, file, &obj);
 	else if (d_unlinked(file->f_path.dentry))
-		ret = ckpt_file_refuse(ctx, t, fd,
+		ret = ckpt_file_refuse(ctx, t, fd, file,
 				       "a deleted directory or device; not supported",
 				       path);
 	if (!ret && kind == CKPT_FILE_FIFO && d_unlinked(file->f_path.dentry))
-		ret = ckpt_file_refuse(ctx, t, fd,
+		ret = ckpt_file_refuse(ctx, t, fd, file,
 				       "a deleted FIFO; not supported yet", path);
 	if (ret)
 		goto out;
@@ -223,7 +224,13 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		ret = ckpt_dump_contents(ctx, t, fd, file, kind, &rdev);
 		if (ret)
 			goto out;
-	} else if (kind == CKPT_FILE_CHR) {
+	} else if (kind == CKPT_FILE_REG && ckpt_regfile_saved(ctx, fd, shared)) {
+		/* ckpt.exclude -files: its contents, to put back first */
+		ret = ckpt_dump_regfile(ctx, t, fd, file, path, &rdev);
+		if (ret)
+			goto out;
+		kind = CKPT_FILE_REGDATA;
+	} else if (kind == CKPT_FILE_CHR || kind == CKPT_FILE_DEV_EXCL) {
 		rdev = new_encode_dev(inode->i_rdev);
 	} else {
 		rdev = obj;
@@ -233,8 +240,11 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	r.kind = cpu_to_le32(kind);
 	r.flags = cpu_to_le32(file->f_flags & CKPT_FILE_FLAGS);
 	r.mode = cpu_to_le32(mode);
-	r.pos = cpu_to_le64(file->f_pos);
-	r.size = cpu_to_le64(i_size_read(inode));
+	/* a device left out has no position; nor has a socket */
+	if (kind != CKPT_FILE_DEV_EXCL)
+		r.pos = cpu_to_le64(file->f_pos);
+	if (kind != CKPT_FILE_DEV_EXCL)
+		r.size = cpu_to_le64(i_size_read(inode));
 	if (kind == CKPT_FILE_REG)
 		r.mtime = cpu_to_le64(timespec64_to_ns(&inode->i_mtime));
 	r.rdev = cpu_to_le32(rdev);
@@ -244,6 +254,39 @@ int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 out:
 	free_page((unsigned long)page);
 	return ret;
+}
+
+/**
+ * ckpt_dump_file() - write an open file description once, get its id
+ * @ctx:  the checkpoint
+ * @t:    the task using it (named in a refusal)
+ * @fd:   the fd it is used through, or -1 for a memory mapping
+ * @file: the file
+ * @id:   where to put its object id
+ *
+ * Return: 0, or -EOPNOTSUPP (with the reason) for a file that cannot be
+ * reopened at restart, or another negative errno.
+ */
+int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+		   struct file *file, u32 *id)
+{
+	return ckpt_dump_file_as(ctx, t, fd, file, false, id);
+}
+
+/**
+ * ckpt_dump_mapped_file() - ckpt_dump_file() for the file of a memory area
+ * @ctx:    the checkpoint
+ * @t:      the task mapping it
+ * @file:   the file
+ * @shared: the area is MAP_SHARED: its writes are the file's contents
+ * @id:     where to put its object id
+ *
+ * Return: as ckpt_dump_file().
+ */
+int ckpt_dump_mapped_file(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct file *file, bool shared, u32 *id)
+{
+	return ckpt_dump_file_as(ctx, t, -1, file, shared, id);
 }
 
 static int ckpt_dump_fs(struct ckpt_ctx *ctx, struct task_struct *t)
@@ -507,7 +550,8 @@ static int ckpt_held_task(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		if (IS_ERR(file))
 			return ckpt_fail(ctx, -EAGAIN, "pid %d fd %u: being closed",
 					 task_pid_vnr(t), fd);
-		if (!ckpt_held_kind(file, &pipe)) {
+		/* what ckpt.exclude dev leaves out is not restored either */
+		if (ckpt_dev_excluded(ctx, file) || !ckpt_held_kind(file, &pipe)) {
 			fput(file);
 			continue;
 		}
@@ -703,6 +747,38 @@ static bool ckpt_file_changed(struct ckpt_rtask *rt, struct file *file,
 	return false;
 }
 
+/* Flags of a device left out that /dev/null in its place is opened with. */
+#define CKPT_DEV_EXCL_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH)
+
+/*
+ * What stands for a device or terminal left out (ckpt.exclude dev):
+ * /dev/null, opened with the same access mode.  Reads give end of file,
+ * writes succeed and go nowhere, terminal ioctls fail with ENOTTY.
+ */
+static struct file *ckpt_restore_dev_excl(struct ckpt_rtask *rt, u32 flags)
+{
+	struct inode *inode;
+	struct file *file;
+
+	if (!(rt->ctx->exclude & CKPT_EXCL_DEV) || (flags & O_DIRECTORY))
+		return ERR_PTR(ckpt_fail(rt->ctx, -EINVAL,
+					 "image: pid %d: malformed file record",
+					 rt->pid));
+	file = filp_open("/dev/null", (flags & CKPT_DEV_EXCL_FLAGS) | O_LARGEFILE, 0);
+	if (IS_ERR(file))
+		return ERR_PTR(ckpt_fail(rt->ctx, PTR_ERR(file),
+					 "pid %d: cannot open /dev/null in place of a device left out (error %ld)",
+					 rt->pid, PTR_ERR(file)));
+	inode = file_inode(file);
+	if (!S_ISCHR(inode->i_mode) || inode->i_rdev != MKDEV(MEM_MAJOR, 3)) {
+		fput(file);
+		return ERR_PTR(ckpt_fail(rt->ctx, -ESTALE,
+					 "pid %d: /dev/null is not the null device",
+					 rt->pid));
+	}
+	return file;
+}
+
 /**
  * ckpt_restore_file() - reopen an open file description of the image
  * @rt:  the task being restored (current)
@@ -734,6 +810,17 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 			return PTR_ERR(file);
 		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
 	}
+	if (kind == CKPT_FILE_NETSOCK || kind == CKPT_FILE_DEV_EXCL) {
+		if (pos || r->size)
+			goto bad;
+		if (kind == CKPT_FILE_NETSOCK)
+			file = ckpt_restore_netsock_file(rt, le32_to_cpu(r->obj), flags);
+		else
+			file = ckpt_restore_dev_excl(rt, flags);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
+	}
 	if (kind >= CKPT_FILE_PIPE && kind <= CKPT_FILE_PTS) {
 		if (pos || r->size)
 			goto bad;
@@ -758,6 +845,15 @@ int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len)
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 		return ckpt_obj_add_file(rt->ctx, le32_to_cpu(r->id), file);
+	}
+	if (kind == CKPT_FILE_REGDATA) {
+		if (path[0] != '/' || (flags & O_DIRECTORY))
+			goto bad;
+		file = ckpt_restore_regfile_file(rt, le32_to_cpu(r->obj), path,
+						 flags);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		goto seek;
 	}
 	if (path[0] != '/' ||
 	    !((kind >= CKPT_FILE_REG && kind <= CKPT_FILE_CHR) ||

@@ -145,17 +145,22 @@ static void ckpt_free_areas(struct ckpt_area *areas, unsigned int nr)
 	kvfree(areas);
 }
 
+/* Write the run of @n pages held in ctx->pages, and drop them. */
 static int ckpt_flush_pages(struct ckpt_ctx *ctx, unsigned long addr,
 			    unsigned int n)
 {
 	struct ckpt_pages r = { };
+	unsigned int i;
+	int ret;
 
 	if (!n)
 		return 0;
 	r.addr = cpu_to_le64(addr);
 	r.nr_pages = cpu_to_le32(n);
-	return ckpt_write2(ctx, &r, CKPT_REC_PAGES, sizeof(r), ctx->pagebuf,
-			   n * PAGE_SIZE);
+	ret = ckpt_write_pages(ctx, &r, CKPT_REC_PAGES, sizeof(r), ctx->pages, n);
+	for (i = 0; i < n; i++)
+		put_page(ctx->pages[i]);
+	return ret;
 }
 
 /* The anonymous page mapped at @addr, with a reference, or NULL. */
@@ -180,34 +185,67 @@ static struct page *ckpt_anon_page(struct mm_struct *mm,
 	return page;
 }
 
-static int ckpt_dump_pages(struct ckpt_ctx *ctx, struct task_struct *t,
-			   struct mm_struct *mm, struct ckpt_area *a)
+/* Whether the area has pages of its own to write. */
+static bool ckpt_area_has_pages(const struct ckpt_area *a)
 {
-	unsigned long addr = a->start, run = 0;
+	/* Shared memory is in its object, not in one process. */
+	return a->has_anon &&
+	       !(a->flags & (CKPT_VMA_EXCLUDED | CKPT_VMA_SHARED));
+}
+
+/* Whether its pages can be read from a copy made by dup_mm(). */
+static bool ckpt_area_snapshot(const struct ckpt_area *a)
+{
+	/* fork() leaves these out of the copy, or empty. */
+	return ckpt_area_has_pages(a) &&
+	       !(a->vm_flags & (VM_DONTCOPY | VM_WIPEONFORK));
+}
+
+/**
+ * ckpt_dump_area_pages() - write the private pages of one area
+ * @ctx:   the checkpoint
+ * @pid:   the process, for messages
+ * @mm:    its address space, or the copy a snapshot made of it
+ * @start: the area
+ * @end:   ...
+ *
+ * Pages are looked at a batch per hold of the mmap lock, and written
+ * from where they are, with a reference held (ckpt_write_pages()); the
+ * area must stay as it was (the group is frozen, or @mm is a copy nobody
+ * runs in).
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
+			 unsigned long start, unsigned long end)
+{
+	unsigned long addr = start, run = 0;
 	unsigned int n = 0;
 	int ret = 0;
 
 	/* A dry run looks at the layout, not at the contents. */
 	if (ctx->check)
 		return 0;
-	while (!ret && addr < a->end) {
+	while (!ret && addr < end) {
 		struct vm_area_struct *vma;
 		bool gap = false;
 		int i;
 
-		if (mmap_read_lock_killable(mm))
-			return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
-		vma = vma_lookup(mm, addr);
-		if (!vma || vma->vm_start != a->start || vma->vm_end != a->end) {
-			mmap_read_unlock(mm);
-			return ckpt_fail(ctx, -EAGAIN,
-					 "pid %d memory %lx-%lx: changed during the checkpoint",
-					 task_pid_vnr(t), a->start, a->end);
+		if (mmap_read_lock_killable(mm)) {
+			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+			break;
 		}
-		for (i = 0; i < CKPT_SCAN_BATCH && addr < a->end && n < CKPT_PAGES_MAX;
+		vma = vma_lookup(mm, addr);
+		if (!vma || vma->vm_start != start || vma->vm_end != end) {
+			mmap_read_unlock(mm);
+			ret = ckpt_fail(ctx, -EAGAIN,
+					"pid %d memory %lx-%lx: changed during the checkpoint",
+					pid, start, end);
+			break;
+		}
+		for (i = 0; i < CKPT_SCAN_BATCH && addr < end && n < CKPT_PAGES_MAX;
 		     i++, addr += PAGE_SIZE) {
 			struct page *page = ckpt_anon_page(mm, vma, addr);
-			void *kaddr;
 
 			if (!page) {
 				if (n) {
@@ -219,19 +257,18 @@ static int ckpt_dump_pages(struct ckpt_ctx *ctx, struct task_struct *t,
 			}
 			if (!n)
 				run = addr;
-			kaddr = kmap_local_page(page);
-			memcpy(ctx->pagebuf + n * PAGE_SIZE, kaddr, PAGE_SIZE);
-			kunmap_local(kaddr);
-			put_page(page);
-			n++;
+			ctx->pages[n++] = page;
 		}
 		mmap_read_unlock(mm);
-		if (gap || n == CKPT_PAGES_MAX || addr >= a->end) {
+		if (gap || n == CKPT_PAGES_MAX || addr >= end) {
 			ret = ckpt_flush_pages(ctx, run, n);
 			n = 0;
 		}
 		cond_resched();
 	}
+	/* Pages held when the loop broke off. */
+	while (n)
+		put_page(ctx->pages[--n]);
 	return ret;
 }
 
@@ -245,8 +282,9 @@ static int ckpt_dump_pages(struct ckpt_ctx *ctx, struct task_struct *t,
 int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_area *areas = NULL;
+	struct mm_struct *mm, *snap = NULL;
 	struct ckpt_mm r = { };
-	struct mm_struct *mm;
+	pid_t pid = task_pid_vnr(t);
 	struct file *exe;
 	unsigned int i, nr = 0;
 	u32 exe_id = 0;
@@ -282,6 +320,19 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (ret)
 		goto out;
 
+	/* Keep running: the pages are read later, from a copy made now. */
+	for (i = 0; ctx->s.capture && i < nr; i++) {
+		if (ckpt_area_snapshot(&areas[i])) {
+			snap = ckpt_snapshot_mm(ctx, pid, mm);
+			if (IS_ERR(snap)) {
+				ret = PTR_ERR(snap);
+				snap = NULL;
+				goto out;
+			}
+			break;
+		}
+	}
+
 	exe = get_mm_exe_file(mm);
 	if (exe) {
 		ret = ckpt_dump_file(ctx, t, -1, exe, &exe_id);
@@ -304,7 +355,8 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 				break;
 		}
 		if (a->file) {
-			ret = ckpt_dump_file(ctx, t, -1, a->file, &id);
+			ret = ckpt_dump_mapped_file(ctx, t, a->file,
+						    a->flags & CKPT_VMA_SHARED, &id);
 			if (ret)
 				break;
 		}
@@ -330,12 +382,17 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		v.file = cpu_to_le32(id);
 		ret = ckpt_write(ctx, &v, CKPT_REC_VMA, sizeof(v));
 		/* Shared memory is in its object, not in one process. */
-		if (!ret && a->has_anon &&
-		    !(a->flags & (CKPT_VMA_EXCLUDED | CKPT_VMA_SHARED)))
-			ret = ckpt_dump_pages(ctx, t, mm, a);
+		if (ret || !ckpt_area_has_pages(a))
+			continue;
+		if (snap && ckpt_area_snapshot(a))
+			ret = ckpt_capture_pages(ctx, snap, pid, a->start, a->end);
+		else
+			ret = ckpt_dump_area_pages(ctx, pid, mm, a->start, a->end);
 	}
 out:
 	ckpt_free_areas(areas, nr);
+	if (snap)
+		mmput(snap);
 	mmput(mm);
 	return ret;
 }

@@ -32,7 +32,9 @@
  *
  * Refused: a notification registered (mq_notify()); a queue of another IPC
  * namespace; messages longer than CKPT_MQ_MSG_MAX, or more than
- * CKPT_MQ_QSIZE_MAX bytes of messages in a queue.
+ * CKPT_MQ_QSIZE_MAX bytes of messages in a queue.  With ckpt.exclude +ipc
+ * the queue is written without its messages nor its notification, which
+ * are not refused then: restart makes it fresh and empty.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -230,6 +232,25 @@ out:
 }
 
 /*
+ * ckpt.exclude ipc: only the attributes of the queue of @inode, as if it
+ * were empty.  Return: 0, or -EBADMSG if they are not as expected.
+ */
+static int ckpt_mq_attrs(struct inode *inode, struct ckpt_mq_snap *s)
+{
+	struct ckpt_mqueue_inode_info *info = ckpt_mq_info(inode);
+
+	spin_lock(&info->lock);
+	s->attr = info->attr;
+	spin_unlock(&info->lock);
+	s->attr.mq_curmsgs = 0;
+	s->notify = -1;
+	if (s->attr.mq_maxmsg <= 0 || s->attr.mq_maxmsg > HARD_MSGMAX ||
+	    s->attr.mq_msgsize <= 0 || s->attr.mq_msgsize > HARD_MSGSIZEMAX)
+		return -EBADMSG;
+	return 0;
+}
+
+/*
  * Take a copy of the queue of @inode.  Return: 0, -EAGAIN if it kept
  * changing, -EFBIG if it holds more than CKPT_MQ_QSIZE_MAX bytes,
  * -EBADMSG if it is not as this file expects, -ENOMEM.
@@ -360,13 +381,16 @@ int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (inode->i_sb->s_fs_info != current->nsproxy->ipc_ns)
 		return ckpt_mq_refuse(ctx, -EOPNOTSUPP, t, fd, name,
 				      "of another IPC namespace; not supported");
-	ret = ckpt_mq_snapshot(inode, &s);
+	if (ctx->exclude & CKPT_EXCL_IPC)
+		ret = ckpt_mq_attrs(inode, &s);
+	else
+		ret = ckpt_mq_snapshot(inode, &s);
 	if (ret == -EAGAIN)
 		return ckpt_mq_refuse(ctx, -EAGAIN, t, fd, name,
 				      "kept changing during the checkpoint; try again");
 	if (ret == -EFBIG)
 		return ckpt_mq_refuse(ctx, -EOPNOTSUPP, t, fd, name,
-				      "holds %lu bytes of messages; more than %u not supported",
+				      "holds %lu bytes of messages; more than %u not supported (ckpt.exclude +ipc restarts it empty)",
 				      s.qsize, CKPT_MQ_QSIZE_MAX);
 	if (ret == -EBADMSG)
 		return ckpt_mq_refuse(ctx, -EOPNOTSUPP, t, fd, name,
@@ -377,18 +401,18 @@ int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (s.notify >= 0) {
 		if (s.notify == SIGEV_SIGNAL)
 			ret = ckpt_mq_refuse(ctx, -EOPNOTSUPP, t, fd, name,
-					     "pid %d registered a notification (mq_notify(), SIGEV_SIGNAL, signal %d); not supported",
+					     "pid %d registered a notification (mq_notify(), SIGEV_SIGNAL, signal %d); not supported (ckpt.exclude +ipc restarts the queue empty, without it)",
 					     s.notify_pid, s.signo);
 		else
 			ret = ckpt_mq_refuse(ctx, -EOPNOTSUPP, t, fd, name,
-					     "pid %d registered a notification (mq_notify(), %s); not supported",
+					     "pid %d registered a notification (mq_notify(), %s); not supported (ckpt.exclude +ipc restarts the queue empty, without it)",
 					     s.notify_pid, ckpt_sigev_name(s.notify));
 		goto out;
 	}
 	for (i = 0; i < s.attr.mq_curmsgs; i++) {
 		if (s.len[i] > CKPT_MQ_MSG_MAX) {
 			ret = ckpt_mq_refuse(ctx, -EOPNOTSUPP, t, fd, name,
-					     "message %ld is %u bytes long; more than %lu not supported",
+					     "message %ld is %u bytes long; more than %lu not supported (ckpt.exclude +ipc restarts the queue empty)",
 					     i, s.len[i], (unsigned long)CKPT_MQ_MSG_MAX);
 			goto out;
 		}

@@ -75,6 +75,10 @@ static const struct {
 	[CKPT_OBJ_RPTY] = { "pty", NULL, ckpt_rpty_put },
 	[CKPT_OBJ_MQUEUE] = { "POSIX message queue", NULL, NULL },
 	[CKPT_OBJ_RMQUEUE] = { "POSIX message queue", NULL, ckpt_rmq_put },
+	[CKPT_OBJ_REGFILE] = { "regular file", NULL, NULL },
+	[CKPT_OBJ_RREGFILE] = { "regular file", NULL, ckpt_rregfile_put },
+	[CKPT_OBJ_NETSOCK] = { "network socket", NULL, NULL },
+	[CKPT_OBJ_RNETSOCK] = { "network socket", ckpt_obj_get_f, ckpt_obj_put_f },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)

@@ -52,6 +52,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		ret = ckpt_read_rec(ctx, &rec);
 		if (ret)
 			return ret;
+		/* A regular file's pieces follow it at once. */
+		if (ctx->rf_cur && rec.type != CKPT_REC_REGFILE_DATA)
+			ckpt_restore_regfile_end(ctx);
 		if (first && rec.type != CKPT_REC_TASK)
 			goto unexpected;
 		first = false;
@@ -140,6 +143,12 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		case CKPT_REC_SYSVSHM:
 			ret = ckpt_restore_sysvshm(rt, buf, len);
 			break;
+		case CKPT_REC_REGFILE:
+			ret = ckpt_restore_regfile(rt, buf, len);
+			break;
+		case CKPT_REC_REGFILE_DATA:
+			ret = ckpt_restore_regfile_data(rt, buf, len);
+			break;
 		case CKPT_REC_FD:
 			ret = ckpt_restore_fd(rt, buf, len);
 			break;
@@ -184,6 +193,9 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			break;
 		case CKPT_REC_INOTIFY:
 			ret = ckpt_restore_inotify(rt, buf, len);
+			break;
+		case CKPT_REC_NETSOCK:
+			ret = ckpt_restore_netsock(rt, buf, len);
 			break;
 		case CKPT_REC_PTY:
 			ret = ckpt_restore_pty(rt, buf, len);
@@ -577,9 +589,12 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 				 "no image file: write an fd number to ckpt.image_fd");
 	if (!(ctx->s.file->f_mode & FMODE_READ))
 		return ckpt_fail(ctx, -EBADF, "the image file is not open for reading");
-	if (!file_ns_capable(opener, &init_user_ns, CAP_SYS_ADMIN) ||
-	    !capable(CAP_SYS_ADMIN))
-		return ckpt_fail(ctx, -EPERM, "restart requires CAP_SYS_ADMIN");
+	if (!ctx->s.file->f_op->read_iter)
+		return ckpt_fail(ctx, -EINVAL,
+				 "the image file cannot be read from the kernel (no ->read_iter); use a pipe, socket or regular file");
+	ret = ckpt_restart_permission(ctx, opener);
+	if (ret)
+		return ret;
 	if (cgroup_is_populated(cgrp))
 		return ckpt_fail(ctx, -ENOTEMPTY,
 				 "the group has tasks; restart needs an empty group");
@@ -588,6 +603,11 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 				 "the group is frozen; thaw it (\"restart frozen\" freezes it after)");
 
 	ret = ckpt_read_header(ctx, &h);
+	/* what the image left out, not what the group would */
+	if (!ret)
+		ctx->exclude = le64_to_cpu(h.exclude);
+	if (!ret)
+		ret = ckpt_mac_check_header(ctx, le32_to_cpu(h.flags));
 	if (!ret)
 		ret = ckpt_read_task_table(ctx, le32_to_cpu(h.nr_tasks));
 	if (ret)
@@ -606,6 +626,8 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 	}
 	close_fd(group_fd);
 
+	if (!ret)
+		ret = ckpt_read_mac(ctx, le32_to_cpu(h.flags) & CKPT_HDR_MAC);
 	if (!ret) {
 		ret = ckpt_read_rec(ctx, &rec);
 		if (!ret && rec.type != CKPT_REC_TRAILER)

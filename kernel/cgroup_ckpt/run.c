@@ -13,9 +13,11 @@
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
+#include <linux/bvec.h>
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/file.h>
+#include <linux/key.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -145,12 +147,17 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 		return NULL;
 	ctx->pagebuf = kvmalloc(CKPT_PAGES_MAX * PAGE_SIZE, GFP_KERNEL);
 	ctx->rbuf = kvmalloc(CKPT_REC_MAX_LEN, GFP_KERNEL);
+	ctx->pages = kmalloc_array(CKPT_PAGES_MAX, sizeof(*ctx->pages), GFP_KERNEL);
+	ctx->bvec = kmalloc_array(CKPT_PAGES_MAX, sizeof(*ctx->bvec), GFP_KERNEL);
 	ctx->check = cmd == CKPT_CMD_CHECK;
 	if (ctx->check)
 		ctx->blockers = kzalloc(CKPT_BLOCKERS_LEN, GFP_KERNEL);
-	if (!ctx->pagebuf || !ctx->rbuf || (ctx->check && !ctx->blockers)) {
+	if (!ctx->pagebuf || !ctx->rbuf || !ctx->pages || !ctx->bvec ||
+	    (ctx->check && !ctx->blockers)) {
 		kvfree(ctx->pagebuf);
 		kvfree(ctx->rbuf);
+		kfree(ctx->pages);
+		kfree(ctx->bvec);
 		kfree(ctx->blockers);
 		kfree(ctx);
 		return NULL;
@@ -164,6 +171,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 	init_completion(&ctx->go);
 	init_completion(&ctx->final);
 	INIT_LIST_HEAD(&ctx->usocks);
+	INIT_LIST_HEAD(&ctx->caps);
 	return ctx;
 }
 
@@ -195,15 +203,22 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 			put_task_struct(rt->task);
 	}
 	kfree(ctx->rt);
+	ckpt_capture_free(ctx);
 	ckpt_unix_free(ctx);
 	xa_destroy(&ctx->pids);
 	ckpt_obj_destroy(ctx);
+	ckpt_mac_free(&ctx->s);
+	key_put(ctx->key);
+	if (ctx->restarter)
+		put_cred(ctx->restarter);
 	if (ctx->s.buf)
 		ckpt_stream_destroy(&ctx->s);
 	if (ctx->s.file)
 		fput(ctx->s.file);
 	kfree(ctx->blockers);
 	kvfree(ctx->pagebuf);
+	kfree(ctx->pages);
+	kfree(ctx->bvec);
 	kvfree(ctx->rbuf);
 	kfree(ctx);
 }
@@ -292,6 +307,9 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 				 "no image file: write an fd number to ckpt.image_fd");
 	if (ctx->s.file && !(ctx->s.file->f_mode & FMODE_WRITE))
 		return ckpt_fail(ctx, -EBADF, "the image file is not open for writing");
+	if (ctx->s.file && !ctx->s.file->f_op->write_iter)
+		return ckpt_fail(ctx, -EINVAL,
+				 "the image file cannot be written from the kernel (no ->write_iter); use a pipe, socket or regular file");
 	rcu_read_lock();
 	inside = cgroup_is_descendant(task_dfl_cgroup(current), cgrp);
 	rcu_read_unlock();
@@ -303,6 +321,12 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	    cgrp->nr_populated_threaded_children)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "the group has child groups with tasks; not supported yet");
+
+	/*
+	 * "checkpoint" thaws as soon as the state is recorded and the memory
+	 * snapshotted (snapshot.c); the other modes write while frozen.
+	 */
+	ctx->s.capture = ctx->cmd == CKPT_CMD_CHECKPOINT;
 
 	/* Act with the rights of whoever opened ckpt.trigger. */
 	old_cred = override_creds(opener->f_cred);
@@ -334,7 +358,9 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	if (!ret && !ckpt_still_frozen(ctx))
 		ret = ckpt_fail(ctx, -EAGAIN,
 				"freezer: the group was thawed during the checkpoint");
-	if (!ret)
+	if (!ret && !ctx->s.capture)
+		ret = ckpt_write_mac(ctx);
+	if (!ret && !ctx->s.capture)
 		ret = ckpt_write_trailer(ctx);
 
 	/* Kill only after a complete image; a failure leaves tasks alone. */
@@ -348,6 +374,9 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	ctx->frozen_us = ktime_us_delta(ktime_get(), frozen_at);
 	if (!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_KILL)
 		ckpt_wait_empty(ctx);
+	/* The group runs on while its snapshot is written out. */
+	if (!ret && ctx->s.capture)
+		ret = ckpt_replay(ctx);
 out_creds:
 	revert_creds(old_cred);
 	return ret;
@@ -398,6 +427,12 @@ int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 		ret = ckpt_stream_init(&ctx->s, image);
 		if (ret && image)
 			fput(image);
+	}
+	/* A key in force signs images and makes restarts require it. */
+	if (!ret && !ctx->check) {
+		ctx->key = ckpt_key_get(cc);
+		if (ctx->key)
+			ret = ckpt_mac_begin(ctx);
 	}
 	if (!ret)
 		ret = restart ? ckpt_restart(ctx, opener) :

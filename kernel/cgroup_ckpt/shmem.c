@@ -722,6 +722,10 @@ int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len)
 	    !uid_valid(owners.uid) || !gid_valid(owners.gid) ||
 	    !uid_valid(owners.cuid) || !gid_valid(owners.cgid))
 		goto bad;
+	ret = ckpt_restart_check_ipc(rt, "shm segment", le32_to_cpu(r->shmid),
+				     &owners);
+	if (ret)
+		return ret;
 	sv = kzalloc(sizeof(*sv), GFP_KERNEL);
 	if (!sv)
 		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");

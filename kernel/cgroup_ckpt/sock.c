@@ -135,6 +135,14 @@ static struct file *ckpt_unix_file(struct sock *sk)
 	return file;
 }
 
+/* The inode number of @sk's socket, as "socket:[I]" names it, or 0. */
+static unsigned long ckpt_unix_ino(struct sock *sk)
+{
+	struct socket *sock = READ_ONCE(sk->sk_socket);
+
+	return sock ? SOCK_INODE(sock)->i_ino : 0;
+}
+
 /**
  * ckpt_check_unix() - refuse a unix socket whose peer is outside the group
  * @ctx: the checkpoint
@@ -169,8 +177,8 @@ int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
 		if (hs->h[j].file == pfile)
 			return 0;
 	return ckpt_fail(ctx, -EOPNOTSUPP,
-			 "pid %d fd %u: unix socket whose peer is held only outside the group; not supported yet",
-			 h->pid, h->fd);
+			 "pid %d fd %u: socket:[%lu]: a unix socket whose peer is held only outside the group; not supported yet; close it before the checkpoint",
+			 h->pid, h->fd, ckpt_unix_ino(sk));
 }
 
 /**
@@ -225,8 +233,8 @@ int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		} else if (ckpt_is_unix(file)) {
 			fput(file);
 			ret = ckpt_fail(ctx, -EOPNOTSUPP,
-					"pid %d fd %u: unix socket with a unix socket in flight (SCM_RIGHTS); not supported",
-					pid, fd);
+					"pid %d fd %u: socket:[%lu]: a unix socket with a unix socket in flight (SCM_RIGHTS); not supported; close it before the checkpoint",
+					pid, fd, ckpt_unix_ino(sk));
 		} else if (ckpt_held_add(hs, file, pipe, pid, fd)) {
 			ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
 		}
@@ -235,11 +243,17 @@ int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 	return ret;
 }
 
+/*
+ * "pid 5 fd 3: socket:[1234]: a unix socket bound to ...; not supported
+ * yet; close it before the checkpoint": no class of ckpt.exclude covers
+ * unix sockets, which are IPC within the group.
+ */
 static int ckpt_unix_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
-			    int fd, const char *why)
+			    int fd, struct sock *sk, const char *why)
 {
-	return ckpt_fail(ctx, -EOPNOTSUPP, "pid %d fd %d: unix socket %s; not supported yet",
-			 task_pid_vnr(t), fd, why);
+	return ckpt_fail(ctx, -EOPNOTSUPP,
+			 "pid %d fd %d: socket:[%lu]: a unix socket %s; not supported yet; close it before the checkpoint",
+			 task_pid_vnr(t), fd, ckpt_unix_ino(sk), why);
 }
 
 /* @n for a reason: the path, or @ and the abstract name escaped. */
@@ -275,7 +289,7 @@ static int ckpt_unix_get_name(struct ckpt_ctx *ctx, struct task_struct *t,
 	len = addr->len - offsetof(struct sockaddr_un, sun_path);
 	if (addr->len <= offsetof(struct sockaddr_un, sun_path) ||
 	    len > CKPT_UNIX_NAME_MAX)
-		return ckpt_unix_refuse(ctx, t, fd, "with a name of a bad length");
+		return ckpt_unix_refuse(ctx, t, fd, sk, "with a name of a bad length");
 	memcpy(n->b, addr->name->sun_path, len);
 	n->len = len;
 	if (!n->b[0]) {
@@ -283,14 +297,14 @@ static int ckpt_unix_get_name(struct ckpt_ctx *ctx, struct task_struct *t,
 		return 0;
 	}
 	if (n->b[len - 1] || strnlen(n->b, len) != len - 1)
-		return ckpt_unix_refuse(ctx, t, fd, "with a malformed path name");
+		return ckpt_unix_refuse(ctx, t, fd, sk, "with a malformed path name");
 	n->bound = !hlist_unhashed(&sk->sk_bind_node);
 	if (!n->bound || sock_flag(sk, SOCK_DEAD))
 		return 0;
 	if (n->b[0] != '/') {
 		snprintf(why, sizeof(why), "bound to a relative path (%s)",
 			 ckpt_unix_name_str(n, name, sizeof(name)));
-		return ckpt_unix_refuse(ctx, t, fd, why);
+		return ckpt_unix_refuse(ctx, t, fd, sk, why);
 	}
 	unix_state_lock(sk);
 	dentry = unix_sk(sk)->path.dentry;
@@ -299,7 +313,7 @@ static int ckpt_unix_get_name(struct ckpt_ctx *ctx, struct task_struct *t,
 	if (removed) {
 		snprintf(why, sizeof(why), "bound to a path that was removed (%s)",
 			 ckpt_unix_name_str(n, name, sizeof(name)));
-		return ckpt_unix_refuse(ctx, t, fd, why);
+		return ckpt_unix_refuse(ctx, t, fd, sk, why);
 	}
 	return 0;
 }
@@ -343,9 +357,9 @@ static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 	}
 	spin_unlock(&head->lock);
 	if (why)
-		return ckpt_unix_refuse(ctx, t, fd, why);
+		return ckpt_unix_refuse(ctx, t, fd, sk, why);
 	if (bytes > CKPT_UNIX_MAX_QUEUED)
-		return ckpt_unix_refuse(ctx, t, fd, "with more than 64 MiB queued");
+		return ckpt_unix_refuse(ctx, t, fd, sk, "with more than 64 MiB queued");
 	/* a stream: pieces of runs without files, and each message with */
 	if (stream && bytes)
 		nr += DIV_ROUND_UP(bytes, CKPT_UNIX_CHUNK) + 1;
@@ -403,7 +417,7 @@ static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 	q->nr_files = f;
 	if (ret || off != bytes || f != nfiles)
 		return ckpt_fail(ctx, -EAGAIN,
-				 "pid %d fd %d: unix socket queue changed while frozen",
+				 "pid %d fd %d: unix socket queue changed while frozen; try again",
 				 task_pid_vnr(t), fd);
 	q->nr = n;
 	q->bytes = bytes;
@@ -411,7 +425,7 @@ static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 	/* The files in flight, defined before the socket that holds them. */
 	for (k = 0; k < f; k++) {
 		if (ckpt_is_unix(q->files[k]))
-			return ckpt_unix_refuse(ctx, t, fd,
+			return ckpt_unix_refuse(ctx, t, fd, sk,
 						"with a unix socket in flight (SCM_RIGHTS)");
 		ret = ckpt_dump_file(ctx, t, fd, q->files[k], &q->ids[k]);
 		if (ret)
@@ -498,10 +512,10 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	int ret;
 
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
-		return ckpt_unix_refuse(ctx, t, fd, "of an unknown type");
+		return ckpt_unix_refuse(ctx, t, fd, sk, "of an unknown type");
 #if IS_ENABLED(CONFIG_AF_UNIX_OOB)
 	if (READ_ONCE(unix_sk(sk)->oob_skb))
-		return ckpt_unix_refuse(ctx, t, fd, "with out-of-band data queued");
+		return ckpt_unix_refuse(ctx, t, fd, sk, "with out-of-band data queued");
 #endif
 	/* end 0's name, end 1's, the name end 0 connects to; then the record */
 	n = kzalloc(3 * sizeof(*n) + 3 * CKPT_UNIX_NAME_MAX, GFP_KERNEL);
@@ -513,7 +527,7 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		goto out_free;
 	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
 		if (skb_queue_len(&sk->sk_receive_queue)) {
-			ret = ckpt_unix_refuse(ctx, t, fd,
+			ret = ckpt_unix_refuse(ctx, t, fd, sk,
 					       "listening, with connections waiting to be accepted");
 			goto out_free;
 		}
@@ -527,16 +541,16 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 
 		ret = 0;
 		if (!dead && !peer->sk_socket) {
-			ret = ckpt_unix_refuse(ctx, t, fd,
+			ret = ckpt_unix_refuse(ctx, t, fd, sk,
 					       "connected to a listener that did not accept it yet");
 		} else if (!dead && unix_peer(peer) != sk && type == SOCK_DGRAM) {
 			ret = ckpt_unix_get_name(ctx, t, fd, peer, &n[2]);
 			if (!ret && !n[2].bound)
-				ret = ckpt_unix_refuse(ctx, t, fd,
+				ret = ckpt_unix_refuse(ctx, t, fd, sk,
 						       "connected to an unnamed socket that is not connected back");
 			flags |= CKPT_UNIX_CONNECT;
 		} else if (!dead && unix_peer(peer) != sk) {
-			ret = ckpt_unix_refuse(ctx, t, fd,
+			ret = ckpt_unix_refuse(ctx, t, fd, sk,
 					       "connected to a socket that is not connected back");
 		} else {
 			flags |= CKPT_UNIX_PAIR;
@@ -572,7 +586,7 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		goto out;
 	if (!(flags & CKPT_UNIX_PAIR) && q[0].nr &&
 	    (type != SOCK_DGRAM || !n[0].bound)) {
-		ret = ckpt_unix_refuse(ctx, t, fd, "unconnected and unnamed, with data queued");
+		ret = ckpt_unix_refuse(ctx, t, fd, sk, "unconnected and unnamed, with data queued");
 		goto out;
 	}
 
@@ -716,6 +730,21 @@ static int ckpt_unix_refill(struct ckpt_rtask *rt, struct socket *from,
 bad:
 	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed unix socket data",
 			 rt->pid);
+}
+
+/*
+ * Without CAP_SYS_ADMIN, buffers only as large as SO_SNDBUF and SO_RCVBUF
+ * make them (SO_*BUFFORCE needs CAP_NET_ADMIN).
+ */
+static int ckpt_unix_bufs_ok(struct ckpt_rtask *rt, const struct ckpt_unix_end *e)
+{
+	if (!rt->ctx->unpriv || capable(CAP_NET_ADMIN) ||
+	    (le32_to_cpu(e->sndbuf) <= 2 * (u64)READ_ONCE(sysctl_wmem_max) &&
+	     le32_to_cpu(e->rcvbuf) <= 2 * (u64)READ_ONCE(sysctl_rmem_max)))
+		return 0;
+	return ckpt_fail(rt->ctx, -EPERM,
+			 "pid %d: unix socket buffers of %u and %u bytes are above net.core.wmem_max/rmem_max; they need CAP_NET_ADMIN",
+			 rt->pid, le32_to_cpu(e->sndbuf), le32_to_cpu(e->rcvbuf));
 }
 
 static void ckpt_unix_opts(struct socket *sock, const struct ckpt_unix_end *e)
@@ -999,6 +1028,9 @@ int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len)
 		n[i].bound = le32_to_cpu(r->end[i].opts) & CKPT_UNIX_BOUND;
 
 	for (i = 0; i < ends; i++) {
+		ret = ckpt_unix_bufs_ok(rt, &r->end[i]);
+		if (ret)
+			goto out;
 		ret = sock_create(AF_UNIX, type, 0, &sock[i]);
 		if (ret) {
 			ckpt_fail(ctx, ret, "pid %d: cannot create a unix socket (error %d)",

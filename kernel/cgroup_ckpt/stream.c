@@ -10,12 +10,16 @@
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
+#include <linux/bvec.h>
 #include <linux/crc32.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/uio.h>
 #include <linux/utsname.h>
+#include <linux/workqueue.h>
 #include "ckpt.h"
 
 static_assert(sizeof(struct ckpt_file_header) == 184);
@@ -81,24 +85,42 @@ static bool ckpt_killed_by_sigpipe(void)
 	       READ_ONCE(sig->group_exit_code) == SIGPIPE;
 }
 
-static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
+/*
+ * Write all of @iter to the image file.  kernel_write() takes only files
+ * with ->write_iter and no ->write, which leaves out /dev/null; the iter
+ * interface takes all files with ->write_iter (ckpt_checkpoint() refuses
+ * the others up front).
+ */
+static int ckpt_write_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
 {
 	struct ckpt_stream *s = &ctx->s;
 	ssize_t n;
 
-	while (len && s->file) {
+	while (iov_iter_count(iter)) {
 		if (fatal_signal_pending(current))
 			return ckpt_io_error(ctx, ckpt_killed_by_sigpipe() ?
 					     -EPIPE : -EINTR, "writing");
-		n = kernel_write(s->file, p, len, &s->pos);
+		file_start_write(s->file);
+		n = vfs_iter_write(s->file, iter, &s->pos, 0);
+		file_end_write(s->file);
 		if (n < 0)
 			return ckpt_io_error(ctx, n, "writing");
 		if (n == 0)
 			return ckpt_io_error(ctx, -EIO, "writing");
-		p += n;
-		len -= n;
 	}
 	return 0;
+}
+
+/* Write @len bytes at @p to the image file, if there is one. */
+static int ckpt_flush(struct ckpt_ctx *ctx, const void *p, size_t len)
+{
+	struct kvec kv = { .iov_base = (void *)p, .iov_len = len };
+	struct iov_iter iter;
+
+	if (!ctx->s.file || !len)
+		return 0;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
+	return ckpt_write_iter(ctx, &iter);
 }
 
 /*
@@ -116,7 +138,11 @@ static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
 	struct ckpt_stream *s = &ctx->s;
 	int ret;
 
+	if (s->capture)
+		return ckpt_capture(ctx, p, len);
 	s->crc = crc32_le(s->crc, p, len);
+	if (s->mac)
+		ckpt_mac_update(s, p, len);
 	s->bytes += len;
 	if (s->head + len > CKPT_IOBUF_SIZE) {
 		ret = ckpt_flush(ctx, s->buf, s->head);
@@ -133,6 +159,19 @@ static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
 	memcpy(s->buf + s->head, p, len);
 	s->head += len;
 	return 0;
+}
+
+/**
+ * ckpt_write_raw() - append bytes that are already records
+ * @ctx: the checkpoint
+ * @p:   the bytes (records recorded by a snapshot checkpoint)
+ * @len: how many
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_write_raw(struct ckpt_ctx *ctx, const void *p, size_t len)
+{
+	return ckpt_out(ctx, p, len);
 }
 
 /**
@@ -153,6 +192,7 @@ int ckpt_write_header(struct ckpt_ctx *ctx, u32 nr_tasks)
 	h.page_size = cpu_to_le32(PAGE_SIZE);
 	h.exclude = cpu_to_le64(ctx->exclude);
 	h.nr_tasks = cpu_to_le32(nr_tasks);
+	h.flags = cpu_to_le32(ctx->s.mac ? CKPT_HDR_MAC : 0);
 	h.time_ns = cpu_to_le64(ktime_get_real_ns());
 	strscpy(h.release, utsname()->release, sizeof(h.release));
 	strscpy(h.machine, utsname()->machine, sizeof(h.machine));
@@ -205,6 +245,111 @@ int ckpt_write(struct ckpt_ctx *ctx, void *rec, u32 type, u32 len)
 	return ckpt_write2(ctx, rec, type, len, NULL, 0);
 }
 
+/* The CRC-32 of whole pages, on another CPU while the writer writes them. */
+struct ckpt_crc_work {
+	struct work_struct	work;
+	struct page		**pages;
+	unsigned int		nr;
+	u32			crc;
+	struct ckpt_stream	*mac;	/* the stream, if it is signed */
+};
+
+static void ckpt_crc_pages(struct work_struct *work)
+{
+	struct ckpt_crc_work *w = container_of(work, struct ckpt_crc_work, work);
+	unsigned int i;
+	u32 crc = 0;
+
+	for (i = 0; i < w->nr; i++) {
+		void *kaddr = kmap_local_page(w->pages[i]);
+
+		crc = crc32_le(crc, kaddr, PAGE_SIZE);
+		if (w->mac)
+			ckpt_mac_update(w->mac, kaddr, PAGE_SIZE);
+		kunmap_local(kaddr);
+	}
+	w->crc = crc;
+}
+
+/* Write the pages to the file, from where they are. */
+static int ckpt_flush_pages_out(struct ckpt_ctx *ctx, struct page **pages,
+				unsigned int nr)
+{
+	struct iov_iter iter;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&ctx->bvec[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, ITER_SOURCE, ctx->bvec, nr, (size_t)nr * PAGE_SIZE);
+	return ckpt_write_iter(ctx, &iter);
+}
+
+/**
+ * ckpt_write_pages() - write a record whose payload is whole pages
+ * @ctx:     the checkpoint
+ * @rec:     the record's fixed part, starting with a &struct ckpt_rec;
+ *           @hdr_len must be a multiple of 8
+ * @type:    CKPT_REC_*
+ * @hdr_len: bytes of @rec
+ * @pages:   the pages, which must not change until this returns
+ * @nr:      how many, at most CKPT_PAGES_MAX
+ *
+ * The pages go to the image file in one copy, the file's own, as a core
+ * dump writes them, while another CPU computes their checksum.  What is
+ * recorded for a snapshot, or goes nowhere (dry run), takes the staging
+ * buffer as any record does.
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_write_pages(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
+		     struct page **pages, unsigned int nr)
+{
+	struct ckpt_crc_work w = { .pages = pages, .nr = nr };
+	struct ckpt_stream *s = &ctx->s;
+	size_t len = (size_t)nr * PAGE_SIZE;
+	struct ckpt_rec *r = rec;
+	unsigned int i;
+	int ret;
+
+	r->type = cpu_to_le32(type);
+	r->len = cpu_to_le32(hdr_len + len);
+	ret = ckpt_out(ctx, rec, hdr_len);
+	if (ret)
+		return ret;
+	if (s->capture || !s->file) {
+		for (i = 0; !ret && i < nr; i++) {
+			void *kaddr = kmap_local_page(pages[i]);
+
+			ret = ckpt_out(ctx, kaddr, PAGE_SIZE);
+			kunmap_local(kaddr);
+		}
+		if (!ret)
+			s->records++;
+		return ret;
+	}
+
+	/* What is staged goes first. */
+	ret = ckpt_flush(ctx, s->buf, s->head);
+	s->head = 0;
+	if (ret)
+		return ret;
+	/* The MAC is sequential too: its record header is in, pages next. */
+	w.mac = s->mac ? s : NULL;
+	INIT_WORK_ONSTACK(&w.work, ckpt_crc_pages);
+	queue_work(system_unbound_wq, &w.work);
+	ret = ckpt_flush_pages_out(ctx, pages, nr);
+	flush_work(&w.work);
+	destroy_work_on_stack(&w.work);
+	if (ret)
+		return ret;
+	/* CRC(a, data) is CRC(a, zeros) ^ CRC(0, data). */
+	s->crc = crc32_le_shift(s->crc, len) ^ w.crc;
+	s->bytes += len;
+	s->records++;
+	ckpt_progress(ctx, s->bytes);
+	return 0;
+}
+
 /**
  * ckpt_write_trailer() - end the image and push it out
  * @ctx: the checkpoint
@@ -229,6 +374,21 @@ int ckpt_write_trailer(struct ckpt_ctx *ctx)
 	return ret;
 }
 
+/*
+ * Read at most @len bytes of the image file into the stream buffer.  As
+ * on the write side, the iter interface takes every file with ->read_iter
+ * (ckpt_restart() refuses the others up front), where kernel_read() would
+ * also refuse those with a ->read, such as /dev/zero.
+ */
+static ssize_t ckpt_read_some(struct ckpt_stream *s, size_t len)
+{
+	struct kvec kv = { .iov_base = s->buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	return vfs_iter_read(s->file, &iter, &s->pos, 0);
+}
+
 /* Take exactly @len bytes from the image into @p. */
 static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 {
@@ -246,8 +406,7 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 			 * an image (another image, in a pipe or a file) are
 			 * not ours to take.
 			 */
-			n = kernel_read(s->file, s->buf,
-					min_t(size_t, len, CKPT_IOBUF_SIZE), &s->pos);
+			n = ckpt_read_some(s, min_t(size_t, len, CKPT_IOBUF_SIZE));
 			if (n < 0)
 				return ckpt_io_error(ctx, n, "reading");
 			if (n == 0)
@@ -261,6 +420,8 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 		chunk = min(len, s->tail - s->head);
 		memcpy(p, s->buf + s->head, chunk);
 		s->crc = crc32_le(s->crc, p, chunk);
+		if (s->mac)
+			ckpt_mac_update(s, p, chunk);
 		s->head += chunk;
 		s->bytes += chunk;
 		p += chunk;
@@ -302,7 +463,7 @@ int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h)
 	if (le64_to_cpu(h->exclude) & ~CKPT_EXCL_ALL)
 		return ckpt_fail(ctx, -EINVAL, "image: unknown exclude bits %#llx",
 				 le64_to_cpu(h->exclude));
-	if (h->flags || memchr_inv(h->__pad, 0, sizeof(h->__pad)) ||
+	if ((le32_to_cpu(h->flags) & ~CKPT_HDR_MAC) || memchr_inv(h->__pad, 0, sizeof(h->__pad)) ||
 	    !memchr(h->release, 0, sizeof(h->release)) ||
 	    !memchr(h->machine, 0, sizeof(h->machine)))
 		return ckpt_fail(ctx, -EINVAL, "image: malformed header");

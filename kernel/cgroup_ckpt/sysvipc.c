@@ -21,6 +21,10 @@
  * before those operations.
  *
  * A failed restart removes every object it made (IPC_RMID).
+ *
+ * With ckpt.exclude +ipc the objects are written without their contents:
+ * a semaphore set with every value 0 and no undo adjustments, a queue with
+ * no message; restart makes them so, fresh and empty.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -166,12 +170,12 @@ static struct ckpt_sem_undo_list *ckpt_undo_list(struct task_struct *t)
 	return (struct ckpt_sem_undo_list *)READ_ONCE(t->sysvsem.undo_list);
 }
 
-/* Is set @semid in the undo list of a process of the group? */
-static bool ckpt_ipc_in_undo(struct ckpt_ctx *ctx, int semid)
+/* The process of the group with set @semid in its undo list, or 0. */
+static pid_t ckpt_ipc_in_undo(struct ckpt_ctx *ctx, int semid)
 {
 	struct ckpt_sem_undo_list *ulp;
 	struct ckpt_sem_undo *un;
-	bool found = false;
+	pid_t found = 0;
 	unsigned int i;
 
 	rcu_read_lock();
@@ -186,7 +190,7 @@ static bool ckpt_ipc_in_undo(struct ckpt_ctx *ctx, int semid)
 		spin_lock(&ulp->lock);
 		list_for_each_entry_rcu(un, &ulp->list_proc, list_proc)
 			if (un->semid == semid)
-				found = true;
+				found = e->tgid;
 		spin_unlock(&ulp->lock);
 	}
 	rcu_read_unlock();
@@ -278,10 +282,12 @@ static int ckpt_sem_undo_sum(struct ckpt_ctx *ctx, int semid, u32 nsems,
 /* Write set @semid if it belongs to the group. */
 static int ckpt_dump_sem(struct ckpt_ctx *ctx, int semid, unsigned long ubuf)
 {
+	bool excl = ctx->exclude & CKPT_EXCL_IPC;
 	struct semid64_ds ds;
 	struct ckpt_sysvsem *r;
-	bool ours, new;
+	pid_t ours;
 	u16 *values;
+	bool new;
 	s32 *sum;
 	u32 nsems, i;
 	long ret;
@@ -306,7 +312,7 @@ static int ckpt_dump_sem(struct ckpt_ctx *ctx, int semid, unsigned long ubuf)
 	for (i = 0; !ours && i < nsems; i++) {
 		ret = ckpt_arch_semctl(semid, i, GETPID, 0);
 		if (ret > 0 && ckpt_ipc_group_pid(ctx, ret))
-			ours = true;
+			ours = ret;
 	}
 	if (!ours)
 		return 0;
@@ -318,21 +324,22 @@ static int ckpt_dump_sem(struct ckpt_ctx *ctx, int semid, unsigned long ubuf)
 		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
 		goto out;
 	}
-	ret = ckpt_arch_semctl(semid, 0, GETALL, ubuf);
-	if (!ret && copy_from_user(values, (void __user *)ubuf,
-				   nsems * sizeof(*values)))
+	/* ckpt.exclude ipc: the set restarts with every value 0. */
+	ret = excl ? 0 : ckpt_arch_semctl(semid, 0, GETALL, ubuf);
+	if (!ret && !excl && copy_from_user(values, (void __user *)ubuf,
+					    nsems * sizeof(*values)))
 		ret = -EFAULT;
 	if (ret) {
 		ret = ckpt_fail(ctx, ret,
-				"SysV semaphore set %d: cannot read its values (error %ld)",
-				semid, ret);
+				"pid %d: SysV semaphore set %d: cannot read its values (error %ld)",
+				ours, semid, ret);
 		goto out;
 	}
-	ret = ckpt_sem_undo_sum(ctx, semid, nsems, values, sum);
+	ret = excl ? 0 : ckpt_sem_undo_sum(ctx, semid, nsems, values, sum);
 	if (ret) {
 		ret = ckpt_fail(ctx, ret == -ERANGE ? -EOPNOTSUPP : ret,
-				"SysV semaphore set %d: its undo adjustments cannot be replayed in range; not supported",
-				semid);
+				"pid %d: SysV semaphore set %d: its undo adjustments cannot be replayed in range; not supported (ckpt.exclude +ipc restarts it with values 0, without them)",
+				ours, semid);
 		goto out;
 	}
 	id = ckpt_obj_lookup(ctx, CKPT_OBJ_IPCID, ckpt_ipc_key(CKPT_IPC_SEM, semid),
@@ -363,6 +370,7 @@ static int ckpt_dump_msq(struct ckpt_ctx *ctx, int msqid, unsigned long ubuf)
 	struct msqid64_ds ds;
 	void *text;
 	long ret, mtype;
+	pid_t pid;
 	bool new;
 	u32 id, i;
 
@@ -375,9 +383,15 @@ static int ckpt_dump_msq(struct ckpt_ctx *ctx, int msqid, unsigned long ubuf)
 	if (ret)
 		return ckpt_fail(ctx, ret, "SysV message queue %d: cannot read it (error %ld)",
 				 msqid, ret);
-	if (!ckpt_ipc_group_pid(ctx, ds.msg_lspid) &&
-	    !ckpt_ipc_group_pid(ctx, ds.msg_lrpid))
+	if (ckpt_ipc_group_pid(ctx, ds.msg_lspid))
+		pid = ds.msg_lspid;
+	else if (ckpt_ipc_group_pid(ctx, ds.msg_lrpid))
+		pid = ds.msg_lrpid;
+	else
 		return 0;
+	/* ckpt.exclude ipc: the queue restarts empty. */
+	if (ctx->exclude & CKPT_EXCL_IPC)
+		ds.msg_qnum = 0;
 	id = ckpt_obj_lookup(ctx, CKPT_OBJ_IPCID, ckpt_ipc_key(CKPT_IPC_MSG, msqid),
 			     &new);
 	if (!id)
@@ -398,14 +412,14 @@ static int ckpt_dump_msq(struct ckpt_ctx *ctx, int msqid, unsigned long ubuf)
 				  i, IPC_NOWAIT | MSG_COPY);
 		if (ret == -E2BIG) {
 			ret = ckpt_fail(ctx, -EOPNOTSUPP,
-					"SysV message queue %d: message %u is longer than %d bytes; not supported",
-					msqid, i, CKPT_MSG_MAX);
+					"pid %d: SysV message queue %d: message %u is longer than %d bytes; not supported (ckpt.exclude +ipc restarts the queue empty)",
+					pid, msqid, i, CKPT_MSG_MAX);
 			break;
 		}
 		if (ret < 0) {
 			ret = ckpt_fail(ctx, ret == -ENOMSG ? -EAGAIN : ret,
-					"SysV message queue %d: cannot read message %u (error %ld)",
-					msqid, i, ret);
+					"pid %d: SysV message queue %d: cannot read message %u (error %ld)",
+					pid, msqid, i, ret);
 			break;
 		}
 		d.len = cpu_to_le32(ret);
@@ -526,7 +540,9 @@ int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t)
 	unsigned long ubuf;
 	int ret = 0;
 
-	if (ctx->ipc_done && !ckpt_undo_list(t))
+	/* ckpt.exclude ipc: no undo adjustments either. */
+	if (ctx->ipc_done &&
+	    (!ckpt_undo_list(t) || (ctx->exclude & CKPT_EXCL_IPC)))
 		return 0;
 	ubuf = ckpt_ipc_scratch();
 	if (IS_ERR_VALUE(ubuf))
@@ -537,7 +553,7 @@ int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t)
 		if (!ret)
 			ret = ckpt_dump_ipc_kind(ctx, CKPT_IPC_MSG, ubuf);
 	}
-	if (!ret && ckpt_undo_list(t))
+	if (!ret && ckpt_undo_list(t) && !(ctx->exclude & CKPT_EXCL_IPC))
 		ret = ckpt_dump_semundo(ctx, t, ubuf);
 	vm_munmap(ubuf, CKPT_IPC_SCRATCH);
 	return ret;
@@ -662,6 +678,9 @@ int ckpt_restore_sysvsem(struct ckpt_rtask *rt, void *rec, u32 len)
 	for (i = 0; i < nsems; i++)
 		if (le16_to_cpu(r->values[i]) > SEMVMX)
 			goto bad;
+	ret = ckpt_restart_check_ipc(rt, "semaphore set", semid, &p);
+	if (ret)
+		return ret;
 	ret = ckpt_ipc_create(rt, CKPT_IPC_SEM, semid, &p, nsems,
 			      le32_to_cpu(r->id), &o);
 	if (ret)
@@ -767,6 +786,9 @@ int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len)
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: malformed SysV message queue record",
 				 rt->pid);
+	ret = ckpt_restart_check_ipc(rt, "message queue", msqid, &p);
+	if (ret)
+		return ret;
 	ret = ckpt_ipc_create(rt, CKPT_IPC_MSG, msqid, &p, 0, le32_to_cpu(r->id),
 			      &o);
 	if (ret)

@@ -449,8 +449,14 @@ int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len)
 	if (!uid_valid(new->uid) || !uid_valid(new->euid) ||
 	    !uid_valid(new->suid) || !uid_valid(new->fsuid) ||
 	    !gid_valid(new->gid) || !gid_valid(new->egid) ||
-	    !gid_valid(new->sgid) || !gid_valid(new->fsgid))
+	    !gid_valid(new->sgid) || !gid_valid(new->fsgid)) {
+		/* A user namespace of the restarter's maps only its own ids. */
+		if (rt->ctx->unpriv)
+			return ckpt_fail(rt->ctx, -EPERM,
+					 "pid %d: uid %u gid %u are not mapped in the restarter's user namespace; restoring other credentials needs CAP_SYS_ADMIN",
+					 rt->pid, le32_to_cpu(r->uid), le32_to_cpu(r->gid));
 		goto bad;
+	}
 	if (ckpt_restore_cap(le64_to_cpu(r->cap_inheritable), &new->cap_inheritable) ||
 	    ckpt_restore_cap(le64_to_cpu(r->cap_permitted), &new->cap_permitted) ||
 	    ckpt_restore_cap(le64_to_cpu(r->cap_effective), &new->cap_effective) ||
@@ -472,13 +478,17 @@ int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len)
 		gi->gid[i] = make_kgid(ns, le32_to_cpu(r->groups[i]));
 		if (!gid_valid(gi->gid[i])) {
 			put_group_info(gi);
+			if (rt->ctx->unpriv)
+				return ckpt_fail(rt->ctx, -EPERM,
+						 "pid %d: supplementary group %u is not mapped in the restarter's user namespace; restoring it needs CAP_SYS_ADMIN",
+						 rt->pid, le32_to_cpu(r->groups[i]));
 			goto bad;
 		}
 	}
 	groups_sort(gi);
 	set_groups(new, gi);
 	put_group_info(gi);
-	return 0;
+	return ckpt_restart_check_creds(rt, new);
 bad:
 	return ckpt_fail(rt->ctx, err, "image: pid %d: malformed credentials",
 			 rt->pid);
@@ -558,11 +568,19 @@ int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
 			return ret;
 	}
 
-	ret = sched_setscheduler_nocheck(current, policy, &param);
+	/* Without CAP_SYS_ADMIN, as sched_setscheduler(2) and nice(2) allow. */
+	if (rt->ctx->unpriv)
+		ret = sched_setscheduler(current, policy, &param);
+	else
+		ret = sched_setscheduler_nocheck(current, policy, &param);
 	if (ret)
 		return ckpt_fail(rt->ctx, ret,
 				 "pid %d: cannot restore scheduling policy %u (error %d)",
 				 rt->pid, policy, ret);
+	if (rt->ctx->unpriv && nice < task_nice(current) && !can_nice(current, nice))
+		return ckpt_fail(rt->ctx, -EPERM,
+				 "pid %d: nice %d is below the restarter's %d; lowering it needs CAP_SYS_NICE",
+				 rt->pid, nice, task_nice(current));
 	set_user_nice(current, nice);
 
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))

@@ -153,15 +153,15 @@ int ckpt_check_pty(struct ckpt_ctx *ctx, const struct ckpt_held *h,
 
 	if (!tty)
 		return ckpt_held_refuse(ctx, &h[i],
-					"a terminal that is not a pty; not supported");
+					"a terminal other than a pty; exclude dev to checkpoint without it");
 	if (ckpt_tty_held(tty, h, nr) &&
 	    (!tty->link || ckpt_tty_held(tty->link, h, nr)))
 		return 0;
 	if (tty->driver->subtype == PTY_TYPE_MASTER)
 		return ckpt_held_refuse(ctx, &h[i],
-					"a pty master whose slave is also open outside the group; not supported");
+					"a pty master whose slave is also open outside the group; exclude dev to checkpoint without it");
 	return ckpt_held_refuse(ctx, &h[i],
-				"a terminal also open outside the group (its master, or another open file of it); not supported");
+				"a terminal also open outside the group (its master, or another open file of it); exclude dev to checkpoint without it");
 }
 
 /**
@@ -480,15 +480,16 @@ static int ckpt_dump_pty_pair(struct ckpt_ctx *ctx, pid_t pid, int fd,
 	mfile = ckpt_tty_file(master, false);
 	if (!mfile)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
-				 "pid %d fd %d: a pty whose master is closed; not supported",
-				 pid, fd);
+				 "pid %d fd %d: /dev/pts/%d: a pty whose master is closed; not supported; exclude dev to checkpoint without it",
+				 pid, fd, slave->index);
 	why = ckpt_pty_check(master) ?: ckpt_pty_ctrl(ctx, slave, &sid, &pgrp);
 	if (!why && (mfile->f_mode & (FMODE_READ | FMODE_WRITE)) !=
 		    (FMODE_READ | FMODE_WRITE))
 		why = "a pty master not open for reading and writing; not supported";
 	if (why) {
-		ret = ckpt_fail(ctx, -EOPNOTSUPP, "pid %d fd %d: /dev/pts/%d: %s", pid,
-				fd, slave->index, why);
+		ret = ckpt_fail(ctx, -EOPNOTSUPP,
+				"pid %d fd %d: /dev/pts/%d: %s; exclude dev to checkpoint without it",
+				pid, fd, slave->index, why);
 		goto out_file;
 	}
 
@@ -497,7 +498,8 @@ static int ckpt_dump_pty_pair(struct ckpt_ctx *ctx, pid_t pid, int fd,
 	nr_out = nr_in < 0 ? 0 : ckpt_pty_take(master, out, &why);
 	if (nr_in < 0 || nr_out < 0) {
 		ret = ckpt_fail(ctx, nr_in < 0 ? nr_in : nr_out,
-				"pid %d fd %d: /dev/pts/%d: %s", pid, fd, slave->index, why);
+				"pid %d fd %d: /dev/pts/%d: %s; exclude dev to checkpoint without it",
+				pid, fd, slave->index, why);
 		goto out_file;
 	}
 
@@ -540,8 +542,9 @@ static int ckpt_dump_pty_pair(struct ckpt_ctx *ctx, pid_t pid, int fd,
 	}
 	path = d_path(&mfile->f_path, page, PAGE_SIZE);
 	if (IS_ERR(path)) {
-		ret = ckpt_fail(ctx, -EOPNOTSUPP, "pid %d fd %d: path too long",
-				pid, fd);
+		ret = ckpt_fail(ctx, -EOPNOTSUPP,
+				"pid %d fd %d: /dev/pts/%d: a multiplexer path too long; exclude dev to checkpoint without it",
+				pid, fd, slave->index);
 		goto out_page;
 	}
 	r.path_len = cpu_to_le32(strlen(path));
