@@ -597,6 +597,7 @@ int do_checkpoint(int argc, char **argv)
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "frozen",	no_argument,		NULL, 'f' },
 		{ "kill",	no_argument,		NULL, 'k' },
+		{ "no-snapshot", no_argument,		NULL, 'n' },
 		{ "exclude",	required_argument,	NULL, 'x' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "progress",	no_argument,		NULL, 'p' },
@@ -617,9 +618,11 @@ int do_checkpoint(int argc, char **argv)
 			break;
 		case 'f':
 		case 'k':
+		case 'n':
 			if (strcmp(cmd, "checkpoint"))
-				return usage_error("checkpoint", "--frozen and --kill exclude each other");
-			cmd = opt == 'f' ? "checkpoint frozen" : "checkpoint kill";
+				return usage_error("checkpoint", "--frozen, --kill and --no-snapshot exclude each other");
+			cmd = opt == 'f' ? "checkpoint frozen" :
+			      opt == 'k' ? "checkpoint kill" : "checkpoint no-snapshot";
 			break;
 		case 'x':
 			excl_arg = optarg;
@@ -801,13 +804,69 @@ pidns_init(const struct cgroup *cg, const char *cmd, int fd, int report)
 	_exit(EXIT_FAIL);
 }
 
+/* Write @val to /proc/self/@file. */
+static int write_self(const char *file, const char *val)
+{
+	char path[64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A user namespace of our own, mapping only our uid and gid to themselves:
+ * what an unprivileged user may make, and in which its pid namespace lets
+ * it choose pids.  The tasks it restores keep their uids, as seen outside.
+ */
+static int new_userns(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (unshare(CLONE_NEWUSER)) {
+		p_err("cannot create a user namespace: %s", strerror(errno));
+		return EXIT_ENV;
+	}
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned int)uid, (unsigned int)uid);
+	if (write_self("uid_map", map)) {
+		p_err("cannot map uid %u in the new user namespace: %s", (unsigned int)uid,
+		      strerror(errno));
+		return EXIT_ENV;
+	}
+	/* An unprivileged gid_map needs setgroups(2) denied first. */
+	if (write_self("setgroups", "deny") && errno != ENOENT) {
+		p_err("cannot deny setgroups in the new user namespace: %s", strerror(errno));
+		return EXIT_ENV;
+	}
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned int)gid, (unsigned int)gid);
+	if (write_self("gid_map", map)) {
+		p_err("cannot map gid %u in the new user namespace: %s", (unsigned int)gid,
+		      strerror(errno));
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
 /* Restart from the init of a new pid namespace; returns as run_trigger(). */
 static int restart_in_pidns(const struct cgroup *cg, const char *cmd, int fd,
-			    pid_t *init)
+			    pid_t *init, bool userns)
 {
 	int report[2], ret = EXIT_FAIL, status;
 	pid_t pid;
 
+	if (userns) {
+		ret = new_userns();
+		if (ret)
+			return ret;
+		ret = EXIT_FAIL;
+	}
 	if (unshare(CLONE_NEWPID)) {
 		p_err("cannot create a pid namespace: %s", strerror(errno));
 		return EXIT_ENV;
@@ -846,6 +905,7 @@ int do_restart(int argc, char **argv)
 		{ "frozen",	no_argument,		NULL, 'f' },
 		{ "wait",	no_argument,		NULL, 'w' },
 		{ "new-pidns",	no_argument,		NULL, 'N' },
+		{ "new-userns",	no_argument,		NULL, 'U' },
 		{ "skip-file-check", no_argument,	NULL, 'S' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -853,7 +913,7 @@ int do_restart(int argc, char **argv)
 	const char *in = NULL;
 	char cmd[64];
 	bool wait = false, created = false, restored = false, pidns = false;
-	bool frozen = false, skip = false;
+	bool frozen = false, skip = false, userns = false;
 	pid_t init = 0;
 	pid_t pids[1024];
 	struct cgroup cg;
@@ -873,6 +933,10 @@ int do_restart(int argc, char **argv)
 			break;
 		case 'N':
 			pidns = true;
+			break;
+		case 'U':
+			pidns = true;
+			userns = true;
 			break;
 		case 'S':
 			skip = true;
@@ -931,7 +995,7 @@ int do_restart(int argc, char **argv)
 	}
 
 	if (pidns)
-		ret = restart_in_pidns(&cg, cmd, fd, &init);
+		ret = restart_in_pidns(&cg, cmd, fd, &init, userns);
 	else
 		ret = run_trigger(&cg, "restart", cmd, fd);
 	if (ret)

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,7 +112,10 @@ struct dec {
 
 	uint32_t	page_size;
 	uint32_t	nr_tasks;
+	uint64_t	exclude;	/* CKPT_EXCL_* of the header */
 	uint64_t	nrec;		/* records before the trailer */
+	bool		signed_img;	/* header flag CKPT_HDR_MAC */
+	bool		mac_seen;	/* its CKPT_REC_MAC was read */
 	uint64_t	rec_off;	/* offset of the current record */
 	uint32_t	rec_type;
 
@@ -144,6 +149,10 @@ struct dec {
 	uint32_t	mq_id;		/* the POSIX queue whose messages come */
 	uint32_t	mq_left;	/* CKPT_REC_MQUEUE_MSG still announced */
 	uint64_t	mq_msgsize;	/* its mq_msgsize */
+	uint32_t	rf_id;		/* the regular file whose contents may come */
+	uint64_t	rf_next;	/* the offset its next piece may start at */
+	uint64_t	rf_size;	/* its size */
+	uint64_t	rf_bytes;	/* bytes of regular file contents, in all */
 
 	/* content objects */
 	struct cobj	*cobjs;
@@ -188,6 +197,7 @@ static const char *rec_name(uint32_t type)
 	switch (type) {
 	case CKPT_REC_TASKS:	return "tasks";
 	case CKPT_REC_TRAILER:	return "trailer";
+	case CKPT_REC_MAC:	return "mac";
 	case CKPT_REC_TASK:	return "task";
 	case CKPT_REC_CREDS:	return "creds";
 	case CKPT_REC_ATTRS:	return "attrs";
@@ -200,6 +210,9 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_SYSVMSG_DATA: return "sysvmsg_data";
 	case CKPT_REC_MQUEUE:	return "mqueue";
 	case CKPT_REC_MQUEUE_MSG: return "mqueue_msg";
+	case CKPT_REC_NETSOCK:	return "netsock";
+	case CKPT_REC_REGFILE:	return "regfile";
+	case CKPT_REC_REGFILE_DATA: return "regfile_data";
 	case CKPT_REC_SECCOMP:	return "seccomp";
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
@@ -386,6 +399,9 @@ static const char *kind_name(uint32_t kind)
 	case CKPT_FILE_PTMX:	return "pty master";
 	case CKPT_FILE_PTS:	return "pty slave";
 	case CKPT_FILE_MQUEUE:	return "mqueue";
+	case CKPT_FILE_NETSOCK:	return "network socket";
+	case CKPT_FILE_DEV_EXCL: return "device left out";
+	case CKPT_FILE_REGDATA:	return "reg+contents";
 	case CKPT_FILE_SHMEM:	return "shmem";
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
@@ -482,11 +498,14 @@ static int read_header(struct dec *d)
 	if (d->page_size < PAGE_SIZE_MIN || d->page_size > PAGE_SIZE_MAX ||
 	    (d->page_size & (d->page_size - 1)))
 		return fail(d, "file header: bad page size %u", d->page_size);
-	if (le32(h.flags))
-		return fail(d, "file header: unknown flags 0x%x", le32(h.flags));
+	if (le32(h.flags) & ~(uint32_t)CKPT_HDR_MAC)
+		return fail(d, "file header: unknown flags 0x%x",
+			    le32(h.flags) & ~(uint32_t)CKPT_HDR_MAC);
+	d->signed_img = le32(h.flags) & CKPT_HDR_MAC;
 	if (le64(h.exclude) & ~(uint64_t)CKPT_EXCL_ALL)
 		return fail(d, "file header: unknown exclude bits 0x%" PRIx64,
 			    (uint64_t)(le64(h.exclude) & ~(uint64_t)CKPT_EXCL_ALL));
+	d->exclude = le64(h.exclude);
 	if (!field_str_ok(h.release, sizeof(h.release)) ||
 	    !field_str_ok(h.machine, sizeof(h.machine)))
 		return fail(d, "file header: release or machine not NUL terminated");
@@ -522,6 +541,7 @@ static int read_header(struct dec *d)
 		}
 		jw_arr_end();
 		jw_ku64("nr_tasks", d->nr_tasks);
+		jw_kbool("signed", d->signed_img);
 		jw_ku64("time_ns", t);
 		jw_kstr("time", when);
 		jw_obj_end();
@@ -534,6 +554,8 @@ static int read_header(struct dec *d)
 		       t % 1000000000);
 		printf("  exclude: %s\n", excl[0] ? excl : "none");
 		printf("  tasks: %u\n", d->nr_tasks);
+		printf("  signed: %s\n", d->signed_img ?
+		       "yes (HMAC-SHA256; the kernel checks it against ckpt.key)" : "no");
 	}
 	return 0;
 }
@@ -1414,7 +1436,13 @@ static int rec_file(struct dec *d, uint32_t len)
 		return bad(d, "file id %u defined twice", id);
 	if (!kind_name(kind))
 		return bad(d, "unknown file kind %u", kind);
-	if (kind >= CKPT_FILE_SHMEM) {
+	if (kind == CKPT_FILE_REGDATA) {
+		struct cobj *c = cobj_find(d, le32(f->obj));
+
+		if (!c || c->type != CKPT_REC_REGFILE || f->path[0] != '/' || f->mtime)
+			return bad(d, "file %u: regular file %u is not defined before", id,
+				   le32(f->obj));
+	} else if (kind >= CKPT_FILE_SHMEM) {
 		struct cobj *c = cobj_find(d, le32(f->rdev));
 
 		if (!c || (c->type == CKPT_REC_UNLINKED) != (kind == CKPT_FILE_UNLINKED) ||
@@ -1423,6 +1451,11 @@ static int rec_file(struct dec *d, uint32_t len)
 		    (kind == CKPT_FILE_MEMFD && c->kind != CKPT_SHMEM_MEMFD))
 			return bad(d, "file %u: object %u is not a matching object defined before",
 				   id, le32(f->rdev));
+	} else if (kind == CKPT_FILE_DEV_EXCL) {
+		if (!(d->exclude & CKPT_EXCL_DEV))
+			return bad(d, "file %u: a device left out, in an image that keeps devices", id);
+		if (f->pos || f->size)
+			return bad(d, "file %u: a device left out with a position or size", id);
 	} else if (kind >= CKPT_FILE_PIPE) {
 		struct fobj *p = obj_find(d, le32(f->obj));
 
@@ -1459,13 +1492,18 @@ static int rec_file(struct dec *d, uint32_t len)
 		jw_kstr("mode", flags);
 		jw_ku64("pos", o->pos);
 		jw_ku64("size", le64(f->size));
-		if (kind >= CKPT_FILE_PIPE)
+		if (kind >= CKPT_FILE_PIPE && kind != CKPT_FILE_DEV_EXCL)
 			jw_ku64("obj", le32(f->obj));
 		else
 			jw_khex("rdev", le32(f->rdev));
 		jw_kstr("path", o->path);
 		jw_obj_end();
-	} else if (kind >= CKPT_FILE_PIPE && kind < CKPT_FILE_SHMEM) {
+	} else if (kind == CKPT_FILE_DEV_EXCL) {
+		printf("  file [%u] device left out %s (rdev %u:%u), %s: /dev/null in its place\n",
+		       id, o->path, (le32(f->rdev) & 0xfff00) >> 8,
+		       (le32(f->rdev) & 0xff) | ((le32(f->rdev) >> 12) & 0xfff00), flags);
+	} else if (kind >= CKPT_FILE_PIPE && kind < CKPT_FILE_SHMEM &&
+		   kind != CKPT_FILE_REGDATA) {
 		printf("  file [%u] %s %s on %s [%u], %s\n", id, kind_name(kind), o->path,
 		       kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS ? "pty" :
 		       kind_name(kind), le32(f->obj), flags);
@@ -1478,6 +1516,8 @@ static int rec_file(struct dec *d, uint32_t len)
 			       (le32(f->rdev) & 0xff) | ((le32(f->rdev) >> 12) & 0xfff00));
 		if (kind >= CKPT_FILE_SHMEM)
 			printf(", object [%u]", le32(f->rdev));
+		if (kind == CKPT_FILE_REGDATA)
+			printf(", contents [%u]", le32(f->obj));
 		putchar('\n');
 	}
 	return 0;
@@ -1595,6 +1635,85 @@ static int rec_unlinked(struct dec *d, uint32_t len)
 	} else {
 		printf("  unlinked [%u] in %s, mode %#o, size %" PRIu64 "\n", le32(u->id),
 		       (const char *)u->dir, mode, size);
+	}
+	return 0;
+}
+
+static int rec_regfile(struct dec *d, uint32_t len)
+{
+	const struct ckpt_regfile *r = (const void *)d->rec;
+	uint32_t plen = le32(r->path_len), mode = le32(r->mode), id = le32(r->id);
+	uint64_t size = le64(r->size);
+	char sz[32];
+
+	if (need_task(d))
+		return -1;
+	if (len < sizeof(*r))
+		return check_len(d, len, sizeof(*r));
+	if (len != sizeof(*r) + (uint64_t)plen + 1)
+		return bad(d, "length %u, expected %zu + path_len %u + 1", len, sizeof(*r), plen);
+	if (r->path[plen] || memchr(r->path, '\0', plen) || r->path[0] != '/')
+		return bad(d, "path is not an absolute path of %u bytes and a NUL", plen);
+	if ((mode & 0170000) != 0100000 || (mode & ~0177777U))
+		return bad(d, "mode %#o is not a regular file's", mode);
+	if (r->__reserved)
+		return bad(d, "nonzero __reserved");
+	if (size > INT64_MAX)
+		return bad(d, "size %" PRIu64 " out of range", size);
+	if (cobj_add(d, id, 0, size))
+		return -1;
+	d->rf_id = id;
+	d->rf_next = 0;
+	d->rf_size = size;
+	size_str(sz, sizeof(sz), size);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "regfile");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_kstr("path", (const char *)r->path);
+		jw_ku64("mode", mode);
+		jw_ku64("size", size);
+		jw_ku64("mtime_ns", le64(r->mtime));
+		jw_obj_end();
+	} else {
+		printf("  regfile [%u] %s, mode %#o, size %s, contents follow\n", id,
+		       (const char *)r->path, mode, sz);
+	}
+	return 0;
+}
+
+static int rec_regfile_data(struct dec *d, uint32_t len)
+{
+	const struct ckpt_regfile_data *r = (const void *)d->rec;
+	uint64_t off = le64(r->offset), n;
+
+	if (need_task(d))
+		return -1;
+	if (len <= sizeof(*r))
+		return bad(d, "length %u, no contents", len);
+	n = len - sizeof(*r);
+	if (!d->rf_id || le32(r->file) != d->rf_id)
+		return bad(d, "contents of regular file %u, where none is expected",
+			   le32(r->file));
+	if (r->__reserved || n > CKPT_REGFILE_CHUNK || off < d->rf_next ||
+	    off > d->rf_size || n > d->rf_size - off)
+		return bad(d, "contents of regular file %u: %" PRIu64 " bytes at %" PRIu64
+			   ", after %" PRIu64 ", in a size of %" PRIu64, d->rf_id, n, off,
+			   d->rf_next, d->rf_size);
+	d->rf_next = off + n;
+	d->rf_bytes += n;
+	if (!d->list_pages)
+		return 0;
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "regfile_data");
+		jw_ku64("file", d->rf_id);
+		jw_ku64("offset", off);
+		jw_ku64("bytes", n);
+		jw_obj_end();
+	} else {
+		printf("    regfile [%u] bytes %" PRIu64 "-%" PRIu64 "\n", d->rf_id, off, off + n);
 	}
 	return 0;
 }
@@ -2040,6 +2159,91 @@ static int rec_mqueue(struct dec *d, uint32_t len)
 		       ", msgsize %" PRIu64 ", %u messages\n", id, name,
 		       flags & CKPT_MQ_UNLINKED ? " (unlinked)" : "", le32(m->mode),
 		       le32(m->uid), le32(m->gid), maxmsg, msgsize, nr);
+	}
+	return 0;
+}
+
+/* "127.0.0.1:80", "[::1]:80" */
+static void netsock_addr(char *buf, size_t size, uint32_t family, const uint8_t *a,
+			 uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	inet_ntop(family == AF_INET ? AF_INET : AF_INET6, a, ip, sizeof(ip));
+	snprintf(buf, size, family == AF_INET ? "%s:%u" : "[%s]:%u", ip, port);
+}
+
+static const char *netsock_what(uint32_t family, uint32_t type, uint32_t proto)
+{
+	if (family == AF_INET || family == AF_INET6) {
+		if (type == SOCK_STREAM && proto == IPPROTO_TCP)
+			return "TCP";
+		if (type == SOCK_DGRAM && proto == IPPROTO_UDP)
+			return "UDP";
+		return type == SOCK_RAW ? "raw IP" : "IP";
+	}
+	if (family == AF_NETLINK)
+		return "netlink";
+	if (family == AF_PACKET)
+		return "packet";
+	return "other";
+}
+
+static int rec_netsock(struct dec *d, uint32_t len)
+{
+	const struct ckpt_netsock *n = (const void *)d->rec;
+	uint32_t id = le32(n->id), family = le32(n->family), type = le32(n->type);
+	uint32_t proto = le32(n->protocol), state = le32(n->state), flags = le32(n->flags);
+	bool inet = family == AF_INET || family == AF_INET6;
+	char local[64] = "", peer[64] = "";
+
+	if (need_task(d))
+		return -1;
+	if (len != sizeof(*n))
+		return check_len(d, len, sizeof(*n));
+	if (!(d->exclude & CKPT_EXCL_NET))
+		return bad(d, "network socket %u in an image that keeps network sockets", id);
+	if (family == AF_UNIX || !type || proto > 255 || state > 255 ||
+	    (flags & ~(uint32_t)(CKPT_NETSOCK_CONNECTED | CKPT_NETSOCK_BOUND |
+				 CKPT_NETSOCK_REUSEADDR | CKPT_NETSOCK_REUSEPORT)) ||
+	    (!inet && (flags || n->lport || n->rport)))
+		return bad(d, "network socket %u: family %u, type %u, protocol %u, state %u, flags %#x",
+			   id, family, type, proto, state, flags);
+	if (!anon_obj_new(d, id, CKPT_FILE_NETSOCK, "netsock"))
+		return -1;
+	if (inet) {
+		netsock_addr(local, sizeof(local), family, n->laddr, le16(n->lport));
+		netsock_addr(peer, sizeof(peer), family, n->raddr, le16(n->rport));
+	}
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "netsock");
+		jw_ku64("pid", d->pid);
+		jw_ku64("id", id);
+		jw_ku64("family", family);
+		jw_ku64("sock_type", type);
+		jw_ku64("protocol", proto);
+		jw_kstr("what", netsock_what(family, type, proto));
+		jw_ku64("state", state);
+		jw_khex("flags", flags);
+		jw_ku64("backlog", le32(n->backlog));
+		if (inet) {
+			jw_kstr("local", local);
+			jw_kstr("peer", peer);
+		}
+		jw_obj_end();
+	} else {
+		printf("  network socket [%u] %s, family %u type %u protocol %u, state %u",
+		       id, netsock_what(family, type, proto), family, type, proto, state);
+		if (inet)
+			printf(", %s%s%s", local,
+			       flags & CKPT_NETSOCK_CONNECTED ? " -> " : "",
+			       flags & CKPT_NETSOCK_CONNECTED ? peer : "");
+		if (state == 10)
+			printf(", listening, backlog %u", le32(n->backlog));
+		printf("%s%s%s: left out\n", flags & CKPT_NETSOCK_BOUND ? ", bound" : "",
+		       flags & CKPT_NETSOCK_REUSEADDR ? ", SO_REUSEADDR" : "",
+		       flags & CKPT_NETSOCK_REUSEPORT ? ", SO_REUSEPORT" : "");
 	}
 	return 0;
 }
@@ -2821,6 +3025,39 @@ static int rec_posix_timer(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/* The keyed MAC: after the last task, just before the trailer. */
+static int rec_mac(struct dec *d, uint32_t len)
+{
+	const struct ckpt_mac *m = (const void *)d->rec;
+	char hex[2 * CKPT_MAC_LEN + 1];
+	int i;
+
+	if (check_len(d, len, sizeof(*m)))
+		return -1;
+	if (!d->signed_img)
+		return bad(d, "a MAC in an image whose header does not say it is signed");
+	if (d->mac_seen)
+		return bad(d, "a second MAC");
+	if (d->in_task)
+		return bad(d, "inside task %u", d->pid);
+	if (le32(m->alg) != CKPT_MAC_HMAC_SHA256 || le32(m->mac_len) != CKPT_MAC_LEN)
+		return bad(d, "unknown MAC algorithm %u (length %u)", le32(m->alg),
+			   le32(m->mac_len));
+	d->mac_seen = true;
+	for (i = 0; i < CKPT_MAC_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", m->mac[i]);
+	if (json_output) {
+		jw_obj_start();
+		jw_kstr("type", "mac");
+		jw_kstr("alg", "hmac(sha256)");
+		jw_kstr("mac", hex);
+		jw_obj_end();
+		return 0;
+	}
+	printf("mac: HMAC-SHA256 %s\n", hex);
+	return 0;
+}
+
 static int rec_task_end(struct dec *d, uint32_t len)
 {
 	if (need_task(d) || check_len(d, len, sizeof(struct ckpt_rec)))
@@ -2886,6 +3123,8 @@ static int read_trailer(struct dec *d, uint32_t len, uint32_t crc)
 	if (d->next_entry < d->ntable)
 		return bad(d, "task %u of the task table has no records",
 			   le32(d->table[d->next_entry].pid));
+	if (d->signed_img && !d->mac_seen)
+		return bad(d, "a signed image without its MAC record");
 	if (le64(t.bytes) != d->rec_off)
 		return bad(d, "trailer says %" PRIu64 " bytes before it, there are %" PRIu64,
 			   (uint64_t)le64(t.bytes), d->rec_off);
@@ -2947,7 +3186,10 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_SYSVMSG,	rec_sysvmsg },
 		{ CKPT_REC_SYSVMSG_DATA, rec_sysvmsg_data },
 		{ CKPT_REC_MQUEUE,	rec_mqueue },
+		{ CKPT_REC_NETSOCK,	rec_netsock },
 		{ CKPT_REC_MQUEUE_MSG,	rec_mqueue_msg },
+		{ CKPT_REC_REGFILE,	rec_regfile },
+		{ CKPT_REC_REGFILE_DATA, rec_regfile_data },
 		{ CKPT_REC_FS,		rec_fs },
 		{ CKPT_REC_PIPE,	rec_pipe },
 		{ CKPT_REC_PIPE_DATA,	rec_pipe_data },
@@ -2967,6 +3209,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_SIGNAL,	rec_signal },
 		{ CKPT_REC_ITIMERS,	rec_itimers },
 		{ CKPT_REC_POSIX_TIMER,	rec_posix_timer },
+		{ CKPT_REC_MAC,		rec_mac },
 	};
 	size_t i;
 
@@ -3002,6 +3245,9 @@ static int decode(struct dec *d)
 		d->rec_type = type;
 		if (type != CKPT_REC_PAGES)
 			flush_vma(d);
+		/* A regular file's pieces follow it at once. */
+		if (type != CKPT_REC_REGFILE_DATA)
+			d->rf_id = 0;
 		/* A SysV queue's messages follow it at once. */
 		if (d->msq_left && type != CKPT_REC_SYSVMSG_DATA)
 			return bad(d, "queue %u still waits for %u messages", d->msq_id,
@@ -3024,6 +3270,8 @@ static int decode(struct dec *d)
 				   d->pipe_left);
 		if ((d->pty_left[0] || d->pty_left[1]) && type != CKPT_REC_PTY_DATA)
 			return bad(d, "pty %u: bytes missing before it", d->pty_id);
+		if (d->mac_seen && type != CKPT_REC_TRAILER)
+			return bad(d, "a record after the MAC");
 		if (type == CKPT_REC_TRAILER)
 			return read_trailer(d, len, crc);
 
@@ -3099,6 +3347,7 @@ static void totals(struct dec *d)
 		jw_ku64("files", d->nfiles);
 		jw_ku64("objects", d->ncobjs);
 		jw_ku64("object_pages", d->obj_pages);
+		jw_ku64("file_contents_bytes", d->rf_bytes);
 		jw_ku64("fds", d->fds);
 		jw_ku64("unknown_records", d->unknown);
 		jw_ku64("bytes", d->r.off);
@@ -3111,6 +3360,8 @@ static void totals(struct dec *d)
 	       d->nfiles, d->fds);
 	if (d->ncobjs)
 		printf(", %zu objects with %" PRIu64 " pages stored", d->ncobjs, d->obj_pages);
+	if (d->rf_bytes)
+		printf(", %" PRIu64 " bytes of file contents", d->rf_bytes);
 	if (d->unknown)
 		printf(", %" PRIu64 " unknown records (%" PRIu64 " bytes)", d->unknown,
 		       d->unknown_bytes);

@@ -25,6 +25,10 @@ const char *prog = "ckpt";
 const struct excl_class excl_classes[] = {
 	{ "anon", CKPT_EXCL_ANON, "private anonymous memory (the stack is always kept)" },
 	{ "shmem", CKPT_EXCL_SHMEM, "shared memory contents (MAP_SHARED anonymous, memfd, SysV shm)" },
+	{ "net", CKPT_EXCL_NET, "network sockets (all but unix sockets), replaced by reset ones" },
+	{ "ipc", CKPT_EXCL_IPC, "SysV semaphore values, messages of SysV and POSIX queues" },
+	{ "files", CKPT_EXCL_FILES, "contents of open regular files (in the default set)" },
+	{ "dev", CKPT_EXCL_DEV, "devices and terminals, replaced by /dev/null" },
 	{ NULL, 0, NULL },
 };
 
@@ -65,10 +69,14 @@ static int do_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "checkpoint", do_checkpoint,
-	  "checkpoint CGROUP -o FILE|- [--frozen|--kill] [--exclude +CLASS,-CLASS] [--progress] [-q]",
+	  "checkpoint CGROUP -o FILE|- [--frozen|--kill|--no-snapshot] [--exclude +CLASS,-CLASS] [--progress] [-q]",
 	  "Freeze every task of CGROUP, write their state to FILE (\"-\": standard\n"
-	  "output, for a pipe) and thaw them again; with --frozen leave them frozen,\n"
-	  "with --kill kill them once the image is complete.  --exclude changes\n"
+	  "output, for a pipe) and thaw them again.  The tasks are frozen only while\n"
+	  "their state is recorded and their memory snapshotted copy-on-write (as\n"
+	  "fork() does); the pages are written while they run, and the image is the\n"
+	  "state of the freeze instant.  --no-snapshot keeps them frozen until the\n"
+	  "image is complete (no copy-on-write, more downtime).  With --frozen leave\n"
+	  "them frozen, with --kill kill them once the image is complete.  --exclude changes\n"
 	  "ckpt.exclude for this checkpoint only (e.g. +anon: leave out private\n"
 	  "anonymous memory).  A partial FILE is removed when the checkpoint fails.\n"
 	  "--progress shows the bytes written so far on standard error while the\n"
@@ -77,11 +85,12 @@ static const struct cmd cmds[] = {
 	  "anonymous and shared memory of the group.  Prints a summary (tasks,\n"
 	  "bytes, time, time frozen) on standard error unless -q." },
 	{ "restart", do_restart,
-	  "restart CGROUP -i FILE|- [--frozen] [--new-pidns] [--wait]\n"
+	  "restart CGROUP -i FILE|- [--frozen] [--new-pidns|--new-userns] [--wait]\n"
 	  "        [--skip-file-check] [-q]",
 	  "Recreate the tasks of the image FILE (\"-\": standard input) inside CGROUP,\n"
 	  "which is created if missing (enabling +ckpt in its parent) and must be\n"
-	  "empty otherwise.  Needs CAP_SYS_ADMIN.  With --frozen the tasks stay\n"
+	  "empty otherwise.  Without CAP_SYS_ADMIN only images of your own tasks,\n"
+	  "with --new-userns, into a group delegated to you.  With --frozen the tasks stay\n"
 	  "frozen (thaw with: echo 0 > CGROUP/cgroup.freeze).  Prints the restored\n"
 	  "pids on standard output.  The restored tasks are children of ckpt: with\n"
 	  "--wait it waits for them and exits with the status of the first one\n"
@@ -89,7 +98,9 @@ static const struct cmd cmds[] = {
 	  "ckpt exits.  With --new-pidns the tasks get the pids of the image in a\n"
 	  "new pid namespace, whose init (\"ckpt-init\", a child of ckpt) is their\n"
 	  "parent and reaper: an image can then be restarted while its original\n"
-	  "runs, or twice.  The namespace ends when its last task does.  pids\n"
+	  "runs, or twice.  The namespace ends when its last task does.\n"
+	  "--new-userns does the same in a new user namespace that maps only your\n"
+	  "uid and gid: how a user without CAP_SYS_ADMIN restarts.  pids\n"
 	  "printed and in cgroup.procs are as seen from outside.  A regular file\n"
 	  "reopened by path must have the size and modification time it had at\n"
 	  "the checkpoint (ESTALE otherwise, naming it); --skip-file-check accepts\n"

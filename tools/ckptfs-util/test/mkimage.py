@@ -15,13 +15,20 @@ With --shm, the first task also has shared memory: anonymous shared
 memory, a memfd, an unlinked file and a SysV shm segment, with their
 contents, files and shared areas.
 
+With --regfile, the first task also has a regular file with its contents
+(ckpt.exclude -files): 100000 bytes, a hole from 32768 to 65536, open at
+fd 14.  --exclude N sets the header's exclude bits.
+
 With --unix, the first task also has unix sockets: a listener on a path,
 a connection accepted from it with a message queued that passes file 3,
 and an autobound datagram socket connected to /dev/log.  --unix-bad-fd
 makes that message pass a file that is not defined.
 
-  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--shm] [--ipc] [--unix]
-             [--unix-bad-fd] [--page-size N]
+With --mac, the header says the image is signed and a MAC record comes
+before the trailer (its value is not a real MAC: the key is the kernel's).
+
+  mkimage.py [-o FILE] [--unknown] [--exclude-anon] [--exclude N] [--shm] [--ipc]
+             [--regfile] [--unix] [--unix-bad-fd] [--page-size N] [--mac]
 """
 import argparse
 import struct
@@ -30,7 +37,7 @@ import zlib
 
 MAGIC = b"LXCKPT\r\n"
 REC = {
-    "TASKS": 0x0001, "TRAILER": 0x00FF,
+    "TASKS": 0x0001, "TRAILER": 0x00FF, "MAC": 0x0720,
     "TASK": 0x0101, "CREDS": 0x0102, "TASK_END": 0x01FF,
     "THREAD": 0x0201, "REGSET": 0x0202,
     "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
@@ -40,6 +47,7 @@ REC = {
     "SIGHAND": 0x0501, "FLOCK": 0x0440,
     "SYSVSEM": 0x0600, "SEMUNDO": 0x0601, "SYSVMSG": 0x0610, "SYSVMSG_DATA": 0x0611,
     "MQUEUE": 0x0620, "MQUEUE_MSG": 0x0621,
+    "NETSOCK": 0x0700, "REGFILE": 0x0710, "REGFILE_DATA": 0x0711,
 }
 
 
@@ -53,11 +61,11 @@ class Image:
         self.nrec = 0
         self.page_size = page_size
 
-    def header(self, nr_tasks, exclude):
+    def header(self, nr_tasks, exclude, flags=0):
         rel = b"6.1.0-ckpt".ljust(65, b"\0")
         mach = b"x86_64".ljust(65, b"\0")
         hdr = struct.pack("<8sIIIIQII Q", MAGIC, 1, 184, 1, self.page_size,
-                          exclude, nr_tasks, 0, 1700000000123456789)
+                          exclude, nr_tasks, flags, 1700000000123456789)
         hdr += rel + mach + b"\0" * 6
         assert len(hdr) == 184, len(hdr)
         self.out += hdr
@@ -85,7 +93,9 @@ def build(args):
     table = [(200, 200, 0, 200, 200, 0),
              (201, 201, 200, 200, 200, 0),
              (202, 201, 200, 200, 200, 0)]
-    img.header(len(table), 1 if args.exclude_anon else 0)
+    excl = (args.exclude if args.exclude is not None else (1 if args.exclude_anon else 0)) | \
+        ((1 << 2) | (1 << 5) if args.net_dev else 0)
+    img.header(len(table), excl, 1 if args.mac else 0)
     img.rec("TASKS", struct.pack("<II", len(table), 0) +
             b"".join(struct.pack("<6I", *e) for e in table))
 
@@ -185,6 +195,15 @@ def build(args):
         fds = [(0, 2, 0), (1, 3, 0), (2, 3, 0), (5, 2, 1)]
         if shm:
             fds += [(7, 13, 0), (8, 15, 0)]
+        if args.regfile and pid == 200:
+            path = b"/tmp/data.bin"
+            img.rec("REGFILE", struct.pack("<IIQQII", 30, 0o100644, 100000,
+                                           1700000000123456789, len(path), 0) + path + b"\0")
+            for off, n in ((0, 32768), (65536, 32768), (98304, 1696)):
+                img.rec("REGFILE_DATA", struct.pack("<IIQ", 30, 0, off) + b"d" * n)
+            img.rec("FILE", struct.pack("<IIIIQQQII", 31, 30, 0o2, 0o100644, 5000, 100000, 0,
+                                        30, len(path)) + path + b"\0")
+            fds += [(14, 31, 0)]
         if args.unix and pid == 200:
             def end(fid, opts, nr_msgs, name):
                 return struct.pack("<8I", fid, 2, 0, opts, 212992, 212992, nr_msgs, len(name))
@@ -225,6 +244,18 @@ def build(args):
             img.rec("FILE", struct.pack("<IIIIQQQII", 23, 26, 0o4001, 0o100640, 0, 80, 0,
                                         22, len(path)) + path + b"\0")
             img.rec("FD", struct.pack("<IIII", 9, 23, 1, 0))
+        if args.net_dev and pid == 201:
+            # ckpt.exclude net: a TCP connection; dev: a terminal
+            img.rec("NETSOCK", struct.pack("<7IHH16s16s", 30, 2, 1, 6, 1, 1, 0, 40312, 5000,
+                                           bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1])))
+            path = b"socket:[4242]"
+            img.rec("FILE", struct.pack("<IIIIQQQII", 31, 27, 0o4002, 0o140777, 0, 0, 0,
+                                        30, len(path)) + path + b"\0")
+            img.rec("FD", struct.pack("<IIII", 7, 31, 0, 0))
+            path = b"/dev/pts/3"
+            img.rec("FILE", struct.pack("<IIIIQQQII", 32, 28, 0o2, 0o20620, 0, 0, 0,
+                                        (136 << 8) | 3, len(path)) + path + b"\0")
+            img.rec("FD", struct.pack("<IIII", 8, 32, 0, 0))
         cwd = b"/home/user"
         img.rec("FS", struct.pack("<II", 0o022, len(cwd)) + cwd + b"\0")
         acts = [(0, 0, 0, 0)] * 64
@@ -233,6 +264,9 @@ def build(args):
         acts[33] = (0x401300, 0x4, 0x401000, 1 << 1)    # SIGRTMIN
         img.rec("SIGHAND", b"".join(struct.pack("<4Q", *a) for a in acts))
         img.rec("TASK_END", b"")
+    if args.mac:
+        # CKPT_MAC_HMAC_SHA256; the value is not a real MAC (no key here)
+        img.rec("MAC", struct.pack("<II", 1, 32) + bytes(range(32)))
     img.trailer()
     return bytes(img.out)
 
@@ -242,12 +276,19 @@ def main():
     ap.add_argument("-o", "--output", default="-")
     ap.add_argument("--unknown", action="store_true", help="add a record of an unknown type")
     ap.add_argument("--exclude-anon", action="store_true")
+    ap.add_argument("--exclude", type=int, help="the header's exclude bits")
     ap.add_argument("--shm", action="store_true", help="add shared memory objects")
+    ap.add_argument("--regfile", action="store_true",
+                    help="add a regular file with its contents")
     ap.add_argument("--ipc", action="store_true", help="add file locks and SysV IPC")
+    ap.add_argument("--net-dev", action="store_true",
+                    help="exclude net and dev: a network socket and a device left out")
     ap.add_argument("--unix", action="store_true", help="add unix sockets")
     ap.add_argument("--unix-bad-fd", action="store_true",
                     help="with --unix: a file in flight that is not defined")
     ap.add_argument("--page-size", type=int, default=4096)
+    ap.add_argument("--mac", action="store_true",
+                    help="a signed image: CKPT_HDR_MAC and a MAC record (not a valid MAC)")
     args = ap.parse_args()
     data = build(args)
     if args.output == "-":

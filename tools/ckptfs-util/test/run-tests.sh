@@ -88,6 +88,51 @@ grep_in "$TMP/out" 'exclude: anon' "exclude anon header"
 grep_in "$TMP/out" 'rw- excluded  *64K \[anon\] 0' "excluded area"
 expect 0 "info 64K pages" -- "$ASAN" info "$TMP/64k.img"
 
+# Signed images: the header flag and the MAC record before the trailer
+grep_in "$TMP/out" '^  signed: no$' "unsigned image"
+python3 "$MKIMAGE" --mac -o "$TMP/mac.img"
+expect 0 "info signed" -- "$ASAN" info "$TMP/mac.img"
+grep_in "$TMP/out" '^  signed: yes' "signed header"
+grep_in "$TMP/out" '^mac: HMAC-SHA256 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f$' "mac record"
+expect 0 "info signed json" -- "$ASAN" info --json "$TMP/mac.img"
+json_ok "$TMP/out" "info signed json"
+grep_in "$TMP/out" '"signed": true' "signed json"
+# the flag without the record, the record without the flag
+python3 - "$TMP/mac.img" "$TMP/nomac.img" "$TMP/noflag.img" <<'PY'
+import struct, sys, zlib
+img = open(sys.argv[1], "rb").read()
+tr = len(img) - 32
+nrec = struct.unpack_from("<Q", img, tr + 8)[0]
+def out(path, body, n):
+    crc = zlib.crc32(body) & 0xFFFFFFFF
+    open(path, "wb").write(body + struct.pack("<IIQQII", 0xFF, 32, n, len(body), crc, 0))
+out(sys.argv[2], img[:tr - 48], nrec - 1)
+b = bytearray(img[:tr]); struct.pack_into("<I", b, 36, 0)
+out(sys.argv[3], bytes(b), nrec)
+PY
+expect 1 "info signed without MAC" -- "$ASAN" info "$TMP/nomac.img"
+grep_in "$TMP/err" 'a signed image without its MAC record' "signed without MAC"
+expect 1 "info MAC without flag" -- "$ASAN" info "$TMP/noflag.img"
+grep_in "$TMP/err" 'a MAC in an image whose header does not say it is signed' "MAC without flag"
+# ckpt.exclude net and dev: what stands for a TCP connection and a terminal
+python3 "$MKIMAGE" --net-dev -o "$TMP/netdev.img"
+expect 0 "info net dev" -- "$ASAN" info "$TMP/netdev.img"
+grep_in "$TMP/out" '^  exclude: net dev$' "exclude net dev header"
+grep_in "$TMP/out" '^  network socket \[30\] TCP, family 2 type 1 protocol 6, state 1, 127.0.0.1:40312 -> 127.0.0.1:5000: left out$' "netsock"
+grep_in "$TMP/out" '^  file \[31\] network socket socket:\[4242\] on network socket \[30\], O_RDWR|O_NONBLOCK$' "netsock file"
+grep_in "$TMP/out" '^  file \[32\] device left out /dev/pts/3 (rdev 136:3), O_RDWR: /dev/null in its place$' "device left out"
+expect 0 "info net dev json" -- "$ASAN" info --json "$TMP/netdev.img"
+json_ok "$TMP/out" "info net dev json"
+grep_in "$TMP/out" '"peer": "127.0.0.1:5000"' "netsock json"
+# the same records in an image that keeps them are refused
+python3 "$MKIMAGE" --net-dev -o - | python3 -c '
+import sys, struct, zlib
+d = bytearray(sys.stdin.buffer.read())
+d[24:32] = struct.pack("<Q", 0)
+sys.stdout.buffer.write(d)' > "$TMP/netdev-bad.img"
+expect 1 "info netsock without net" -- "$ASAN" info "$TMP/netdev-bad.img"
+grep_in "$TMP/err" 'network socket 30 in an image that keeps network sockets' "netsock without net"
+
 # Unix sockets: a listener, an accepted connection with a file in flight,
 # a datagram socket connected by name
 python3 "$MKIMAGE" --unix -o "$TMP/unix.img"
@@ -147,6 +192,49 @@ expect 1 "shm file on another kind of object" -- "$ASAN" info "$TMP/shm-bad-kind
 grep_in "$TMP/err" 'object 14 is not a matching object' "shm kind"
 expect 1 "shm pages beyond the object" -- "$ASAN" info "$TMP/shm-bad-beyond"
 grep_in "$TMP/err" 'beyond the size 32768 of object 10' "shm beyond"
+# Regular file contents (ckpt.exclude -files), every exclude class named
+python3 "$MKIMAGE" --regfile --exclude 27 -o "$TMP/regfile.img"
+expect 0 "info regfile" -- "$ASAN" info --pages "$TMP/regfile.img"
+grep_in "$TMP/out" '^  exclude: anon shmem ipc files$' "exclude names"
+grep_in "$TMP/out" '^  regfile \[30\] /tmp/data.bin, mode 0100644, size 100000, contents follow$' "regfile"
+grep_in "$TMP/out" '^    regfile \[30\] bytes 65536-98304$' "regfile piece"
+grep_in "$TMP/out" '^  file \[31\] reg+contents /tmp/data.bin, O_RDWR, .*pos 5000, .*contents \[30\]$' "regfile file"
+grep_in "$TMP/out" ', 67232 bytes of file contents,' "regfile totals"
+expect 0 "info regfile json" -- "$ASAN" info --json --pages "$TMP/regfile.img"
+json_ok "$TMP/out" "info regfile json"
+grep_in "$TMP/out" '"file_contents_bytes": *67232' "regfile json totals"
+python3 - "$TMP/regfile.img" "$TMP/rf-bad" <<'PY'
+import struct, sys, zlib
+d = bytes(open(sys.argv[1], 'rb').read())
+
+def patch(name, rtype, field_off, value, nth=0):
+    b = bytearray(d)
+    off, seen = 184, 0
+    while off < len(b):
+        t, l = struct.unpack_from('<II', b, off)
+        if t == rtype:
+            if seen == nth:
+                struct.pack_into('<I', b, off + field_off, value)
+                break
+            seen += 1
+        off += (l + 7) & ~7
+    tl = len(b) - 32
+    struct.pack_into('<I', b, tl + 24, zlib.crc32(bytes(b[:tl])) & 0xFFFFFFFF)
+    open(sys.argv[2] + '-' + name, 'wb').write(b)
+
+patch('back', 0x0711, 16, 100, 1)    # second piece at byte 100, before the first ends
+patch('beyond', 0x0711, 16, 99000, 2)  # last piece past the size
+patch('other', 0x0711, 8, 31, 0)     # a piece of another file
+patch('obj', 0x0401, 48, 2, 3)       # FILE [31] on the /dev/null file, not a regfile
+PY
+expect 1 "regfile piece backwards" -- "$ASAN" info "$TMP/rf-bad-back"
+grep_in "$TMP/err" 'contents of regular file 30: 32768 bytes at 100, after 32768' "regfile backwards"
+expect 1 "regfile piece beyond" -- "$ASAN" info "$TMP/rf-bad-beyond"
+grep_in "$TMP/err" 'in a size of 100000' "regfile beyond"
+expect 1 "regfile piece of another file" -- "$ASAN" info "$TMP/rf-bad-other"
+grep_in "$TMP/err" 'contents of regular file 31, where none is expected' "regfile other"
+expect 1 "reg+contents file without its regfile" -- "$ASAN" info "$TMP/rf-bad-obj"
+grep_in "$TMP/err" 'regular file 2 is not defined before' "regfile undefined"
 # File locks and SysV IPC: decoded, and damaged records refused
 python3 "$MKIMAGE" --ipc -o "$TMP/ipc.img"
 expect 0 "info ipc" -- "$ASAN" info "$TMP/ipc.img"
@@ -364,7 +452,7 @@ fake_group app
 expect 0 "checkpoint -q --exclude" -- "$CKPT" checkpoint -q app -o - --exclude +anon
 [ -s "$TMP/err" ] && ko "-q printed: $(cat "$TMP/err")" || ok
 # --exclude is for this checkpoint only: the previous set comes back
-grep_in "$G/ckpt.exclude" '^-anon -shmem$' "exclude restored"
+grep_in "$G/ckpt.exclude" '^-anon -shmem -net -ipc -files -dev$' "exclude restored"
 expect 2 "checkpoint no -o" -- "$CKPT" checkpoint app
 expect 2 "checkpoint two modes" -- "$CKPT" checkpoint app -o x --frozen --kill
 expect 2 "checkpoint bad exclude" -- "$CKPT" checkpoint app -o x --exclude +frob
