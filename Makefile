@@ -9,6 +9,7 @@
 #   make run SCRIPT=path [ARGS="..."]
 #   make check      checkpatch, W=1 and sparse on kernel/cgroup_ckpt/
 #   make stress     N=1000 checkpoint/restart cycles, leaks checked (N=50: CI)
+#   make fuzz       mutated images against restart (N per workload, WL=...)
 #   make bench      ckpt against CRIU in the guest (BENCH_QUICK=1, BENCH_RUNS=N)
 #   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
 
@@ -44,7 +45,7 @@ CONFIG_STAMP	:= $(OBJ)/.ckpt-config.stamp
 PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
 	libssl-dev bc cpio rsync bats criu cgroup-tools busybox-static \
 	python3-docutils sparse codespell gcc make xz-utils patch perl \
-	iproute2 util-linux
+	iproute2 util-linux keyutils
 
 CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
 
@@ -165,7 +166,7 @@ run: kernel tools
 	$(GUEST_RUN) $(SCRIPT) $(ARGS)
 
 # The whole suite under TCG takes minutes; stay inside CI's 90 minutes.
-TEST_TIMEOUT	?= 3600
+TEST_TIMEOUT	?= 4800
 
 test: deps kernel tools
 	$(GUEST_RUN) --timeout $(TEST_TIMEOUT) tests/run-tests.sh $(ARGS)
@@ -173,9 +174,15 @@ test: deps kernel tools
 demo: deps kernel tools
 	$(GUEST_RUN) scripts/demo.sh
 
-# Mutated images against restart; with KCONFIG=kasan on the KASAN kernel.
+# Mutated images against restart (tests/fuzz/restart-fuzz.sh): N images
+# (default 120) of each workload of WL (default all 17: 2040 images); with
+# KCONFIG=kasan on the KASAN kernel.  The bats suite runs a short mode
+# (tests/bats/45-fuzz.bats).
+FUZZ_TIMEOUT	?= 9000
+
 fuzz: deps kernel tools
-	CKPT_FUZZ_N=$(or $(N),300) $(GUEST_RUN) --timeout $(TEST_TIMEOUT) \
+	CKPT_FUZZ_N=$(or $(N),120) CKPT_FUZZ_WL="$(or $(WL),all)" \
+		$(GUEST_RUN) --timeout $(FUZZ_TIMEOUT) \
 		tests/workloads/bin/reaper tests/fuzz/restart-fuzz.sh
 
 # N "checkpoint kill" + restart cycles of a mixed workload; fails on a

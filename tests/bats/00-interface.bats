@@ -21,7 +21,8 @@ teardown() { common_teardown; }
 
 @test "interface: defaults of a new group" {
 	G=$(new_group a)
-	[ "$(cat "$G/ckpt.exclude")" = "" ]
+	# regular files are reopened by path, their contents left out
+	[ "$(cat "$G/ckpt.exclude")" = files ]
 	[ "$(cat "$G/ckpt.image_fd")" = none ]
 	state_is "$G" state idle
 	state_is "$G" last_op none
@@ -40,6 +41,8 @@ teardown() { common_teardown; }
 
 @test "exclude: +anon and -anon, the last mention wins" {
 	G=$(new_group a)
+	echo -files > "$G/ckpt.exclude"
+	[ "$(cat "$G/ckpt.exclude")" = "" ]
 	echo +anon > "$G/ckpt.exclude"
 	[ "$(cat "$G/ckpt.exclude")" = anon ]
 	echo -anon > "$G/ckpt.exclude"
@@ -53,19 +56,28 @@ teardown() { common_teardown; }
 	v=$(cat "$G/ckpt.exclude")
 	ensure_write_ok "$G/ckpt.exclude" "+$v"
 	[ "$(cat "$G/ckpt.exclude")" = anon ]
+	# every class, shown in one order whatever the order written
+	ensure_write_ok "$G/ckpt.exclude" "+files +ipc +shmem"
+	[ "$(cat "$G/ckpt.exclude")" = "anon shmem ipc files" ]
+	ensure_write_ok "$G/ckpt.exclude" "-shmem -anon -files"
+	[ "$(cat "$G/ckpt.exclude")" = ipc ]
+	ensure_write_ok "$G/ckpt.exclude" "-ipc +files"
+	[ "$(cat "$G/ckpt.exclude")" = files ]
 }
 
 @test "exclude: unknown class fails EINVAL, all or nothing" {
 	G=$(new_group a)
 	ensure_write_fail "$G/ckpt.exclude" "+bogus" EINVAL
-	[ "$(cat "$G/ckpt.exclude")" = "" ]
+	[ "$(cat "$G/ckpt.exclude")" = files ]
 	ensure_write_fail "$G/ckpt.exclude" "+anon +bogus" EINVAL
-	[ "$(cat "$G/ckpt.exclude")" = "" ]
+	[ "$(cat "$G/ckpt.exclude")" = files ]
+	ensure_write_fail "$G/ckpt.exclude" "+ipc -file" EINVAL
+	[ "$(cat "$G/ckpt.exclude")" = files ]
 	echo +anon > "$G/ckpt.exclude"
 	ensure_write_fail "$G/ckpt.exclude" "-anon -bogus" EINVAL
-	[ "$(cat "$G/ckpt.exclude")" = anon ]
+	[ "$(cat "$G/ckpt.exclude")" = "anon files" ]
 	ensure_write_fail "$G/ckpt.exclude" "-anon +" EINVAL
-	[ "$(cat "$G/ckpt.exclude")" = anon ]
+	[ "$(cat "$G/ckpt.exclude")" = "anon files" ]
 }
 
 @test "exclude: a child group created afterwards inherits the set" {
@@ -74,20 +86,49 @@ teardown() { common_teardown; }
 	echo +ckpt > "$G/cgroup.subtree_control"
 	mkdir "$G/child"
 	track_group "$G/child"
-	[ "$(cat "$G/child/ckpt.exclude")" = anon ]
+	[ "$(cat "$G/child/ckpt.exclude")" = "anon files" ]
 	# and it is its own copy
 	echo -anon > "$G/child/ckpt.exclude"
-	[ "$(cat "$G/ckpt.exclude")" = anon ]
+	[ "$(cat "$G/ckpt.exclude")" = "anon files" ]
+}
+
+@test "exclude: +ipc -files reaches the children created afterwards, not those before" {
+	G=$(new_group a)
+	echo +ckpt > "$G/cgroup.subtree_control"
+	mkdir "$G/before"
+	track_group "$G/before"
+	[ "$(cat "$G/before/ckpt.exclude")" = files ]
+	echo "+ipc -files" > "$G/ckpt.exclude"
+	[ "$(cat "$G/ckpt.exclude")" = ipc ]
+	mkdir "$G/after"
+	track_group "$G/after"
+	[ "$(cat "$G/after/ckpt.exclude")" = ipc ]
+	# the one made before keeps what it had
+	[ "$(cat "$G/before/ckpt.exclude")" = files ]
+	# and the set goes down the tree made afterwards
+	echo +ckpt > "$G/after/cgroup.subtree_control"
+	mkdir "$G/after/grand"
+	track_group "$G/after/grand"
+	[ "$(cat "$G/after/grand/ckpt.exclude")" = ipc ]
 }
 
 @test "exclude: cgset -r ckpt.exclude=+anon and cgget" {
 	G=$(new_group a)
 	rel=${G#"$CGROOT"/}
 	cgset -r ckpt.exclude=+anon "$rel"
-	[ "$(cat "$G/ckpt.exclude")" = anon ]
-	[ "$(cgget -n -v -r ckpt.exclude "$rel")" = anon ]
+	[ "$(cat "$G/ckpt.exclude")" = "anon files" ]
+	[ "$(cgget -n -v -r ckpt.exclude "$rel")" = "anon files" ]
 	cgset -r ckpt.exclude=-anon "$rel"
-	[ "$(cat "$G/ckpt.exclude")" = "" ]
+	[ "$(cat "$G/ckpt.exclude")" = files ]
+	# the classes of issue 5, several in one value
+	cgset -r "ckpt.exclude=+ipc -files" "$rel"
+	[ "$(cat "$G/ckpt.exclude")" = ipc ]
+	[ "$(cgget -n -v -r ckpt.exclude "$rel")" = ipc ]
+	cgset -r ckpt.exclude=+files "$rel"
+	[ "$(cat "$G/ckpt.exclude")" = "ipc files" ]
+	# an unknown class fails, the set unchanged
+	refute cgset -r ckpt.exclude=+bogus "$rel"
+	[ "$(cat "$G/ckpt.exclude")" = "ipc files" ]
 }
 
 @test "image_fd: holds the file after the fd is closed, reads its path, none releases" {

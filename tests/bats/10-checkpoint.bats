@@ -36,7 +36,7 @@ check_image() {
 	wait_count "$T/c/log" 2
 	checkpoint "$G" "$T/img"
 	check_image "$T/img" "$pid"
-	[ "$(le64_at "$T/img" 24)" = 0 ]	# nothing excluded
+	[ "$(le64_at "$T/img" 24)" = 16 ]	# the default: files
 	assert_running "$G" "$pid" "$T/c/log"
 	[ "$(procs_of "$G")" = "$pid" ]
 	state_is "$G" state idle
@@ -258,8 +258,8 @@ poll_test() {
 	checkpoint "$G" "$T/full"
 	echo +anon > "$G/ckpt.exclude"
 	checkpoint "$G" "$T/noanon"
-	[ "$(le64_at "$T/full" 24)" = 0 ]
-	[ "$(le64_at "$T/noanon" 24)" = 1 ]	# CKPT_EXCL_ANON
+	[ "$(le64_at "$T/full" 24)" = 16 ]	# CKPT_EXCL_FILES, the default
+	[ "$(le64_at "$T/noanon" 24)" = 17 ]	# and CKPT_EXCL_ANON
 	full=$(file_size "$T/full")
 	noanon=$(file_size "$T/noanon")
 	# at least the 8 MiB area and the 2 MiB heap are gone

@@ -221,10 +221,10 @@ EOF
 	checkpoint "$G" "$T/img" kill
 	wait_until gone "$pid"
 	wait_until gone "$child"
-	[ "$(le64_at "$T/img" 24)" = 2 ]
+	[ "$(le64_at "$T/img" 24)" = 18 ]	# shmem, files
 	run "$CKPT" info "$T/img"
 	[ "$status" = 0 ]
-	grep -q "^  exclude: shmem$" <<< "$output"
+	grep -q "^  exclude: shmem files$" <<< "$output"
 	# the objects are there, their pages are not; the unlinked file's are
 	grep -q "^  shmem " <<< "$output"
 	restart "$G" "$T/img"

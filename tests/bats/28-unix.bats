@@ -39,7 +39,7 @@ teardown() { common_teardown; }
 	echo "$c" > "$O/cgroup.procs"
 	image_out "$A" "$T/img"
 	ensure_write_fail "$A/ckpt.trigger" checkpoint EOPNOTSUPP
-	grep -E "^error pid $pid fd [0-9]+: unix socket whose peer is held only outside the group; not supported yet" "$A/ckpt.state"
+	grep -E "^error pid $pid fd [0-9]+: socket:\[[0-9]+\]: a unix socket whose peer is held only outside the group; not supported yet; close it before the checkpoint$" "$A/ckpt.state"
 	[ "$(cat "$A/cgroup.freeze")" = 0 ]
 	wait_until frozen_is "$A" 0
 	echo "$c" > "$A/cgroup.procs"
@@ -158,7 +158,7 @@ refused_unix() {
 	wl_start "$A" k sockets -r "$1"
 	image_out "$A" "$T/img"
 	ensure_write_fail "$A/ckpt.trigger" checkpoint EOPNOTSUPP
-	grep -E "^error pid $pid fd [0-9]+: unix socket $2" "$A/ckpt.state"
+	grep -E "^error pid $pid fd [0-9]+: socket:\[[0-9]+\]: a unix socket $2; close it before the checkpoint$" "$A/ckpt.state"
 	wait_until frozen_is "$A" 0
 	wl_check "$pid" k
 }

@@ -130,3 +130,51 @@ EOF
 	restart "$G" "$T/img"
 	wl_check "$pid" v
 }
+
+@test "exclude: +ipc restarts SysV objects with their ids and keys, empty; a default checkpoint keeps the contents" {
+	G=$(new_group a)
+	ipc_start "$G"
+	sysv_sems > "$T/sem.before"
+	# key, id, perms, owners: not the bytes and messages queued
+	sysv_msqs | awk '{ print $1, $2, $3, $6, $7, $8, $9 }' > "$T/msg.before"
+	# the default set (files) keeps values, undo adjustments, messages
+	checkpoint "$G" "$T/full"
+	run "$CKPT" info "$T/full"
+	[ "$status" = 0 ]
+	grep -Eq "^  sysvsem \[[0-9]+\] semid $s1 .*3 semaphores: 5 0 100" <<< "$output"
+	grep -Eq "^  semundo \[[0-9]+\] semid $s1: " <<< "$output"
+	grep -Eq "^  sysvmsg \[[0-9]+\] msqid $q .*, 4 messages" <<< "$output"
+	echo +ipc > "$G/ckpt.exclude"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	[ "$(le64_at "$T/img" 24)" = 24 ]	# ipc, files
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -q "^  exclude: ipc files$" <<< "$output"
+	grep -Eq "^  sysvsem \[[0-9]+\] semid $s1 key 0x7c5b[0-9a-f]+, mode 0640, 3 semaphores: 0 0 0" <<< "$output"
+	grep -Eq "^  sysvsem \[[0-9]+\] semid $s2 key 0, mode 0600, 1 semaphores: 0" <<< "$output"
+	grep -Eq "^  sysvmsg \[[0-9]+\] msqid $q key 0x7c5c[0-9a-f]+, mode 0620, qbytes 4000, 0 messages" <<< "$output"
+	grep -Eq "^  sysvmsg \[[0-9]+\] msqid $q2 key 0, mode 0600, .* 0 messages" <<< "$output"
+	refute grep -Eq "^  (semundo|sysvmsg_data) " <<< "$output"
+	ipcrm -s "$s1" -s "$s2" -q "$q" -q "$q2"
+	restart "$G" "$T/img"
+	# the same objects: ids, keys, modes, owners, sizes
+	sysv_sems > "$T/sem.after"
+	diff -u "$T/sem.before" "$T/sem.after"
+	sysv_msqs | awk '{ print $1, $2, $3, $6, $7, $8, $9 }' | diff -u "$T/msg.before" -
+	# empty: semaphores at 0, no message
+	[ "$(sem_values "$s1")" = "0 0 0" ]
+	[ "$(sem_values "$s2")" = 0 ]
+	[ "$(sysv_msqs | awk '{ s += $4 + $5 } END { print s + 0 }')" = 0 ]
+	# the program's own check notices
+	kill -USR1 "$pid"
+	wait_until matches_ge "$T/v/result" "^FAIL Q attributes: qbytes 4000 qnum 0 " 1
+	grep -qx "FAIL set $s1 sem 0: 0, want 2" "$T/v/result"
+	grep -q "^FAIL queue $q message 0: " "$T/v/result"
+	# no undo adjustment was kept: exits change nothing
+	kill -9 "$child" "$pid"
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	[ "$(sem_values "$s1")" = "0 0 0" ]
+}

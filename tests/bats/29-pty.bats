@@ -26,7 +26,7 @@ child_of() { awk '$1 == "child" { print $2 }' "$T/$1/info"; }
 	image_out "$G" "$T/img"
 	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
 	assert_failed "$G" EOPNOTSUPP
-	grep -Ex "error pid $pid fd 11: /dev/pts/[0-9]+: a terminal also open outside the group \(its master, or another open file of it\); not supported" "$G/ckpt.state"
+	grep -Ex "error pid $pid fd 11: /dev/pts/[0-9]+: a terminal also open outside the group \(its master, or another open file of it\); exclude dev to checkpoint without it" "$G/ckpt.state"
 	# nothing was written
 	[ "$(state_get "$G" bytes)" = 0 ]
 	wl_check "$pid" p
@@ -87,7 +87,7 @@ child_of() { awk '$1 == "child" { print $2 }' "$T/$1/info"; }
 	image_out "$G" "$T/img"
 	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
 	assert_failed "$G" EOPNOTSUPP
-	grep -Ex "error pid $pid fd 10: /dev/pts/[0-9]+: input not read in canonical mode \(lines, or one typed\); not supported" "$G/ckpt.state"
+	grep -Ex "error pid $pid fd 10: /dev/pts/[0-9]+: input not read in canonical mode \(lines, or one typed\); not supported; exclude dev to checkpoint without it" "$G/ckpt.state"
 	# the line being typed is still there: ended, it reads "abc\n"
 	wl_check "$pid" p
 }
@@ -115,5 +115,44 @@ child_of() { awk '$1 == "child" { print $2 }' "$T/$1/info"; }
 		damaged_restart_fails "$T/img" "$args" || return 1
 	done
 	restart "$G" "$T/img"
+	wl_check "$pid" p
+}
+
+# ckpt.exclude dev: terminals left out, /dev/null in their place.
+
+@test "pty: +dev: a terminal whose master is outside the group is left out; the checkpoint succeeds and leaves it as it was" {
+	G=$(new_group a)
+	G2=$(new_group b)
+	wl_start "$G" p ptys -o "$G2"
+	child=$(child_of p)
+	wait_until grep -qx "$child" "$G2/cgroup.procs"
+	echo +dev > "$G/ckpt.exclude"
+	checkpoint "$G" "$T/img"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -q "^  exclude: files dev$" <<< "$output"
+	grep -Eq "^  file \[[0-9]+\] device left out /dev/pts/[0-9]+ \(rdev 136:[0-9]+\), O_RDWR(\|O_LARGEFILE)?: /dev/null in its place$" <<< "$output" || { echo "$output"; false; }
+	refute grep -q "^  pty " <<< "$output"
+	# the terminal works as before: the child outside reads what it writes
+	wl_check "$pid" p
+}
+
+@test "pty: +dev: after a restart the terminals read end of file, take writes, and no one has a controlling terminal" {
+	G=$(new_group a)
+	wl_start "$G" p ptys -c -x
+	child=$(child_of p)
+	[ "$(awk '{ print $7 }' "/proc/$child/stat")" != 0 ]
+	echo +dev > "$G/ckpt.exclude"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	refute grep -q "controlling terminal" <<< "$output"
+	[ "$(grep -Ec "^  file \[[0-9]+\] device left out /dev/(ptmx|pts/[0-9]+) " <<< "$output")" = 3 ]
+	restart "$G" "$T/img"
+	[ "$(readlink "/proc/$pid/fd/10")" = /dev/null ]
+	[ "$(readlink "/proc/$pid/fd/11")" = /dev/null ]
+	# tty_nr of the session leader: none
+	[ "$(awk '{ print $7 }' "/proc/$child/stat")" = 0 ]
 	wl_check "$pid" p
 }

@@ -111,13 +111,16 @@ in_areas() {
 
 @test "cli: exclude and state" {
 	G=$(new_group a)
+	[ "$("$CKPT" exclude "$G")" = files ]
 	"$CKPT" exclude "$(rel "$G")" +anon
-	[ "$(cat "$G/ckpt.exclude")" = anon ]
-	[ "$("$CKPT" exclude "$G")" = anon ]
+	[ "$(cat "$G/ckpt.exclude")" = "anon files" ]
+	[ "$("$CKPT" exclude "$G")" = "anon files" ]
 	run "$CKPT" exclude "$G" -anon +bogus
 	[ "$status" -ne 0 ]
-	[ "$(cat "$G/ckpt.exclude")" = anon ]
-	"$CKPT" exclude "$G" -anon
+	[ "$(cat "$G/ckpt.exclude")" = "anon files" ]
+	"$CKPT" exclude "$G" -anon -files +ipc
+	[ "$(cat "$G/ckpt.exclude")" = ipc ]
+	"$CKPT" exclude "$G" -ipc
 	[ "$(cat "$G/ckpt.exclude")" = "" ]
 	run "$CKPT" state "$G"
 	[ "$status" = 0 ]

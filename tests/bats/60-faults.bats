@@ -158,14 +158,19 @@ small_tmpfs() {
 	wl_check "$pid" m
 }
 
-@test "fault: SIGKILL to the writer mid-image: EINTR, thawed, no reference left" {
+# The faults below strike while the group is frozen and the image streams:
+# "checkpoint no-snapshot" keeps it frozen that long.
+# writer_killed TRIGGER FROZEN: the writer of TRIGGER, stalled on a full
+# FIFO with the group frozen or not (FROZEN 1 or 0), is SIGKILLed: EINTR,
+# the same tasks run on, and nothing keeps the FIFO open.
+writer_killed() {
 	G=$(new_group a)
 	wl_start "$G" t tree -n 7 -t 200
 	stall_fifo "$G"
 	procs=$(procs_of "$G")
-	start_trigger "$G" checkpoint
+	start_trigger "$G" "$1"
 	wait_stalled "$G"
-	frozen_is "$G" 1
+	frozen_is "$G" "$2"
 	kill -9 "$bg"
 	wait "$bg" || true
 	wait_until state_is "$G" state idle
@@ -175,6 +180,15 @@ small_tmpfs() {
 	# neither the writer nor the operation keeps the FIFO open
 	echo none > "$G/ckpt.image_fd"
 	drained_to_eof
+}
+
+@test "fault: SIGKILL to the writer mid-image: EINTR, thawed, no reference left" {
+	writer_killed "checkpoint no-snapshot" 1
+}
+
+@test "fault: SIGKILL to the writer mid-snapshot: EINTR, the group ran on, no reference left" {
+	# a snapshot checkpoint thaws before it streams
+	writer_killed checkpoint 0
 }
 
 # usr1_all GROUP NAME N: SIGUSR1 to every process of GROUP; N more OK lines.
@@ -196,7 +210,7 @@ usr1_all() {
 	# the last process of the tree, a leaf
 	victim=$(awk '$6 == 6 { print $2 }' "$T/t/up")
 	[ -n "$victim" ]
-	start_trigger "$G" checkpoint
+	start_trigger "$G" "checkpoint no-snapshot"
 	wait_stalled "$G"
 	kill -9 "$victim"
 	wait_until gone_or_zombie "$victim"
@@ -235,9 +249,9 @@ gone_or_zombie() { ! alive "$1"; }
 	G=$(new_group a)
 	wl_start "$G" m memcheck -m 4
 	stall_fifo "$G"
-	"$WL/cgwrite" "$G/ckpt.trigger" checkpoint > "$T/w1" 3>&- {r}<&- &
+	"$WL/cgwrite" "$G/ckpt.trigger" "checkpoint no-snapshot" > "$T/w1" 3>&- {r}<&- &
 	w1=$!
-	"$WL/cgwrite" "$G/ckpt.trigger" checkpoint > "$T/w2" 3>&- {r}<&- &
+	"$WL/cgwrite" "$G/ckpt.trigger" "checkpoint no-snapshot" > "$T/w2" 3>&- {r}<&- &
 	w2=$!
 	track_pid "$w1"
 	track_pid "$w2"
@@ -300,7 +314,7 @@ gone_or_zombie() { ! alive "$1"; }
 	G=$(new_group a)
 	wl_start "$G" t tree -n 7 -t 200
 	stall_fifo "$G"
-	start_trigger "$G" checkpoint
+	start_trigger "$G" "checkpoint no-snapshot"
 	wait_stalled "$G"
 	run rmdir "$G"
 	[ "$status" != 0 ]

@@ -1,102 +1,303 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# restart-fuzz.sh: runs in the guest (make fuzz).  Checkpoints a workload,
-# makes CKPT_FUZZ_N (default 300) mutated copies of its image (bit flips in
-# headers and records, truncations at and inside record boundaries, hostile
-# 32- and 64-bit fields) and restarts each.  Every restart must fail with an
-# errno (or succeed, for a mutation that changed nothing), leave no task
-# behind and free the pid; guest-run fails the run on any kernel report.
-# Prints the errnos seen, and exits non-zero if a task was left behind.
-R=$PWD; W=$R/tests/workloads/bin; N=${CKPT_FUZZ_N:-300}
-echo +ckpt > /sys/fs/cgroup/cgroup.subtree_control
-mkdir /sys/fs/cgroup/a /sys/fs/cgroup/b; mkdir -p /tmp/c /tmp/f
-# CKPT_FUZZ_WL: the workload whose image is mutated: memcheck (default), or
-# tree (4 processes, sessions, process groups, 2 zombies), threads (5),
-# sockets (4 unix socketpairs with data queued), sockets-named (listeners,
-# accepted connections, datagram sockets, fds in flight), seccomp (filters,
-# strict), pipes (2 processes, pipes with data, a FIFO), epolls (epoll,
-# eventfd), locks (flock, POSIX and OFD locks of 2 processes), sysvipc (SysV
-# semaphores with undo adjustments, message queues; a failed restart must
-# leave no SysV object either).
-case ${CKPT_FUZZ_WL:-memcheck} in
-tree) wl=(tree -n 4 -f 3 -g -z) ;;
-threads) wl=(threads -n 4) ;;
-sockets) wl=(sockets) ;;
-sockets-named) wl=(sockets -n) ;;
-seccomp) wl=(seccomp) ;;
-pipes) wl=(pipes) ;;
-epolls) wl=(epolls) ;;
-locks) wl=(locks) ;;
-sysvipc) wl=(sysvipc) ;;
-*) wl=(memcheck -m 1) ;;
-esac
-"$W"/spawn -c /sys/fs/cgroup/a -o /tmp/c/log "$W/${wl[0]}" -d /tmp/c "${wl[@]:1}" >/dev/null
-for _ in $(seq 100); do [ -e /tmp/c/ready ] && break; sleep 0.1; done
-sleep 1
-pids=$(cat /sys/fs/cgroup/a/cgroup.threads)
-any_left() { local p; for p in $pids; do [ -e /proc/"$p" ] && return 0; done; return 1; }
-if ! "$W"/cgwrite -w /tmp/img /sys/fs/cgroup/a/ckpt.image_fd ||
-   ! "$W"/cgwrite /sys/fs/cgroup/a/ckpt.trigger "checkpoint kill"; then
-	echo "checkpoint failed"; exit 1
-fi
-for _ in $(seq 50); do any_left || break; sleep 0.1; done
-ipc_objs() { cat /proc/sysvipc/sem /proc/sysvipc/msg | grep -vc '^ *key'; }
-# the originals' SysV objects keep their ids: remove them
-[ "${wl[0]}" = sysvipc ] && ipcrm -a
-python3 - "$N" <<'PY'
-import random, struct, sys
-random.seed(1234)
-img = open('/tmp/img','rb').read()
-n = int(sys.argv[1])
-# record boundaries
-offs = []; o = 184
-while o + 8 <= len(img):
-    t, l = struct.unpack_from('<II', img, o); offs.append(o)
-    if l < 8: break
-    o += (l + 7) & ~7
-for i in range(n):
-    b = bytearray(img); k = i % 4
-    if k == 0:      # flip 1-4 random bytes in the first 8 KiB (headers, records)
-        for _ in range(random.randint(1, 4)):
-            p = random.randrange(0, min(len(b), 8192)); b[p] ^= 1 << random.randrange(8)
-    elif k == 1:    # truncate at a record boundary, or inside one
-        cut = random.choice(offs) + random.choice([0, 0, 4, 8, 13])
-        b = b[:cut]
-    elif k == 2:    # a record's length or a count becomes hostile
-        o = random.choice(offs)
-        field = random.choice([4, 8, 12, 16, 20, 24, 32, 40, 48])
-        val = random.choice([0, 1, 7, 8, 0xffffffff, 0x7fffffff, 0x10000, 0x40000, random.getrandbits(32)])
-        if o + field + 4 <= len(b): struct.pack_into('<I', b, o + field, val)
-    else:           # a 64-bit field (addresses, sizes) becomes hostile
-        o = random.choice(offs)
-        field = random.choice([8, 16, 24, 32, 40, 48, 56, 64])
-        val = random.choice([0, 0xfff, 1 << 47, (1 << 64) - 4096, random.getrandbits(64)])
-        if o + field + 8 <= len(b): struct.pack_into('<Q', b, o + field, val)
-    open('/tmp/f/%d' % i, 'wb').write(bytes(b))
-PY
-declare -A res
+# restart-fuzz.sh: runs in the guest (make fuzz; tests/bats/45-fuzz.bats in
+# a short mode), as root, under tests/workloads/bin/reaper, from the
+# repository root.  For each workload of CKPT_FUZZ_WL it checkpoints the
+# workload ("checkpoint kill"), makes CKPT_FUZZ_N mutated copies of its
+# image with tests/fuzz/mutate.py (truncations at every record boundary
+# and inside records, bit flips, hostile record lengths, duplicated,
+# swapped and dropped records, huge counts, hostile 64-bit fields, header
+# fields and record types; most with the trailer's counts and CRC fixed so
+# that restart meets the mutation itself) and restarts each into an empty
+# group.  After each restart:
+#	- it failed with an errno and a reason in ckpt.state ("error ..."),
+#	  or it succeeded (the tasks are then killed);
+#	- the group is empty and the checkpointed pids are free again;
+#	- the restarter (a subshell: it writes the image fd and the trigger
+#	  itself) has the same open fds as before;
+#	- a failed restart left no SysV IPC object (sem, msg, shm) and no
+#	  POSIX message queue.
+# Before the images of each workload, after half of them and after all,
+# with the caches dropped, every slab cache shrunk (which flushes the
+# per-cpu slabs and empties KASAN's quarantine) and lazily freed vmalloc
+# areas purged (tests/workloads/vmpurge): a leak grows in both halves, see
+# leaks() for the tolerances.  The unmutated image must still restart.  At the end, the kernel log must hold no
+# report (BUG, WARNING, KASAN, lockdep...).
+#
+# Environment:
+#	CKPT_FUZZ_N	images per workload (default 300)
+#	CKPT_FUZZ_WL	workloads, space-separated, or "all" (default all):
+#			see wl_args below
+#	CKPT_FUZZ_SEED	seed of the mutations (default 1234; each workload
+#			adds its index)
+#	CKPT_FUZZ_PARENT	group under which to work (default the root;
+#			its subtree_control must allow +ckpt)
+#	CKPT_FUZZ_DIR	scratch directory (default /tmp/fuzz)
+#
+# Prints per workload "fuzz: WL: N images, R records, ... errnos" and a
+# line per problem found (the image is kept as $CKPT_FUZZ_DIR/bad-WL-I,
+# its mutation printed); ends with "fuzz: PASS ..." or "fuzz: FAIL ...".
+set -u -o pipefail
+
+R=$PWD
+W=$R/tests/workloads/bin
+N=${CKPT_FUZZ_N:-300}
+SEED=${CKPT_FUZZ_SEED:-1234}
+P=${CKPT_FUZZ_PARENT:-/sys/fs/cgroup}
+D=${CKPT_FUZZ_DIR:-/tmp/fuzz}
+ALL="memcheck tree threads pipes sockets sockets-named seccomp epolls
+     signalfds timerfds inotifys locks sysvipc sysvshm mqueues shm timers"
+WLS=${CKPT_FUZZ_WL:-all}
+[ "$WLS" = all ] && WLS=$ALL
+MQ=/dev/mqueue
+splat_re='(BUG:|WARNING:|Oops|Kernel panic|possible circular locking|INFO: task .* blocked|inconsistent lock state|possible recursive locking|KASAN:|UBSAN:|general protection fault|Unable to handle kernel|kmemleak)'
+
+# wl_args WL: the workload and its arguments
+wl_args() {
+	case $1 in
+	memcheck) echo memcheck -m 1 ;;
+	tree) echo tree -n 4 -f 3 -g -z ;;		# sessions, pgrps, 2 zombies
+	threads) echo threads -n 4 ;;
+	pipes) echo pipes ;;				# pipes with data, a FIFO
+	sockets) echo sockets ;;			# socketpairs, data queued
+	sockets-named) echo sockets -n ;;		# listeners, fds in flight
+	seccomp) echo seccomp ;;
+	epolls) echo epolls ;;				# epoll, eventfd
+	signalfds) echo signalfds ;;
+	timerfds) echo timerfds ;;
+	inotifys) echo inotifys ;;
+	locks) echo locks ;;				# flock, POSIX, OFD locks
+	sysvipc) echo sysvipc ;;			# sem with undo, msg queues
+	sysvshm) echo sysvshm ;;
+	mqueues) echo mqueues ;;			# POSIX message queues
+	shm) echo shm ;;				# memfd, shared mappings
+	timers) echo timers posix ;;			# POSIX timers
+	*) return 1 ;;
+	esac
+}
+
+say() { echo "fuzz: $*"; }
 bad=0
-for i in $(seq 0 $((N - 1))); do
-	"$W"/cgwrite -r /tmp/f/"$i" /sys/fs/cgroup/b/ckpt.image_fd >/dev/null
-	e=$("$W"/cgwrite /sys/fs/cgroup/b/ckpt.trigger restart); e=${e:-OK}
-	res[$e]=$(( ${res[$e]:-0} + 1 ))
-	if [ "$e" = OK ]; then echo 1 > /sys/fs/cgroup/b/cgroup.kill; fi
-	for _ in $(seq 100); do grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events && ! any_left && break; sleep 0.05; done
-	if ! grep -q "populated 0" /sys/fs/cgroup/b/cgroup.events || any_left; then
-		echo "image $i ($e): task left behind"; bad=$((bad + 1)); cat /sys/fs/cgroup/b/ckpt.state
-	fi
-	if [ "${wl[0]}" = sysvipc ]; then
-		if [ "$e" != OK ] && [ "$(ipc_objs)" != 0 ]; then
-			echo "image $i ($e): SysV objects left behind"; bad=$((bad + 1))
+problem() {	# problem TEXT: one more problem
+	say "PROBLEM $*"
+	bad=$((bad + 1))
+}
+
+grep -qw ckpt "$P/cgroup.subtree_control" 2>/dev/null ||
+	echo +ckpt > "$P/cgroup.subtree_control" || { say "FAIL no +ckpt in $P"; exit 1; }
+[ -d $MQ ] || mkdir -p $MQ
+grep -q " $MQ mqueue" /proc/mounts || mount -t mqueue mqueue $MQ ||
+	{ say "FAIL cannot mount mqueue"; exit 1; }
+A=$P/fuzz-a
+B=$P/fuzz-b
+rm -rf "$D"
+mkdir -p "$D"
+rmdir "$A" "$B" 2>/dev/null
+mkdir "$A" "$B" || { say "FAIL cannot make $A and $B"; exit 1; }
+
+# Helpers of the loop over images: bash builtins only, no process started
+# (each exec costs 0.1-0.5 s in a TCG guest).
+# nap: sleeps 50 ms (read on a FIFO nobody writes)
+mkfifo "$D/.nap"
+exec {nap_fd}<> "$D/.nap"
+nap() { read -r -t 0.05 -u "$nap_fd" _; }
+# the errno names of the messages of strerror(), for bash's write errors
+declare -A ERRNAME
+while IFS=$'\t' read -r msg name; do ERRNAME[$msg]=$name; done < <(python3 -c '
+import errno, os
+for n, name in sorted(errno.errorcode.items(), reverse=True):
+    print(os.strerror(n) + "\t" + name)')
+
+count_ipc() {	# sets ipc: SysV objects (sem, msg, shm)
+	local f line
+
+	ipc=0
+	for f in sem msg shm; do
+		while read -r line; do
+			case $line in key*|"") ;; *) ipc=$((ipc + 1)) ;; esac
+		done < /proc/sysvipc/$f
+	done
+}
+count_mq() { local f; mq=0; for f in "$MQ"/*; do [ -e "$f" ] && mq=$((mq + 1)); done; }
+count_fds() { local f; fds=0; for f in "/proc/$BASHPID/fd"/*; do fds=$((fds + 1)); done; }
+ipc_clear() {
+	count_ipc
+	[ "$ipc" = 0 ] || ipcrm -a 2>/dev/null
+	count_mq
+	[ "$mq" = 0 ] || rm -f "$MQ"/*
+}
+empty() { local l; while read -r l; do [ "$l" = "populated 0" ] && return 0; done < "$1/cgroup.events"; return 1; }
+any_left() { local p; for p in $pids; do [ -e /proc/"$p" ] && return 0; done; return 1; }
+# settle GROUP: waits up to 30 s for GROUP to be empty and the pids free
+# (killing a restarted group took more than 10 s once in a starved KASAN
+# guest)
+settle() {
+	local i
+
+	for ((i = 0; i < 600; i++)); do
+		empty "$1" && ! any_left && return 0
+		nap
+	done
+	return 1
+}
+# state_error GROUP: sets err to the "error" line of ckpt.state
+state_error() {
+	local k v
+
+	err=
+	while read -r k v; do [ "$k" = error ] && err=$v; done < "$1/ckpt.state"
+}
+# restart IMAGE: restart into $B; sets e to OK or the errno name, followed
+# by " fds:BEFORE->AFTER" if the restarter's open fds changed.  The
+# restarter is a subshell (a fork, no exec) that exits at once: the
+# restarted roots are then reparented to the subreaper, with SIGCHLD as
+# their exit signal whatever the image said (a root restored with exit
+# signal 0 would otherwise stay a zombie of this shell, its pid busy).
+restart() {
+	e=$(
+		count_fds
+		fds0=$fds
+		exec {ifd}< "$1"
+		printf %s "$ifd" > "$B/ckpt.image_fd"
+		exec {ifd}<&-
+		if printf %s restart 2> "$D/.err" > "$B/ckpt.trigger"; then
+			r=OK
+		else
+			read -r line < "$D/.err"
+			line=${line##*write error: }
+			r=${ERRNAME[$line]:-"?$line"}
 		fi
-		ipcrm -a
+		count_fds
+		[ "$fds" = "$fds0" ] || r+=" fds:$fds0->$fds"
+		echo "$r"
+	)
+}
+
+# snapshot FILE: "slab NAME ACTIVE SIZE" lines and "files N", caches dropped
+# and shrunk (per-cpu slabs flushed, KASAN quarantine emptied)
+snapshot() {
+	local f
+
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	"$W"/vmpurge
+	for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
+	{
+		awk 'NR > 2 { print "slab", $1, $2, $4 }' /proc/slabinfo
+		awk '{ print "files", $1 - $2 }' /proc/sys/fs/file-nr
+	} > "$1"
+}
+
+# leaks BEFORE MID AFTER: what grew in both halves of the images beyond the
+# tolerance: slab caches by more than 32 + N/16 objects, open files by more
+# than 16 + 32 per CPU (file-nr is a per-cpu counter read without the
+# per-cpu deltas).  A cache that settles at a new level, or one that a
+# single image grew, grows in one half only.
+leaks() {
+	awk -v n="$N" -v cpus="$(nproc)" '
+	FILENAME == ARGV[1] { if ($1 == "slab") a[$2] = $3; else va[$1] = $2; next }
+	FILENAME == ARGV[2] { if ($1 == "slab") b[$2] = $3; else vb[$1] = $2; next }
+	$1 == "slab" && b[$2] - a[$2] > 32 + n / 16 && $3 - b[$2] > 32 + n / 16 {
+		printf "slab cache %s grew by %d, then %d objects (%d bytes)\n", $2,
+			b[$2] - a[$2], $3 - b[$2], ($3 - a[$2]) * $4
+	}
+	$1 == "files" && vb[$1] - va[$1] > 16 + 32 * cpus && $2 - vb[$1] > 16 + 32 * cpus {
+		printf "open files %d -> %d -> %d\n", va["files"], vb["files"], $2
+	}
+	' "$1" "$2" "$3"
+}
+
+say "seed $SEED, $N images per workload: ${WLS//$'\n'/ }"
+reports0=$(dmesg | grep -cE "$splat_re")
+declare -A total
+images=0
+start_all=$SECONDS
+wi=0
+for wl in $WLS; do
+	wi=$((wi + 1))
+	read -r -a args <<< "$(wl_args "$wl")" || { problem "unknown workload $wl"; continue; }
+	d=$D/$wl
+	mkdir -p "$d/wl" "$d/img"
+	ipc_clear
+	"$W"/spawn -c "$A" -o "$d/wl/log" -- "$W/${args[0]}" -d "$d/wl" "${args[@]:1}" > /dev/null
+	for ((i = 0; i < 200; i++)); do [ -e "$d/wl/ready" ] && break; sleep 0.05; done
+	[ -e "$d/wl/ready" ] || { problem "$wl: not ready: $(cat "$d/wl/log")"; echo 1 > "$A/cgroup.kill"; continue; }
+	sleep 0.5
+	pids=$(cat "$A/cgroup.threads")
+	if ! "$W"/cgwrite -w "$d/image" "$A/ckpt.image_fd" ||
+	   ! e=$("$W"/cgwrite "$A/ckpt.trigger" "checkpoint kill"); then
+		state_error "$A"
+		problem "$wl: checkpoint failed: $e: $err"
+		echo 1 > "$A/cgroup.kill"
+		settle "$A"
+		continue
 	fi
+	settle "$A" || problem "$wl: the checkpointed tasks are still there"
+	# the originals' IPC objects keep their ids and names: remove them
+	ipc_clear
+	python3 "$R"/tests/fuzz/mutate.py -s $((SEED + wi)) "$d/image" "$d/img" "$N" |
+		sed "s/^mutate:/fuzz: $wl:/"
+	snapshot "$d/before"
+	declare -A res=()
+	wstart=$SECONDS
+	for ((i = 0; i < N; i++)); do
+		img=$d/img/$i
+		bad0=$bad
+		((i == N / 2)) && snapshot "$d/mid"
+		restart "$img"
+		case $e in
+		*fds:*)	problem "$wl: image $i ($e): the restarter's open fds changed"
+			e=${e%% *} ;;
+		esac
+		if [ "$e" = OK ]; then
+			echo 1 > "$B/cgroup.kill"
+		else
+			state_error "$B"
+			[ -n "$err" ] || problem "$wl: image $i ($e): no reason in ckpt.state"
+			count_ipc
+			[ "$ipc" = 0 ] || problem "$wl: image $i ($e): SysV IPC objects left: $ipc"
+			count_mq
+			[ "$mq" = 0 ] || problem "$wl: image $i ($e): POSIX message queues left: $mq"
+		fi
+		res[$e]=$((${res[$e]:-0} + 1))
+		total[$e]=$((${total[$e]:-0} + 1))
+		if ! settle "$B"; then
+			problem "$wl: image $i ($e): tasks left: [$(tr '\n' ' ' < "$B/cgroup.threads")]" \
+				"pids still used: $(for p in $pids; do [ -e /proc/"$p" ] && echo -n "$p "; done)"
+			echo 1 > "$B/cgroup.kill"
+			settle "$B"
+		fi
+		ipc_clear
+		if [ "$bad" != "$bad0" ]; then
+			say "$wl: image $i: $(sed -n "$((i + 1))p" "$d/img/list"), kept as $D/bad-$wl-$i"
+			cp "$img" "$D/bad-$wl-$i"
+		fi
+	done
+	secs=$((SECONDS - wstart))
+	snapshot "$d/after"
+	while read -r l; do problem "$wl: $l"; done < <(leaks "$d/before" "$d/mid" "$d/after")
+	# the unmutated image still restarts
+	restart "$d/image"
+	[ "$e" = OK ] || { state_error "$B"; problem "$wl: the unmutated image does not restart: $e: $err"; }
+	echo 1 > "$B/cgroup.kill"
+	settle "$B" || problem "$wl: the good image's tasks do not die"
+	ipc_clear
+	images=$((images + N))
+	summary=$(for k in "${!res[@]}"; do echo "$k ${res[$k]}"; done | sort -k2,2nr | tr '\n' ' ')
+	say "$wl: $N images in $secs s ($((secs * 1000 / (N > 0 ? N : 1))) ms each, with a snapshot): $summary"
+	unset res
+	rm -rf "$d/img"
 done
-for k in "${!res[@]}"; do echo "result $k: ${res[$k]}"; done
-# the good image still restarts
-"$W"/cgwrite -r /tmp/img /sys/fs/cgroup/b/ckpt.image_fd >/dev/null
-echo "good image: $("$W"/cgwrite /sys/fs/cgroup/b/ckpt.trigger restart)"
-grep -E "Slab|SUnreclaim" /proc/meminfo
-echo "leftovers: $bad"
-[ "$bad" = 0 ]
+
+rmdir "$A" "$B" 2>/dev/null
+reports=$(($(dmesg | grep -cE "$splat_re") - reports0))
+[ "$reports" = 0 ] || { dmesg | grep -E "$splat_re" | tail -n 20; problem "$reports kernel report lines"; }
+summary=$(for k in "${!total[@]}"; do echo "$k ${total[$k]}"; done | sort -k2,2nr | tr '\n' ' ')
+say "$images images of $(echo "$WLS" | wc -w) workloads in $((SECONDS - start_all)) s: $summary"
+if [ "$bad" = 0 ]; then
+	say "PASS $images images, 0 kernel reports, 0 leftovers"
+else
+	say "FAIL $images images, $bad problems"
+	exit 1
+fi

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ptys -d DIR [-o GROUP | -l | -c]
+ * ptys -d DIR [-o GROUP | -l | -c] [-x]
  *
  * A pseudo-terminal pair: master at fd 10, slave at fd 11.
  *
@@ -21,6 +21,12 @@
  * typed ("abc", no newline): SIGUSR1 ends the line and checks that the
  * slave reads "abc\n".
  *
+ * -x: for a restart from an image that left the terminals out
+ * (ckpt.exclude dev): SIGUSR1 checks instead that fds 10 and 11 read end
+ * of file, take writes, and are no terminal (tcgetattr(): ENOTTY); with
+ * -c, that C has no controlling terminal any more (tcgetpgrp() on its fd:
+ * ENOTTY, open("/dev/tty"): ENXIO).  No bytes are written before.
+ *
  * -o GROUP: a child moves itself to the cgroup directory GROUP with the
  * master, and the parent closes its own: the slave is then a terminal
  * whose master is outside the group, as a shell's terminal is.  SIGUSR1
@@ -37,7 +43,7 @@
 #include <termios.h>
 
 static const char *outside;
-static int ctty, canon;
+static int ctty, canon, excluded;
 
 static const char in_bytes[] = "in:\x01\x02hello\r\n\x7f\xff\x00" "end";
 static const char out_bytes[] = "out:\x00\x03\r\nbye\x1b[0m";
@@ -52,6 +58,8 @@ struct shared {
 	volatile int g_pid;
 	volatile int g_sigint;		/* SIGINTs G got */
 	volatile int c_sigint;		/* SIGINTs C got */
+	volatile int fg_errno;		/* C: errno of tcgetpgrp() */
+	volatile int tty_errno;		/* C: errno of open("/dev/tty"), 0 */
 };
 static struct shared *sh;
 
@@ -63,6 +71,8 @@ static int opt(int c, char *arg)
 		ctty = 1;
 	else if (c == 'l')
 		canon = 1;
+	else if (c == 'x')
+		excluded = 1;
 	else
 		return 1;
 	return 0;
@@ -123,7 +133,14 @@ static void session(void)
 		_exit(5);
 	for (;;) {
 		if (sh->ask != sh->answered) {
+			int t;
+
 			sh->fg = tcgetpgrp(fd);
+			sh->fg_errno = sh->fg < 0 ? errno : 0;
+			t = open("/dev/tty", O_RDWR | O_NOCTTY);
+			sh->tty_errno = t < 0 ? errno : 0;
+			if (t >= 0)
+				close(t);
 			sh->answered = sh->ask;
 		}
 		wl_msleep(20);
@@ -186,6 +203,38 @@ static void check_data(void)
 		wl_fail("fd 11 does not read what the master wrote");
 }
 
+/* After a restart that left the terminals out: /dev/null-like fds. */
+static void check_excluded(void)
+{
+	struct termios t;
+	char buf[16];
+	int fd, i;
+
+	for (fd = 10; fd <= 11; fd++) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n != 0)
+			wl_fail("fd %d: read gives %zd (%m), not end of file", fd, n);
+		if (write(fd, "ping", 4) != 4)
+			wl_fail("fd %d: write: %m", fd);
+		if (!tcgetattr(fd, &t) || errno != ENOTTY)
+			wl_fail("fd %d: tcgetattr: %m, not ENOTTY", fd);
+	}
+	if (!ctty)
+		return;
+	sh->ask++;
+	for (i = 0; i < 200 && sh->answered != sh->ask; i++)
+		wl_msleep(10);
+	if (sh->answered != sh->ask)
+		wl_fail("the session leader does not answer");
+	else if (sh->fg != -1 || sh->fg_errno != ENOTTY)
+		wl_fail("tcgetpgrp() in the session leader gives %d (%s), not ENOTTY",
+			sh->fg, strerror(sh->fg_errno));
+	else if (sh->tty_errno != ENXIO)
+		wl_fail("open(/dev/tty) in the session leader: %s, not ENXIO",
+			strerror(sh->tty_errno));
+}
+
 static void check_ctty(void)
 {
 	int i, before = sh->g_sigint;
@@ -216,7 +265,7 @@ int main(int argc, char **argv)
 	char buf[16];
 	int m, s, st;
 
-	wl_init(argc, argv, "o:cl", opt);
+	wl_init(argc, argv, "o:clx", opt);
 	m = posix_openpt(O_RDWR | O_NOCTTY);
 	if (m < 0 || grantpt(m) || unlockpt(m) || dup2(m, 10) != 10)
 		wl_die("posix_openpt: %m");
@@ -260,7 +309,8 @@ int main(int argc, char **argv)
 	} else {
 		if (fcntl(10, F_SETFL, O_NONBLOCK) || fcntl(11, F_SETFL, O_NONBLOCK))
 			wl_die("fcntl: %m");
-		fill();
+		if (!excluded)
+			fill();
 	}
 	if (ctty) {
 		sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
@@ -281,6 +331,12 @@ int main(int argc, char **argv)
 	for (;;) {
 		wl_wait_usr1();
 		wl_failures = 0;
+		if (excluded) {
+			check_excluded();
+			if (!wl_failures)
+				wl_put("result", 1, "OK ptys\n");
+			continue;
+		}
 		if (tcgetattr(11, &tio2) || !same_termios(&tio, &tio2))
 			wl_fail("fd 11: termios changed");
 		if (ioctl(11, TIOCGWINSZ, &ws2) || ws2.ws_row != 33 || ws2.ws_col != 111)
