@@ -240,7 +240,7 @@ struct ckpt_rtask {
  * @objs:	checkpoint: object pointer -> id; restart: id -> object
  * @next_id:	next object id to hand out
  * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
- * @pages:	checkpoint: CKPT_PAGES_MAX pages being written
+ * @pages:	CKPT_PAGES_MAX pages being written (checkpoint) or filled (restart)
  * @bvec:	checkpoint: CKPT_PAGES_MAX bio_vecs to write @pages with
  * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
  * @rt:		restart: the tasks being created

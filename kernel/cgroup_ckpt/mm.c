@@ -570,6 +570,34 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 	return 0;
 }
 
+/*
+ * Copy @nr pages from ctx->pagebuf to @addr in the address space being
+ * restored, current's own.  What access_remote_vm() does, with one
+ * get_user_pages_remote() for the run instead of one a page (and the mmap
+ * lock taken once).  The area may be read-only, hence FOLL_FORCE rather
+ * than copy_to_user(); a private one gets its pages as ptrace writes do.
+ */
+static bool ckpt_fill_pages(struct ckpt_ctx *ctx, unsigned long addr,
+			    unsigned int nr)
+{
+	struct mm_struct *mm = current->mm;
+	struct page **pages = ctx->pages;
+	long got, i;
+
+	if (mmap_read_lock_killable(mm))
+		return false;
+	got = get_user_pages_remote(mm, addr, nr, FOLL_FORCE | FOLL_WRITE,
+				    pages, NULL, NULL);
+	mmap_read_unlock(mm);
+	for (i = 0; i < got; i++) {
+		memcpy_to_page(pages[i], 0, ctx->pagebuf + i * PAGE_SIZE,
+			       PAGE_SIZE);
+		set_page_dirty_lock(pages[i]);
+		put_page(pages[i]);
+	}
+	return got == nr;
+}
+
 /**
  * ckpt_restore_pages() - read page contents into the current mm
  * @rt:  the task being restored (current)
@@ -601,8 +629,7 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 	ret = ckpt_read_payload(ctx, ctx->pagebuf, bytes);
 	if (ret)
 		return ret;
-	if (access_remote_vm(current->mm, addr, ctx->pagebuf, bytes,
-			     FOLL_FORCE | FOLL_WRITE) != bytes)
+	if (!ckpt_fill_pages(ctx, addr, nr))
 		return ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
 				 rt->pid, addr);
 	return 0;

@@ -380,9 +380,9 @@ int ckpt_write_trailer(struct ckpt_ctx *ctx)
  * (ckpt_restart() refuses the others up front), where kernel_read() would
  * also refuse those with a ->read, such as /dev/zero.
  */
-static ssize_t ckpt_read_some(struct ckpt_stream *s, size_t len)
+static ssize_t ckpt_read_some(struct ckpt_stream *s, void *p, size_t len)
 {
-	struct kvec kv = { .iov_base = s->buf, .iov_len = len };
+	struct kvec kv = { .iov_base = p, .iov_len = len };
 	struct iov_iter iter;
 
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
@@ -396,6 +396,7 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 	ssize_t n;
 
 	while (len) {
+		bool direct = false;
 		size_t chunk;
 
 		if (s->head == s->tail) {
@@ -404,9 +405,12 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 			/*
 			 * Never read past what is asked for: the bytes after
 			 * an image (another image, in a pipe or a file) are
-			 * not ours to take.
+			 * not ours to take.  Page contents and other large
+			 * payloads skip the staging buffer.
 			 */
-			n = ckpt_read_some(s, min_t(size_t, len, CKPT_IOBUF_SIZE));
+			direct = len >= CKPT_IOBUF_SIZE;
+			n = direct ? ckpt_read_some(s, p, len) :
+				     ckpt_read_some(s, s->buf, len);
 			if (n < 0)
 				return ckpt_io_error(ctx, n, "reading");
 			if (n == 0)
@@ -414,15 +418,17 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 						 "image: truncated at byte %llu",
 						 s->bytes);
 			s->head = 0;
-			s->tail = n;
+			s->tail = direct ? 0 : n;
 			ckpt_progress(ctx, s->bytes + n);
 		}
-		chunk = min(len, s->tail - s->head);
-		memcpy(p, s->buf + s->head, chunk);
+		chunk = direct ? n : min(len, s->tail - s->head);
+		if (!direct) {
+			memcpy(p, s->buf + s->head, chunk);
+			s->head += chunk;
+		}
 		s->crc = crc32_le(s->crc, p, chunk);
 		if (s->mac)
 			ckpt_mac_update(s, p, chunk);
-		s->head += chunk;
 		s->bytes += chunk;
 		p += chunk;
 		len -= chunk;
