@@ -98,6 +98,7 @@ struct ckpt_rec {
 /* 0x02xx: threads and registers */
 #define CKPT_REC_THREAD		0x0201
 #define CKPT_REC_REGSET		0x0202	/* one regset, as PTRACE_GETREGSET */
+#define CKPT_REC_REGSET_SPARSE	0x0203	/* the same without its zero words */
 
 /* 0x03xx: memory */
 #define CKPT_REC_MM		0x0301
@@ -335,6 +336,16 @@ struct ckpt_regset {
 	__le32	size;
 	__u8	data[];
 };
+
+/*
+ * CKPT_REC_REGSET_SPARSE: what checkpoint writes.  The same header; @size
+ * is that of the regset (a multiple of 8, at most CKPT_REGSET_MAX), and
+ * @data holds a bitmap of size / 8 bits in __le64 words (bit N of word W:
+ * the 8-byte word 64 * W + N of the regset is stored), then the stored
+ * words in order.  The others are zero.  Most of an XSAVE area is (AVX-512
+ * state nobody used), and so is much of the general registers.
+ */
+#define CKPT_REGSET_MAX		(64 * 1024)
 
 /* CKPT_REC_MM: the address space of the task */
 struct ckpt_mm {

@@ -460,7 +460,7 @@ void ckpt_restore_commit(struct ckpt_rtask *rt);
 /* thread.c + arch-x86.c */
 int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_regset(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_regset(struct ckpt_rtask *rt, u32 type, void *rec, u32 len);
 int ckpt_apply_regsets(struct ckpt_rtask *rt);
 void ckpt_thread_final(struct ckpt_rtask *rt);
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -107,9 +107,10 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			ret = ckpt_restore_thread(rt, buf, len);
 			break;
 		case CKPT_REC_REGSET:
+		case CKPT_REC_REGSET_SPARSE:
 			if (!rt->cur)
 				goto unexpected;
-			ret = ckpt_restore_regset(rt->cur, buf, len);
+			ret = ckpt_restore_regset(rt->cur, rec.type, buf, len);
 			break;
 		case CKPT_REC_SIGHAND:
 			ret = ckpt_restore_sighand(rt, buf, len);

@@ -20,6 +20,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <asm/unaligned.h>
 #include "ckpt.h"
 
 static_assert(sizeof(struct ckpt_thread) == 120);
@@ -76,10 +77,46 @@ ckpt_find_regset(struct task_struct *t, u32 note)
 	return NULL;
 }
 
+/*
+ * Write regset @note (@size bytes at @data) as a CKPT_REC_REGSET_SPARSE: a
+ * bitmap of its 8-byte words that are not zero, then those words.  A size
+ * that is not a multiple of 8 (no x86 regset has one) goes whole.
+ */
+static int ckpt_write_regset(struct ckpt_ctx *ctx, u32 note, const void *data,
+			     u32 size)
+{
+	struct ckpt_regset hdr = { .note_type = cpu_to_le32(note),
+				   .size = cpu_to_le32(size) };
+	u32 nw = size / 8, mapw = DIV_ROUND_UP(nw, 64), i, n = 0;
+	__le64 *map;
+	u64 *words;
+	int ret;
+
+	if (size % 8 || size > CKPT_REGSET_MAX)
+		return ckpt_write2(ctx, &hdr, CKPT_REC_REGSET, sizeof(hdr),
+				   data, size);
+	map = kvcalloc(mapw + nw, sizeof(u64), GFP_KERNEL);
+	if (!map)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	words = (u64 *)(map + mapw);
+	for (i = 0; i < nw; i++) {
+		u64 w;
+
+		memcpy(&w, data + i * 8, 8);
+		if (!w)
+			continue;
+		map[i / 64] |= cpu_to_le64(BIT_ULL(i % 64));
+		words[n++] = w;
+	}
+	ret = ckpt_write2(ctx, &hdr, CKPT_REC_REGSET_SPARSE, sizeof(hdr),
+			  map, (mapw + n) * 8);
+	kvfree(map);
+	return ret;
+}
+
 /* Write a frozen thread's state and registers. */
 static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	struct ckpt_regset hdr = { };
 	struct ckpt_thread th = { };
 	void *data[ARRAY_SIZE(ckpt_notes)] = { };
 	int size[ARRAY_SIZE(ckpt_notes)] = { };
@@ -142,10 +179,10 @@ static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 	for (i = 0; !ret && i < ARRAY_SIZE(ckpt_notes); i++) {
 		if (!size[i])
 			continue;
-		hdr.note_type = cpu_to_le32(ckpt_notes[i]);
-		hdr.size = cpu_to_le32(size[i]);
-		ret = ckpt_write2(ctx, &hdr, CKPT_REC_REGSET, sizeof(hdr),
-				  data[i], size[i]);
+		/* The XSAVE area begins with the FXSAVE one: FPREGS again. */
+		if (ckpt_notes[i] == NT_PRFPREG && size[1])
+			continue;
+		ret = ckpt_write_regset(ctx, ckpt_notes[i], data[i], size[i]);
 	}
 	if (!ret)
 		ret = ckpt_dump_sigpending(ctx, t);
@@ -279,29 +316,62 @@ bad:
 			 rt->pid);
 }
 
+/*
+ * Expand the words of a CKPT_REC_REGSET_SPARSE (@len bytes of @data after
+ * the header) into @out, @size bytes already zeroed.  Return: 0, or
+ * -EINVAL if the bitmap and the words stored do not agree.
+ */
+static int ckpt_unsparse(void *out, u32 size, const u8 *data, u32 len)
+{
+	u32 nw = size / 8, mapw = DIV_ROUND_UP(nw, 64), i, n = 0;
+	const u8 *words = data + mapw * 8;
+
+	if (size % 8 || len < mapw * 8)
+		return -EINVAL;
+	for (i = 0; i < mapw * 64; i++) {
+		if (!(get_unaligned_le64(data + (i / 64) * 8) & BIT_ULL(i % 64)))
+			continue;
+		if (i >= nw || mapw * 8 + (n + 1) * 8 > len)
+			return -EINVAL;
+		memcpy(out + i * 8, words + n++ * 8, 8);
+	}
+	return mapw * 8 + n * 8 == len ? 0 : -EINVAL;
+}
+
 /**
  * ckpt_restore_regset() - keep a regset for the restarter to apply
- * @rt:  the task being restored (current)
- * @rec: its CKPT_REC_REGSET
- * @len: bytes of @rec
+ * @rt:   the task being restored (current)
+ * @type: CKPT_REC_REGSET or CKPT_REC_REGSET_SPARSE
+ * @rec:  the record
+ * @len:  bytes of @rec
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_regset(struct ckpt_rtask *rt, void *rec, u32 len)
+int ckpt_restore_regset(struct ckpt_rtask *rt, u32 type, void *rec, u32 len)
 {
 	struct ckpt_regset *r = rec;
-	u32 size = le32_to_cpu(r->size);
+	u32 size;
 	int i;
 
-	if (len < sizeof(*r) || size != len - sizeof(*r) || !size)
+	if (len < sizeof(*r))
+		goto bad;
+	size = le32_to_cpu(r->size);
+	if (!size || size > CKPT_REGSET_MAX ||
+	    (type == CKPT_REC_REGSET && size != len - sizeof(*r)))
 		goto bad;
 	i = ckpt_note_index(le32_to_cpu(r->note_type));
 	if (i < 0 || rt->regset[i])
 		goto bad;
-	rt->regset[i] = kvmalloc(size, GFP_KERNEL);
+	rt->regset[i] = kvzalloc(size, GFP_KERNEL);
 	if (!rt->regset[i])
 		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
-	memcpy(rt->regset[i], r->data, size);
+	if (type == CKPT_REC_REGSET) {
+		memcpy(rt->regset[i], r->data, size);
+	} else if (ckpt_unsparse(rt->regset[i], size, r->data, len - sizeof(*r))) {
+		kvfree(rt->regset[i]);
+		rt->regset[i] = NULL;
+		goto bad;
+	}
 	rt->regset_size[i] = size;
 	rt->nr_regsets = ARRAY_SIZE(ckpt_notes);
 	return 0;

@@ -120,3 +120,30 @@ bad_rec_type() { set_byte "$1" $((HDR_LEN + 1)) 0x7e; }
 	ensure_write_fail "$G/ckpt.trigger" restart EINVAL EBADMSG
 	populated_is "$G" 0
 }
+
+# Registers are stored sparse (CKPT_REC_REGSET_SPARSE): a bitmap of the
+# 8-byte words stored, then those words.
+sparse_past_end() {	# the general registers (27 words) claim word 63
+	"$BATS_TEST_DIRNAME/imgpatch.py" "$1" 0x0203 0 23 1 0x80
+}
+sparse_short() {	# a regset of 8 bytes, but more words stored
+	"$BATS_TEST_DIRNAME/imgpatch.py" "$1" 0x0203 0 12 4 8
+}
+
+@test "image: sparse registers whose bitmap and words disagree fail EINVAL" {
+	G=$(new_group a)
+	checkpoint_kill_counter "$G" "$T/img"
+	for m in sparse_past_end sparse_short; do
+		cp "$T/img" "$T/bad"
+		"$m" "$T/bad"
+		refute cmp -s "$T/img" "$T/bad"
+		image_in "$G" "$T/bad"
+		ensure_write_fail "$G/ckpt.trigger" restart EINVAL
+		grep '^error' "$G/ckpt.state"
+		grep -q '^error.*malformed registers' "$G/ckpt.state"
+		populated_is "$G" 0
+		gone "$pid"
+	done
+	restart "$G" "$T/img"
+	[ "$(procs_of "$G")" = "$pid" ]
+}
