@@ -217,6 +217,7 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_TASK_END:	return "task_end";
 	case CKPT_REC_THREAD:	return "thread";
 	case CKPT_REC_REGSET:	return "regset";
+	case CKPT_REC_REGSET_SPARSE: return "regset_sparse";
 	case CKPT_REC_MM:	return "mm";
 	case CKPT_REC_VMA:	return "vma";
 	case CKPT_REC_PAGES:	return "pages";
@@ -1034,10 +1035,39 @@ static int rec_thread(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/*
+ * A CKPT_REC_REGSET_SPARSE's bitmap must name words inside @size and
+ * exactly as many as @stored bytes hold after it.
+ */
+static int check_sparse(struct dec *d, const uint8_t *data, uint32_t size, uint32_t stored)
+{
+	uint32_t nw = size / 8, mapw = (nw + 63) / 64, i, n = 0;
+
+	if (!size || size % 8 || size > CKPT_REGSET_MAX)
+		return bad(d, "sparse registers of %u bytes (not a multiple of 8, or over %u)",
+			   size, CKPT_REGSET_MAX);
+	if (stored < mapw * 8)
+		return bad(d, "sparse registers: %u bytes, the bitmap needs %u", stored, mapw * 8);
+	for (i = 0; i < mapw * 64; i++) {
+		uint64_t w;
+
+		memcpy(&w, data + (i / 64) * 8, 8);
+		if (!(le64(w) & (1ULL << (i % 64))))
+			continue;
+		if (i >= nw)
+			return bad(d, "sparse registers: word %u of a %u-byte regset", i, size);
+		n++;
+	}
+	if (stored != mapw * 8 + n * 8)
+		return bad(d, "sparse registers: %u bytes, the bitmap says %u",
+			   stored, mapw * 8 + n * 8);
+	return 0;
+}
+
 static int rec_regset(struct dec *d, uint32_t len)
 {
 	const struct ckpt_regset *r = (const void *)d->rec;
-	uint32_t size;
+	uint32_t size, stored;
 
 	if (need_task(d))
 		return -1;
@@ -1046,8 +1076,13 @@ static int rec_regset(struct dec *d, uint32_t len)
 	if (!d->have_thread)
 		return bad(d, "registers before any CKPT_REC_THREAD");
 	size = le32(r->size);
-	if (len != sizeof(*r) + (uint64_t)size)
-		return bad(d, "length %u, expected %zu + size %u", len, sizeof(*r), size);
+	stored = len - sizeof(*r);
+	if (le32(r->rec.type) == CKPT_REC_REGSET) {
+		if (stored != size)
+			return bad(d, "length %u, expected %zu + size %u", len, sizeof(*r), size);
+	} else if (check_sparse(d, r->data, size, stored)) {
+		return -1;
+	}
 	d->regsets++;
 
 	if (json_output) {
@@ -1058,10 +1093,14 @@ static int rec_regset(struct dec *d, uint32_t len)
 		jw_khex("note_type", le32(r->note_type));
 		jw_kstr("note_name", note_name(le32(r->note_type)));
 		jw_ku64("size", size);
+		jw_ku64("stored", stored);
 		jw_obj_end();
 	} else {
-		printf("    regset %s (%#x): %u bytes\n", note_name(le32(r->note_type)),
+		printf("    regset %s (%#x): %u bytes", note_name(le32(r->note_type)),
 		       le32(r->note_type), size);
+		if (stored != size)
+			printf(" (%u stored)", stored);
+		printf("\n");
 	}
 	return 0;
 }
@@ -3173,6 +3212,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_TASK_END,	rec_task_end },
 		{ CKPT_REC_THREAD,	rec_thread },
 		{ CKPT_REC_REGSET,	rec_regset },
+		{ CKPT_REC_REGSET_SPARSE, rec_regset },
 		{ CKPT_REC_MM,		rec_mm },
 		{ CKPT_REC_VMA,		rec_vma },
 		{ CKPT_REC_FILE,	rec_file },

@@ -39,7 +39,7 @@ MAGIC = b"LXCKPT\r\n"
 REC = {
     "TASKS": 0x0001, "TRAILER": 0x00FF, "MAC": 0x0720,
     "TASK": 0x0101, "CREDS": 0x0102, "TASK_END": 0x01FF,
-    "THREAD": 0x0201, "REGSET": 0x0202,
+    "THREAD": 0x0201, "REGSET": 0x0202, "REGSET_SPARSE": 0x0203,
     "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
     "SHMEM": 0x0310, "SHMEM_PAGES": 0x0311, "UNLINKED": 0x0312, "SYSVSHM": 0x0313,
     "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
@@ -170,6 +170,10 @@ def build(args):
             img.rec("REGSET", struct.pack("<II", 1, 216) + bytes(range(216)))
             img.rec("REGSET", struct.pack("<II", 2, 512) + b"\x11" * 512)
             img.rec("REGSET", struct.pack("<II", 0x202, 13) + b"x" * 13)  # padding
+            # 8 words, words 0 and 5 stored (--sparse-bad: word 9 too)
+            bits = (1 << 0) | (1 << 5) | ((1 << 9) if args.sparse_bad else 0)
+            img.rec("REGSET_SPARSE", struct.pack("<IIQQQ", 0x200, 64, bits, 7, 9) +
+                    (struct.pack("<Q", 11) if args.sparse_bad else b""))
         vmas = [
             # start, end, pgoff, prot, flags, file, pages to store
             (0x400000, 0x400000 + 4 * ps, 0, 5, 0, 1, []),
@@ -286,6 +290,8 @@ def main():
     ap.add_argument("--unix", action="store_true", help="add unix sockets")
     ap.add_argument("--unix-bad-fd", action="store_true",
                     help="with --unix: a file in flight that is not defined")
+    ap.add_argument("--sparse-bad", action="store_true",
+                    help="a sparse regset whose bitmap names a word past its end")
     ap.add_argument("--page-size", type=int, default=4096)
     ap.add_argument("--mac", action="store_true",
                     help="a signed image: CKPT_HDR_MAC and a MAC record (not a valid MAC)")

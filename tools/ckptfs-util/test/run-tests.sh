@@ -62,7 +62,8 @@ python3 "$MKIMAGE" --exclude-anon -o "$TMP/excl.img"
 python3 "$MKIMAGE" --page-size 65536 -o "$TMP/64k.img"
 
 expect 0 "info good" -- "$ASAN" info "$TMP/good.img"
-grep_in "$TMP/out" '^image OK (56 records, CRC 0x' "info good"
+grep_in "$TMP/out" '^image OK (59 records, CRC 0x' "info good"
+grep_in "$TMP/out" 'regset NT_386_TLS (0x200): 64 bytes (24 stored)' "sparse regset"
 grep_in "$TMP/out" 'thread 201: syscall 230 (clock_nanosleep), resumed by restart_syscall' "thread state"
 grep_in "$TMP/out" '7f0000000000-7f0000010000 rw- -  *64K \[anon\] 16' "area line"
 grep_in "$TMP/out" 'fd 5 -> \[2\] /dev/null (O_RDWR, pos 0) cloexec' "fd line"
@@ -147,6 +148,10 @@ grep_in "$TMP/out" '"connect": *"/dev/log"' "unix json connect"
 python3 "$MKIMAGE" --unix --unix-bad-fd -o "$TMP/unix-bad.img"
 expect 1 "unix file in flight undefined" -- "$ASAN" info "$TMP/unix-bad.img"
 grep_in "$TMP/err" 'file 99 in flight is not defined' "unix undefined file in flight"
+
+python3 "$MKIMAGE" --sparse-bad -o "$TMP/sparse-bad.img"
+expect 1 "sparse regset past its end" -- "$ASAN" info "$TMP/sparse-bad.img"
+grep_in "$TMP/err" 'sparse registers: word 9 of a 64-byte regset' "sparse regset past its end"
 
 # Shared memory, memfd, unlinked file, SysV shm: objects, contents, files
 python3 "$MKIMAGE" --shm -o "$TMP/shm.img"
