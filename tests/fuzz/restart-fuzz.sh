@@ -23,7 +23,9 @@
 # per-cpu slabs and empties KASAN's quarantine) and lazily freed vmalloc
 # areas purged (tests/workloads/vmpurge): a leak grows in both halves, see
 # leaks() for the tolerances.  The unmutated image must still restart.  At the end, the kernel log must hold no
-# report (BUG, WARNING, KASAN, lockdep...).
+# report (BUG, WARNING, KASAN, lockdep...) and, on a kernel with kmemleak
+# (make fuzz KCONFIG=kmemleak), kmemleak must suspect nothing allocated
+# during the run (tests/kmemleak.sh).
 #
 # Environment:
 #	CKPT_FUZZ_N	images per workload (default 300)
@@ -210,6 +212,9 @@ leaks() {
 
 say "seed $SEED, $N images per workload: ${WLS//$'\n'/ }"
 reports0=$(dmesg | grep -cE "$splat_re")
+# shellcheck source=tests/kmemleak.sh
+. "$R/tests/kmemleak.sh"
+kml_start
 declare -A total
 images=0
 start_all=$SECONDS
@@ -293,6 +298,7 @@ done
 rmdir "$A" "$B" 2>/dev/null
 reports=$(($(dmesg | grep -cE "$splat_re") - reports0))
 [ "$reports" = 0 ] || { dmesg | grep -E "$splat_re" | tail -n 20; problem "$reports kernel report lines"; }
+kml_check "fuzz:" || problem "kmemleak reports leaks"
 summary=$(for k in "${!total[@]}"; do echo "$k ${total[$k]}"; done | sort -k2,2nr | tr '\n' ' ')
 say "$images images of $(echo "$WLS" | wc -w) workloads in $((SECONDS - start_all)) s: $summary"
 if [ "$bad" = 0 ]; then

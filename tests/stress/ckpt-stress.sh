@@ -36,6 +36,9 @@
 # CKPT_STRESS_LEAK=K leaks on purpose, to prove the check: each cycle
 # leaves K more empty files in /dev/shm (an inode and a dentry each); the
 # run must then fail (N=50: K=8 is enough).
+# On a kernel with kmemleak (make stress KCONFIG=kmemleak), it also fails
+# when kmemleak suspects an object allocated during the run
+# (tests/kmemleak.sh).
 # The last line is "stress: PASS ..." or "stress: FAIL ...".
 set -u -o pipefail
 
@@ -77,6 +80,9 @@ start() {	# start NAME PROG ARGS...
 	wait_for test -e $D/"$name"/ready || fail "$1 not ready: $(cat $D/"$name"/log)"
 }
 
+# shellcheck source=tests/kmemleak.sh
+. "$R/tests/kmemleak.sh"
+kml_start
 start c counter 50
 start p pipes -m pipeline
 start s shm
@@ -221,4 +227,5 @@ END {
 	exit bad
 }' /tmp/stress.before /tmp/stress.mid /tmp/stress.after ||
 	fail "$N cycles in $secs s: a leak beyond the tolerance"
+kml_check "stress:" || fail "$N cycles in $secs s: kmemleak reports leaks"
 echo "stress: PASS $N cycles in $secs s"
