@@ -62,7 +62,8 @@ def join(hdr, recs, fix):
     out = bytearray(hdr)
     n = 0
     for t, r in recs:
-        if t == TRAILER and fix:
+        # a record whose type a mutation made TRAILER may be too short
+        if t == TRAILER and fix and len(r) >= 28:
             r = bytearray(r)
             struct.pack_into('<QQI', r, 8, n, len(out), zlib.crc32(bytes(out)))
             r = bytes(r)

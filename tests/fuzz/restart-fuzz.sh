@@ -241,8 +241,12 @@ for wl in $WLS; do
 	settle "$A" || problem "$wl: the checkpointed tasks are still there"
 	# the originals' IPC objects keep their ids and names: remove them
 	ipc_clear
-	python3 "$R"/tests/fuzz/mutate.py -s $((SEED + wi)) "$d/image" "$d/img" "$N" |
-		sed "s/^mutate:/fuzz: $wl:/"
+	if ! python3 "$R"/tests/fuzz/mutate.py -s $((SEED + wi)) "$d/image" "$d/img" "$N" |
+		sed "s/^mutate:/fuzz: $wl:/"; then
+		problem "$wl: mutate.py failed (seed $((SEED + wi)))"
+		rm -rf "$d/img"
+		continue
+	fi
 	snapshot "$d/before"
 	declare -A res=()
 	wstart=$SECONDS
@@ -251,6 +255,7 @@ for wl in $WLS; do
 		bad0=$bad
 		((i == N / 2)) && snapshot "$d/mid"
 		restart "$img"
+		[ -n "$e" ] || { problem "$wl: image $i: the restart did not run"; e=none; }
 		case $e in
 		*fds:*)	problem "$wl: image $i ($e): the restarter's open fds changed"
 			e=${e%% *} ;;
