@@ -12,6 +12,8 @@
 #   make fuzz       mutated images against restart (N per workload, WL=...)
 #   make bench      ckpt against CRIU in the guest (BENCH_QUICK=1, BENCH_RUNS=N)
 #   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
+#   make KCONFIG=kmemleak  ... with kmemleak (fuzz and stress then fail on a
+#                        leak it reports), in build/obj-kmemleak
 
 SHELL		:= /bin/bash
 .SHELLFLAGS	:= -eu -o pipefail -c
