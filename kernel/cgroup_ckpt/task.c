@@ -388,6 +388,13 @@ int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len)
 	comm[sizeof(comm) - 1] = 0;
 	set_task_comm(current, comm);
 	current->personality = pers;
+	/*
+	 * A root's parent is now the restarter, outside the image: as when
+	 * the kernel reparents a process, it gets SIGCHLD, not a signal the
+	 * image chose (SIGKILL, SIGINT...).
+	 */
+	if (!rt->ppid)
+		exit_signal = SIGCHLD;
 	if (current->exit_signal != exit_signal) {
 		write_lock_irq(&tasklist_lock);
 		current->exit_signal = exit_signal;

@@ -147,3 +147,15 @@ sparse_short() {	# a regset of 8 bytes, but more words stored
 	restart "$G" "$T/img"
 	[ "$(procs_of "$G")" = "$pid" ]
 }
+
+@test "image: a root's exit signal is SIGCHLD to the restarter, whatever the image says" {
+	G=$(new_group a)
+	checkpoint_kill_counter "$G" "$T/img"
+	cp "$T/img" "$T/bad"
+	# exit_signal (byte 36 of the CKPT_REC_TASK) made SIGINT
+	"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" 0x0101 0 36 4 2
+	restart "$G" "$T/bad"
+	[ "$(procs_of "$G")" = "$pid" ]
+	# field 38 of /proc/PID/stat: the signal the parent gets at exit
+	[ "$(awk '{ print $38 }' /proc/"$pid"/stat)" = 17 ]
+}
