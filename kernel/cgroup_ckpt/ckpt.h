@@ -241,7 +241,7 @@ struct ckpt_rtask {
  * @next_id:	next object id to hand out
  * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
  * @pages:	CKPT_PAGES_MAX pages being written (checkpoint) or filled (restart)
- * @bvec:	checkpoint: CKPT_PAGES_MAX bio_vecs to write @pages with
+ * @bvec:	CKPT_PAGES_MAX bio_vecs to write @pages with, or read them
  * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
  * @rt:		restart: the tasks being created
  * @ipc_done:	checkpoint: the SysV objects of the group are written
@@ -354,6 +354,8 @@ int ckpt_write_pages(struct ckpt_ctx *ctx, void *rec, u32 type, u32 hdr_len,
 int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h);
 int ckpt_read_rec(struct ckpt_ctx *ctx, struct ckpt_hdr *rec);
 int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len);
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
+		    unsigned int nr);
 int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
 
 /* objtab.c */

@@ -571,31 +571,35 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 }
 
 /*
- * Copy @nr pages from ctx->pagebuf to @addr in the address space being
- * restored, current's own.  What access_remote_vm() does, with one
- * get_user_pages_remote() for the run instead of one a page (and the mmap
- * lock taken once).  The area may be read-only, hence FOLL_FORCE rather
- * than copy_to_user(); a private one gets its pages as ptrace writes do.
+ * Pin the @nr pages at @addr of the address space being restored,
+ * current's own, into ctx->pages: what access_remote_vm() does, with one
+ * get_user_pages_remote() for the run instead of one a page.  The area
+ * may be read-only, hence FOLL_FORCE; a private one gets its own pages as
+ * ptrace writes do.  Return: how many were pinned, which the caller
+ * drops with ckpt_unpin_pages().
  */
-static bool ckpt_fill_pages(struct ckpt_ctx *ctx, unsigned long addr,
-			    unsigned int nr)
+static long ckpt_pin_pages(struct ckpt_ctx *ctx, unsigned long addr,
+			   unsigned int nr)
 {
 	struct mm_struct *mm = current->mm;
-	struct page **pages = ctx->pages;
-	long got, i;
+	long got;
 
 	if (mmap_read_lock_killable(mm))
-		return false;
+		return 0;
 	got = get_user_pages_remote(mm, addr, nr, FOLL_FORCE | FOLL_WRITE,
-				    pages, NULL, NULL);
+				    ctx->pages, NULL, NULL);
 	mmap_read_unlock(mm);
-	for (i = 0; i < got; i++) {
-		memcpy_to_page(pages[i], 0, ctx->pagebuf + i * PAGE_SIZE,
-			       PAGE_SIZE);
-		set_page_dirty_lock(pages[i]);
-		put_page(pages[i]);
+	return max(got, 0L);
+}
+
+static void ckpt_unpin_pages(struct ckpt_ctx *ctx, long nr)
+{
+	long i;
+
+	for (i = 0; i < nr; i++) {
+		set_page_dirty_lock(ctx->pages[i]);
+		put_page(ctx->pages[i]);
 	}
-	return got == nr;
 }
 
 /**
@@ -610,6 +614,7 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_pages r;
 	u64 addr, bytes;
+	long got;
 	u32 nr;
 	int ret;
 
@@ -626,13 +631,12 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 	    rec->len != sizeof(r) + bytes || !PAGE_ALIGNED(addr) ||
 	    addr < rt->vma_start || addr + bytes > rt->vma_end)
 		goto bad;
-	ret = ckpt_read_payload(ctx, ctx->pagebuf, bytes);
-	if (ret)
-		return ret;
-	if (!ckpt_fill_pages(ctx, addr, nr))
-		return ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
-				 rt->pid, addr);
-	return 0;
+	got = ckpt_pin_pages(ctx, addr, nr);
+	ret = got == nr ? ckpt_read_pages(ctx, ctx->pages, nr) :
+	      ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
+			rt->pid, addr);
+	ckpt_unpin_pages(ctx, got);
+	return ret;
 bad:
 	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed page record",
 			 rt->pid);

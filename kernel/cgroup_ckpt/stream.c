@@ -544,6 +544,84 @@ int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len)
 }
 
 /**
+ * ckpt_read_pages() - read a payload of whole pages into place
+ * @ctx:   the restart
+ * @pages: the pages the bytes go to, pinned by the caller
+ * @nr:    how many, at least 1 and at most CKPT_PAGES_MAX
+ *
+ * The reader's side of ckpt_write_pages(): what the staging buffer
+ * already holds goes first, then the file copies the rest straight into
+ * @pages, with no staging copy; then the CRC-32 of the first half is
+ * computed on another CPU while this one does the second half (one CPU
+ * does it all when the image is signed: the MAC is sequential).  A
+ * payload of whole pages needs no padding.
+ *
+ * Return: 0 or a negative errno (the reason is recorded).
+ */
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages, unsigned int nr)
+{
+	struct ckpt_crc_work w = { .pages = pages, .nr = nr };
+	struct ckpt_crc_work w2 = { };
+	struct ckpt_stream *s = &ctx->s;
+	size_t len = (size_t)nr * PAGE_SIZE, done = 0;
+	struct iov_iter iter;
+	unsigned int i;
+	u32 crc;
+
+	while (done < len && s->head < s->tail) {
+		size_t off = offset_in_page(done);
+		size_t chunk = min3(len - done, s->tail - s->head, PAGE_SIZE - off);
+
+		memcpy_to_page(pages[done >> PAGE_SHIFT], off, s->buf + s->head,
+			       chunk);
+		s->head += chunk;
+		done += chunk;
+	}
+	if (done < len) {
+		for (i = done >> PAGE_SHIFT; i < nr; i++)
+			bvec_set_page(&ctx->bvec[i], pages[i], PAGE_SIZE, 0);
+		i = done >> PAGE_SHIFT;
+		iov_iter_bvec(&iter, ITER_DEST, ctx->bvec + i, nr - i,
+			      (size_t)(nr - i) * PAGE_SIZE);
+		iov_iter_advance(&iter, offset_in_page(done));
+	}
+	while (done < len) {
+		ssize_t n;
+
+		if (fatal_signal_pending(current))
+			return ckpt_io_error(ctx, -EINTR, "reading");
+		n = vfs_iter_read(s->file, &iter, &s->pos, 0);
+		if (n < 0)
+			return ckpt_io_error(ctx, n, "reading");
+		if (n == 0)
+			return ckpt_fail(ctx, -ENODATA,
+					 "image: truncated at byte %llu",
+					 s->bytes + done);
+		done += n;
+		ckpt_progress(ctx, s->bytes + done);
+	}
+
+	if (s->mac || nr < 2) {
+		w.mac = s->mac ? s : NULL;
+		ckpt_crc_pages(&w.work);
+		crc = w.crc;
+	} else {
+		w.nr = nr / 2;
+		w2.pages = pages + w.nr;
+		w2.nr = nr - w.nr;
+		INIT_WORK_ONSTACK(&w.work, ckpt_crc_pages);
+		queue_work(system_unbound_wq, &w.work);
+		ckpt_crc_pages(&w2.work);
+		flush_work(&w.work);
+		destroy_work_on_stack(&w.work);
+		crc = crc32_le_shift(w.crc, (size_t)w2.nr * PAGE_SIZE) ^ w2.crc;
+	}
+	s->crc = crc32_le_shift(s->crc, len) ^ crc;
+	s->bytes += len;
+	return 0;
+}
+
+/**
  * ckpt_read_trailer() - check the trailer, whose header was just read
  * @ctx: the restart
  * @rec: the trailer's record header
