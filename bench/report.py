@@ -16,12 +16,15 @@ import subprocess
 import sys
 import time
 
-METRICS = ('ckpt_us', 'frozen_us', 'restart_us', 'size', 'kckpt_us', 'krestart_us')
+METRICS = ('ckpt_us', 'frozen_us', 'restart_us', 'size', 'kckpt_us', 'krestart_us', 'mem_kib')
 SYSTEMS = ('ours', 'criu')
 # The issue's targets (issue 6), as ratios measured in the same run.
 T_MEMCPY = 0.70		# checkpoint throughput / memcpy bandwidth, 1 GiB
 T_SPEEDUP = 5.0		# CRIU time / ours, checkpoint and restart, 1 GiB
 T_FROZEN = 0.05		# ours frozen / CRIU frozen, 1 GiB
+# "memory use bounded (does not grow beyond page tables)": page tables
+# are 0.2% of the memory they map; 1% leaves room for the stream buffer.
+T_MEM = 0.01
 
 
 def parse(path):
@@ -147,6 +150,10 @@ def targets(wls, limits):
     v = ratio(med(w, 'ours', 'frozen_us'), med(w, 'criu', 'frozen_us'))
     add('ours frozen time / CRIU frozen time', v, '< %.2f' % T_FROZEN,
         v is not None and v < T_FROZEN)
+    v = med(w, 'ours', 'mem_kib')
+    v = v / (mib * 1024) if v is not None else None
+    add('checkpointer memory / workload memory', v, '<= %.2f' % T_MEM,
+        v is not None and v <= T_MEM)
     worst, wname = None, None
     for n, x in wls.items():
         v = ratio(med(x, 'ours', 'size'), med(x, 'criu', 'size'))
@@ -246,6 +253,22 @@ def markdown(info, limits, wls, tgts, units, when):
                 n, fr(o, 1), pct(o, 'memcpy_mibs'), pct(o, 'dd_mibs'), fr(c, 1),
                 pct(c, 'memcpy_mibs'), fr(thr('ours', 'restart_us'), 1),
                 fr(thr('criu', 'restart_us'), 1)))
+    L.append('')
+    L.append('Memory the checkpointer used: the peak growth, during the checkpoint, of '
+             'anonymous memory, page tables, kernel stacks, unreclaimable slab and '
+             'vmalloc (bench/workloads/memwatch.c; the image on tmpfs is not counted), '
+             'KiB, min / median.')
+    L.append('')
+    L.append('| workload | workload MiB | ours | CRIU | ratio |')
+    L.append('|---|--:|--:|--:|--:|')
+    for n in order:
+        w = wls[n]
+        fk = lambda x: '-' if x is None else '%.0f' % x
+        cm = lambda s: '%s / %s' % (fk(w.get(s, {}).get('min', {}).get('mem_kib')),
+                                    fk(med(w, s, 'mem_kib')))
+        L.append('| %s | %d | %s | %s | %s |' % (n, w['mem_mib'], cm('ours'), cm('criu'),
+                                                 fr(ratio(med(w, 'ours', 'mem_kib'),
+                                                          med(w, 'criu', 'mem_kib')))))
     if units:
         L.append('')
         L.append('Cost of one more process, thread or mapping (workload minus counter, '

@@ -31,6 +31,7 @@ cd "$(dirname "$0")/.." || exit 2
 REPO=$PWD
 CKPT=$REPO/tools/ckptfs-util/ckpt
 BWL=$REPO/bench/workloads/bin/bwl
+MEMWATCH=$REPO/bench/workloads/bin/memwatch
 MEMBW=$REPO/bench/workloads/bin/membw
 SPAWN=$REPO/tests/workloads/bin/spawn
 CG=/sys/fs/cgroup
@@ -181,7 +182,7 @@ start() {
 measure() {
 	local sys=$1 name=$2 args=$3 n=$4 mem=$5 run=$6 ok=1
 
-	ckpt_us=0 frozen_us=0 restart_us=0 size=0 kckpt_us=0 krestart_us=0
+	ckpt_us=0 frozen_us=0 restart_us=0 size=0 kckpt_us=0 krestart_us=0 mem_kib=0
 	if ! start "$sys" "$args" "$n"; then
 		ok=0
 	elif ! "bench_$sys" "$name" "$run"; then
@@ -194,15 +195,35 @@ measure() {
 	[ "$ok" = 1 ] || { failures=$((failures + 1)); say "$sys $name run $run FAILED"; }
 	echo "BENCH-RAW sys=$sys wl=$name run=$run ok=$ok procs=$n mem_mib=$mem" \
 	     "ckpt_us=$ckpt_us frozen_us=$frozen_us restart_us=$restart_us size=$size" \
-	     "kckpt_us=$kckpt_us krestart_us=$krestart_us"
+	     "kckpt_us=$kckpt_us krestart_us=$krestart_us mem_kib=$mem_kib"
+}
+
+# watch_start, watch_stop: around a checkpoint, the peak growth of the
+# memory a checkpointer can use (bench/workloads/memwatch.c: anonymous
+# memory, page tables, kernel stacks, unreclaimable slab, vmalloc) into
+# $mem_kib.
+watch_start() {
+	rm -f "$WORK/memwatch"
+	"$MEMWATCH" "$WORK/memwatch" &
+	mw_pid=$!
+	nap 0.05
+}
+watch_stop() {
+	local base peak
+
+	kill -TERM "$mw_pid" && wait "$mw_pid" || return 1
+	read -r _ base _ peak < "$WORK/memwatch" || return 1
+	mem_kib=$((peak - base))
 }
 
 bench_ours() {
 	local img=$WORK/ours.img t0 t1
 
+	watch_start
 	t0=$(now_us)
-	"$CKPT" -q checkpoint "$grp" -o "$img" || return 1
+	"$CKPT" -q checkpoint "$grp" -o "$img" || { watch_stop; return 1; }
 	t1=$(now_us)
+	watch_stop || return 1
 	ckpt_us=$((t1 - t0))
 	frozen_us=$(state_get "$grp" frozen_us)
 	kckpt_us=$(state_get "$grp" duration_us)
@@ -220,10 +241,12 @@ bench_criu() {
 
 	rm -rf "$d"
 	mkdir -p "$d" "$WORK/stats"
+	watch_start
 	t0=$(now_us)
 	criu dump -t "$pid" -D "$d" --leave-running -o "$WORK/criu-dump.log" -v2 ||
-		{ tail -n 5 "$WORK/criu-dump.log" >&2; return 1; }
+		{ watch_stop; tail -n 5 "$WORK/criu-dump.log" >&2; return 1; }
 	t1=$(now_us)
+	watch_stop || return 1
 	ckpt_us=$((t1 - t0))
 	size=$(sizes "$d"/*.img)
 	kill_group "$grp" || return 1
