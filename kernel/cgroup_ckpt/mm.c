@@ -39,6 +39,8 @@ static_assert(sizeof(struct ckpt_pages) == 24);
 
 /* Pages looked at per hold of the mmap lock. */
 #define CKPT_SCAN_BATCH		64
+/* Page table entries looked at per hold of their lock (on the stack). */
+#define CKPT_SCAN_PTES		16
 
 struct ckpt_area {
 	unsigned long	start, end, pgoff;
@@ -185,6 +187,83 @@ static struct page *ckpt_anon_page(struct mm_struct *mm,
 	return page;
 }
 
+/*
+ * ckpt_scan_ptes() - the anonymous pages of a run of page table entries
+ * @vma:   the area, its mm's mmap lock held for reading
+ * @addr:  the first address
+ * @nr:    how many to look at, at most; the run stops at the end of the
+ *         page table
+ * @pages: what is mapped at each, with a reference; NULL where no
+ *         anonymous page is (never touched, the zero page, a page that is
+ *         still the file's)
+ *
+ * What ckpt_anon_page() finds, with the page table locked once for the
+ * run instead of once a page.  An entry that is neither present nor empty
+ * (swapped out, migrating) and a huge page are left to ckpt_anon_page():
+ * the run stops before them.  The mmap lock keeps the page table from
+ * being freed or collapsed meanwhile, as for /proc/PID/smaps.
+ *
+ * Return: how many entries were looked at, 0 if the first is left.
+ */
+static unsigned int ckpt_scan_ptes(struct vm_area_struct *vma,
+				   unsigned long addr, unsigned int nr,
+				   struct page **pages)
+{
+	unsigned long end = pmd_addr_end(addr, addr + nr * PAGE_SIZE);
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *start, *pte;
+	spinlock_t *ptl;		/* the page table's */
+	unsigned int i;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+
+	pgd = pgd_offset(mm, addr);
+	if (pgd_none(*pgd))
+		goto holes;
+	if (pgd_bad(*pgd))
+		return 0;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d))
+		goto holes;
+	if (p4d_bad(*p4d))
+		return 0;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud))
+		goto holes;
+	if (!pud_present(*pud) || pud_leaf(*pud) || pud_bad(*pud))
+		return 0;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(pmd_read_atomic(pmd)))
+		goto holes;
+	if (pmd_trans_unstable(pmd))
+		return 0;
+
+	start = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	for (i = 0, pte = start; addr < end; i++, pte++, addr += PAGE_SIZE) {
+		pte_t ptent = ptep_get(pte);
+		struct page *page = NULL;
+
+		if (!pte_none(ptent) && !pte_present(ptent))
+			break;
+		if (pte_present(ptent))
+			page = vm_normal_page(vma, addr, ptent);
+		if (page && PageAnon(page))
+			get_page(page);
+		else
+			page = NULL;
+		pages[i] = page;
+	}
+	pte_unmap_unlock(start, ptl);
+	return i;
+
+holes:
+	for (i = 0; addr < end; i++, addr += PAGE_SIZE)
+		pages[i] = NULL;
+	return i;
+}
+
 /* Whether the area has pages of its own to write. */
 static bool ckpt_area_has_pages(const struct ckpt_area *a)
 {
@@ -219,6 +298,7 @@ static bool ckpt_area_snapshot(const struct ckpt_area *a)
 int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 			 unsigned long start, unsigned long end)
 {
+	struct page *scan[CKPT_SCAN_PTES];
 	unsigned long addr = start, run = 0;
 	unsigned int n = 0;
 	int ret = 0;
@@ -229,7 +309,7 @@ int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 	while (!ret && addr < end) {
 		struct vm_area_struct *vma;
 		bool gap = false;
-		int i;
+		unsigned int i;
 
 		if (mmap_read_lock_killable(mm)) {
 			ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
@@ -243,21 +323,37 @@ int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 					pid, start, end);
 			break;
 		}
-		for (i = 0; i < CKPT_SCAN_BATCH && addr < end && n < CKPT_PAGES_MAX;
-		     i++, addr += PAGE_SIZE) {
-			struct page *page = ckpt_anon_page(mm, vma, addr);
+		for (i = 0; i < CKPT_SCAN_BATCH && addr < end && n < CKPT_PAGES_MAX &&
+		     !gap;) {
+			unsigned int want, got, k;
 
-			if (!page) {
-				if (n) {
-					gap = true;
-					addr += PAGE_SIZE;
-					break;
-				}
-				continue;
+			want = min_t(unsigned int, CKPT_SCAN_BATCH - i, CKPT_SCAN_PTES);
+			want = min(want, CKPT_PAGES_MAX - n);
+			want = min_t(unsigned long, want, (end - addr) >> PAGE_SHIFT);
+			got = ckpt_scan_ptes(vma, addr, want, scan);
+			if (!got) {
+				scan[0] = ckpt_anon_page(mm, vma, addr);
+				got = 1;
 			}
-			if (!n)
-				run = addr;
-			ctx->pages[n++] = page;
+			for (k = 0; k < got; k++) {
+				struct page *page = scan[k];
+
+				/* What follows a hole goes in the next run. */
+				if (gap) {
+					if (page)
+						put_page(page);
+					continue;
+				}
+				i++;
+				addr += PAGE_SIZE;
+				if (!page) {
+					gap = n > 0;
+					continue;
+				}
+				if (!n)
+					run = addr - PAGE_SIZE;
+				ctx->pages[n++] = page;
+			}
 		}
 		mmap_read_unlock(mm);
 		if (gap || n == CKPT_PAGES_MAX || addr >= end) {
