@@ -233,6 +233,7 @@ struct ckpt_rtask {
  * @frozen_us:	checkpoint: from the freeze complete to the thaw or kill
  * @caps:	snapshot checkpoint: the stream recorded while frozen
  * @cap_bytes:	snapshot checkpoint: bytes of records in @caps
+ * @marks:	snapshot checkpoint: where in them the pages of each area go
  * @ents:	checkpoint: the task table
  * @nr_tasks:	checkpoint: its entries
  * @cur:	checkpoint: index in @ents of the process being written
@@ -275,6 +276,7 @@ struct ckpt_ctx {
 	u64			frozen_us;
 	struct list_head	caps;
 	size_t			cap_bytes;
+	struct list_head	marks;
 	struct ckpt_tent	*ents;
 	unsigned int		nr_tasks;
 	unsigned int		cur;

@@ -172,6 +172,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 	init_completion(&ctx->final);
 	INIT_LIST_HEAD(&ctx->usocks);
 	INIT_LIST_HEAD(&ctx->caps);
+	INIT_LIST_HEAD(&ctx->marks);
 	return ctx;
 }
 

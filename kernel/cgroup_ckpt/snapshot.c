@@ -8,8 +8,8 @@
  * is duplicated the way fork() duplicates it (dup_mm()), so that private
  * pages are write-protected and shared by the process and the copy, and
  * the copy keeps the contents of the freeze instant whatever the process
- * writes afterwards.  In the record stream, the pages of an area are a
- * mark naming the copy and the area.
+ * writes afterwards.  In the recorded stream, the pages of an area are a
+ * mark naming the copy, the area and the place in the bytes.
  *
  * Then the group is thawed, and the image is written in the order a
  * frozen checkpoint writes it: the recorded bytes, and at each mark the
@@ -38,23 +38,36 @@
 /**
  * struct ckpt_cap - a piece of the recorded stream
  * @list:	in &ckpt_ctx.caps, in stream order
- * @mm:		a mark: the copy whose pages come here; NULL for bytes
- * @start:	mark: the area
- * @end:	...
- * @pid:	mark: the process, for messages
- * @len:	bytes: used of @data
- * @size:	bytes: allocated in @data
- * @data:	bytes: the records
+ * @len:	bytes used of @data
+ * @size:	bytes allocated in @data
+ * @data:	the records
  */
 struct ckpt_cap {
 	struct list_head	list;
+	size_t			len;
+	size_t			size;
+	u8			data[];
+};
+
+/**
+ * struct ckpt_mark - where the pages of an area go in the recorded stream
+ * @list:	in &ckpt_ctx.marks, in stream order
+ * @at:		after this many bytes of the records
+ * @mm:		the copy the pages are read from
+ * @start:	the area
+ * @end:	...
+ * @pid:	the process, for messages
+ *
+ * Marks are kept apart from the bytes, so that the records between two
+ * areas take room in the chunk being filled, not a chunk of their own.
+ */
+struct ckpt_mark {
+	struct list_head	list;
+	size_t			at;
 	struct mm_struct	*mm;
 	unsigned long		start;
 	unsigned long		end;
 	pid_t			pid;
-	size_t			len;
-	size_t			size;
-	u8			data[];
 };
 
 /**
@@ -75,15 +88,15 @@ int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len)
 	while (len) {
 		size_t n;
 
-		if (!c || c->mm || c->len == c->size) {
-			size_t size = max_t(size_t, len, CKPT_CAP_CHUNK);
+		if (!c || c->len == c->size) {
+			size_t size = max_t(size_t, len,
+					    CKPT_CAP_CHUNK - sizeof(*c));
 
 			c = kvmalloc(struct_size(c, data, size), GFP_KERNEL_ACCOUNT);
 			if (!c)
 				return ckpt_fail(ctx, -ENOMEM,
 						 "out of memory for the snapshot after %zu bytes of records; try \"checkpoint no-snapshot\"",
 						 ctx->cap_bytes);
-			c->mm = NULL;
 			c->len = 0;
 			c->size = size;
 			list_add_tail(&c->list, &ctx->caps);
@@ -111,18 +124,17 @@ int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len)
 int ckpt_capture_pages(struct ckpt_ctx *ctx, struct mm_struct *snap,
 		       pid_t pid, unsigned long start, unsigned long end)
 {
-	struct ckpt_cap *c = kmalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	struct ckpt_mark *m = kmalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
 
-	if (!c)
+	if (!m)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	mmget(snap);
-	c->mm = snap;
-	c->start = start;
-	c->end = end;
-	c->pid = pid;
-	c->len = 0;
-	c->size = 0;
-	list_add_tail(&c->list, &ctx->caps);
+	m->at = ctx->cap_bytes;
+	m->mm = snap;
+	m->start = start;
+	m->end = end;
+	m->pid = pid;
+	list_add_tail(&m->list, &ctx->marks);
 	return 0;
 }
 
@@ -153,12 +165,27 @@ struct mm_struct *ckpt_snapshot_mm(struct ckpt_ctx *ctx, pid_t pid,
 	return snap;
 }
 
-static void ckpt_cap_free(struct ckpt_cap *c)
+static void ckpt_mark_free(struct ckpt_mark *m)
 {
-	list_del(&c->list);
-	if (c->mm)
-		mmput(c->mm);
-	kvfree(c);
+	list_del(&m->list);
+	mmput(m->mm);
+	kfree(m);
+}
+
+/* Write the pages of the areas marked after @at bytes of the records. */
+static int ckpt_replay_marks(struct ckpt_ctx *ctx, size_t at)
+{
+	struct ckpt_mark *m;
+	int ret;
+
+	while ((m = list_first_entry_or_null(&ctx->marks, struct ckpt_mark,
+					     list)) && m->at == at) {
+		ret = ckpt_dump_area_pages(ctx, m->pid, m->mm, m->start, m->end);
+		ckpt_mark_free(m);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /**
@@ -174,20 +201,37 @@ static void ckpt_cap_free(struct ckpt_cap *c)
 int ckpt_replay(struct ckpt_ctx *ctx)
 {
 	struct ckpt_cap *c, *tmp;
+	size_t done = 0;
 	int ret = 0;
 
 	ctx->s.capture = false;
 	list_for_each_entry_safe(c, tmp, &ctx->caps, list) {
-		if (c->mm)
-			ret = ckpt_dump_area_pages(ctx, c->pid, c->mm, c->start,
-						   c->end);
-		else
-			ret = ckpt_write_raw(ctx, c->data, c->len);
-		ckpt_cap_free(c);
+		size_t off = 0;
+
+		while (!ret && off < c->len) {
+			struct ckpt_mark *m;
+			size_t n = c->len - off;
+
+			ret = ckpt_replay_marks(ctx, done);
+			if (ret)
+				break;
+			/* The bytes up to the next mark, at most. */
+			m = list_first_entry_or_null(&ctx->marks,
+						     struct ckpt_mark, list);
+			if (m)
+				n = min(n, m->at - done);
+			ret = ckpt_write_raw(ctx, c->data + off, n);
+			off += n;
+			done += n;
+		}
+		list_del(&c->list);
+		kvfree(c);
 		if (ret)
 			return ret;
 	}
-	ret = ckpt_write_mac(ctx);
+	ret = ckpt_replay_marks(ctx, done);
+	if (!ret)
+		ret = ckpt_write_mac(ctx);
 	return ret ?: ckpt_write_trailer(ctx);
 }
 
@@ -197,8 +241,13 @@ int ckpt_replay(struct ckpt_ctx *ctx)
  */
 void ckpt_capture_free(struct ckpt_ctx *ctx)
 {
+	struct ckpt_mark *m, *mtmp;
 	struct ckpt_cap *c, *tmp;
 
-	list_for_each_entry_safe(c, tmp, &ctx->caps, list)
-		ckpt_cap_free(c);
+	list_for_each_entry_safe(c, tmp, &ctx->caps, list) {
+		list_del(&c->list);
+		kvfree(c);
+	}
+	list_for_each_entry_safe(m, mtmp, &ctx->marks, list)
+		ckpt_mark_free(m);
 }
