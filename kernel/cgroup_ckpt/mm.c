@@ -728,9 +728,13 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 	    addr < rt->vma_start || addr + bytes > rt->vma_end)
 		goto bad;
 	got = ckpt_pin_pages(ctx, addr, nr);
-	ret = got == nr ? ckpt_read_pages(ctx, ctx->pages, nr) :
-	      ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
-			rt->pid, addr);
+	if (got == nr)
+		ret = ckpt_read_pages(ctx, ctx->pages, nr);
+	else if (fatal_signal_pending(current))
+		ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
+	else
+		ret = ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
+				rt->pid, addr);
 	ckpt_unpin_pages(ctx, got);
 	return ret;
 bad:
