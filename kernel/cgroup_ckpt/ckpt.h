@@ -493,7 +493,7 @@ int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 			 unsigned long start, unsigned long end);
 int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
 int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len);
+int ckpt_restore_vma(struct ckpt_rtask *rt, u32 type, void *rec, u32 len);
 int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 
 /* files.c */

@@ -36,6 +36,8 @@
 static_assert(sizeof(struct ckpt_mm) == 120);
 static_assert(sizeof(struct ckpt_vma) == 48);
 static_assert(sizeof(struct ckpt_pages) == 24);
+static_assert(sizeof(struct ckpt_vma_anon) == 24);
+static_assert(sizeof(struct ckpt_pages_run) == 16);
 
 /* Pages looked at per hold of the mmap lock. */
 #define CKPT_SCAN_BATCH		64
@@ -151,15 +153,14 @@ static void ckpt_free_areas(struct ckpt_area *areas, unsigned int nr)
 static int ckpt_flush_pages(struct ckpt_ctx *ctx, unsigned long addr,
 			    unsigned int n)
 {
-	struct ckpt_pages r = { };
+	struct ckpt_pages_run r = { };
 	unsigned int i;
 	int ret;
 
 	if (!n)
 		return 0;
 	r.addr = cpu_to_le64(addr);
-	r.nr_pages = cpu_to_le32(n);
-	ret = ckpt_write_pages(ctx, &r, CKPT_REC_PAGES, sizeof(r), ctx->pages, n);
+	ret = ckpt_write_pages(ctx, &r, CKPT_REC_PAGES_RUN, sizeof(r), ctx->pages, n);
 	for (i = 0; i < n; i++)
 		put_page(ctx->pages[i]);
 	return ret;
@@ -368,6 +369,34 @@ int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 	return ret;
 }
 
+/* The record of area @a, whose file is object @id (0: none). */
+static int ckpt_write_vma(struct ckpt_ctx *ctx, const struct ckpt_area *a,
+			  u32 id)
+{
+	u32 prot = (a->vm_flags & VM_READ ? CKPT_PROT_READ : 0) |
+		   (a->vm_flags & VM_WRITE ? CKPT_PROT_WRITE : 0) |
+		   (a->vm_flags & VM_EXEC ? CKPT_PROT_EXEC : 0);
+	unsigned long nr = (a->end - a->start) >> PAGE_SHIFT;
+	struct ckpt_vma v = { };
+
+	if (!a->file && !(a->flags & CKPT_VMA_SHARED) && nr <= U32_MAX) {
+		struct ckpt_vma_anon r = { };
+
+		r.start = cpu_to_le64(a->start);
+		r.nr_pages = cpu_to_le32(nr);
+		r.flags = cpu_to_le16(a->flags);
+		r.prot = prot;
+		return ckpt_write(ctx, &r, CKPT_REC_VMA_ANON, sizeof(r));
+	}
+	v.start = cpu_to_le64(a->start);
+	v.end = cpu_to_le64(a->end);
+	v.pgoff = cpu_to_le64(a->file ? a->pgoff : 0);
+	v.prot = cpu_to_le32(prot);
+	v.flags = cpu_to_le32(a->flags);
+	v.file = cpu_to_le32(id);
+	return ckpt_write(ctx, &v, CKPT_REC_VMA, sizeof(v));
+}
+
 /**
  * ckpt_dump_mm() - write the address space of a frozen task
  * @ctx: the checkpoint
@@ -442,7 +471,6 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 
 	for (i = 0; !ret && i < nr; i++) {
 		struct ckpt_area *a = &areas[i];
-		struct ckpt_vma v = { };
 		u32 id = 0;
 
 		if (a->flags & CKPT_VMA_SYSVSHM) {
@@ -468,15 +496,7 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 				break;
 			}
 		}
-		v.start = cpu_to_le64(a->start);
-		v.end = cpu_to_le64(a->end);
-		v.pgoff = cpu_to_le64(a->file ? a->pgoff : 0);
-		v.prot = cpu_to_le32((a->vm_flags & VM_READ ? CKPT_PROT_READ : 0) |
-				     (a->vm_flags & VM_WRITE ? CKPT_PROT_WRITE : 0) |
-				     (a->vm_flags & VM_EXEC ? CKPT_PROT_EXEC : 0));
-		v.flags = cpu_to_le32(a->flags);
-		v.file = cpu_to_le32(id);
-		ret = ckpt_write(ctx, &v, CKPT_REC_VMA, sizeof(v));
+		ret = ckpt_write_vma(ctx, a, id);
 		/* Shared memory is in its object, not in one process. */
 		if (ret || !ckpt_area_has_pages(a))
 			continue;
@@ -595,17 +615,9 @@ int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len)
 	return 0;
 }
 
-/**
- * ckpt_restore_vma() - map one area of the image
- * @rt:  the task being restored (current)
- * @rec: its CKPT_REC_VMA
- * @len: bytes of @rec
- *
- * Return: 0 or a negative errno.
- */
-int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
+/* Map the area of @r, a CKPT_REC_VMA or the long form of a _VMA_ANON. */
+static int ckpt_map_area(struct ckpt_rtask *rt, const struct ckpt_vma *r)
 {
-	struct ckpt_vma *r = rec;
 	u64 start = le64_to_cpu(r->start), end = le64_to_cpu(r->end);
 	u64 pgoff = le64_to_cpu(r->pgoff);
 	u32 prot = le32_to_cpu(r->prot), flags = le32_to_cpu(r->flags);
@@ -614,7 +626,7 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 	unsigned long addr;
 	int ret;
 
-	if (len != sizeof(*r) || r->__reserved || !rt->have_mm ||
+	if (r->__reserved || !rt->have_mm ||
 	    start >= end || end > TASK_SIZE || !PAGE_ALIGNED(start) ||
 	    !PAGE_ALIGNED(end) ||
 	    (prot & ~(CKPT_PROT_READ | CKPT_PROT_WRITE | CKPT_PROT_EXEC)) ||
@@ -666,6 +678,42 @@ int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 	return 0;
 }
 
+/**
+ * ckpt_restore_vma() - map one area of the image
+ * @rt:   the task being restored (current)
+ * @type: CKPT_REC_VMA or CKPT_REC_VMA_ANON
+ * @rec:  the record
+ * @len:  bytes of @rec
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_restore_vma(struct ckpt_rtask *rt, u32 type, void *rec, u32 len)
+{
+	const struct ckpt_vma_anon *a = rec;
+	struct ckpt_vma v = { };
+	u32 flags;
+
+	if (type == CKPT_REC_VMA) {
+		if (len != sizeof(v))
+			goto bad;
+		return ckpt_map_area(rt, rec);
+	}
+	/* The long form, which ckpt_map_area() checks. */
+	flags = le16_to_cpu(a->flags);
+	if (len != sizeof(*a) || a->__reserved || !a->nr_pages ||
+	    (flags & CKPT_VMA_SHARED))
+		goto bad;
+	v.start = a->start;
+	v.end = cpu_to_le64(le64_to_cpu(a->start) +
+			    ((u64)le32_to_cpu(a->nr_pages) << PAGE_SHIFT));
+	v.prot = cpu_to_le32(a->prot);
+	v.flags = cpu_to_le32(flags);
+	return ckpt_map_area(rt, &v);
+bad:
+	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed memory area",
+			 rt->pid);
+}
+
 /*
  * Pin the @nr pages at @addr of the address space being restored,
  * current's own, into ctx->pages: what access_remote_vm() does, with one
@@ -701,30 +749,39 @@ static void ckpt_unpin_pages(struct ckpt_ctx *ctx, long nr)
 /**
  * ckpt_restore_pages() - read page contents into the current mm
  * @rt:  the task being restored (current)
- * @rec: the header of a CKPT_REC_PAGES, whose payload is next in the stream
+ * @rec: the header of a CKPT_REC_PAGES or _PAGES_RUN, whose payload is
+ *       next in the stream
  *
  * Return: 0 or a negative errno.
  */
 int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
-	struct ckpt_pages r;
+	struct ckpt_pages r = { };
+	u32 hdr_len = rec->type == CKPT_REC_PAGES ? sizeof(r) :
+			sizeof(struct ckpt_pages_run);
 	u64 addr, bytes;
 	long got;
 	u32 nr;
 	int ret;
 
-	if (rec->len < sizeof(r))
+	/* The two forms begin alike; the short one stops after @addr. */
+	if (rec->len < hdr_len)
 		goto bad;
 	ret = ckpt_read_payload(ctx, (u8 *)&r + sizeof(*rec),
-				sizeof(r) - sizeof(*rec));
+				hdr_len - sizeof(*rec));
 	if (ret)
 		return ret;
 	addr = le64_to_cpu(r.addr);
-	nr = le32_to_cpu(r.nr_pages);
+	if (rec->type == CKPT_REC_PAGES)
+		nr = le32_to_cpu(r.nr_pages);
+	else if ((rec->len - hdr_len) % PAGE_SIZE)
+		goto bad;
+	else
+		nr = (rec->len - hdr_len) / PAGE_SIZE;
 	bytes = (u64)nr * PAGE_SIZE;
 	if (!nr || nr > CKPT_PAGES_MAX || r.__reserved ||
-	    rec->len != sizeof(r) + bytes || !PAGE_ALIGNED(addr) ||
+	    rec->len != hdr_len + bytes || !PAGE_ALIGNED(addr) ||
 	    addr < rt->vma_start || addr + bytes > rt->vma_end)
 		goto bad;
 	got = ckpt_pin_pages(ctx, addr, nr);

@@ -62,7 +62,8 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		if (zombie && rec.type != CKPT_REC_TASK &&
 		    rec.type != CKPT_REC_TASK_END)
 			goto unexpected;
-		if (rec.type == CKPT_REC_PAGES) {
+		if (rec.type == CKPT_REC_PAGES ||
+		    rec.type == CKPT_REC_PAGES_RUN) {
 			ret = ckpt_restore_pages(rt, &rec);
 			if (ret)
 				return ret;
@@ -80,7 +81,7 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 		ret = ckpt_read_payload(ctx, buf + sizeof(rec), len - sizeof(rec));
 		if (ret)
 			return ret;
-		if (rec.type != CKPT_REC_VMA) {
+		if (rec.type != CKPT_REC_VMA && rec.type != CKPT_REC_VMA_ANON) {
 			rt->vma_start = 0;
 			rt->vma_end = 0;
 		}
@@ -211,7 +212,8 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 			ret = ckpt_restore_mm(rt, buf, len);
 			break;
 		case CKPT_REC_VMA:
-			ret = ckpt_restore_vma(rt, buf, len);
+		case CKPT_REC_VMA_ANON:
+			ret = ckpt_restore_vma(rt, rec.type, buf, len);
 			break;
 		case CKPT_REC_TASK_END:
 			if (len != sizeof(rec))

@@ -479,7 +479,7 @@ int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h)
 /* Largest payload, header included, each record type may have. */
 static u32 ckpt_rec_max(u32 type)
 {
-	if (type == CKPT_REC_PAGES)
+	if (type == CKPT_REC_PAGES || type == CKPT_REC_PAGES_RUN)
 		return sizeof(struct ckpt_pages) + CKPT_PAGES_MAX * PAGE_SIZE;
 	if (type == CKPT_REC_SHMEM_PAGES)
 		return sizeof(struct ckpt_shmem_pages) + CKPT_PAGES_MAX * PAGE_SIZE;

@@ -148,6 +148,28 @@ sparse_short() {	# a regset of 8 bytes, but more words stored
 	[ "$(procs_of "$G")" = "$pid" ]
 }
 
+# A private anonymous area is a CKPT_REC_VMA_ANON (start 8, nr_pages 16,
+# flags 20, prot 22), its pages CKPT_REC_PAGES_RUN (addr 8); imgpatch.py
+# fails if the image has none.
+@test "image: short memory area and page run records that do not add up fail EINVAL" {
+	G=$(new_group a)
+	checkpoint_kill_counter "$G" "$T/img"
+	for m in "0x0304 0 16 4 0:memory area" "0x0304 0 20 2 8:memory area" \
+		 "0x0304 0 22 1 0x10:memory area" "0x0305 0 8 8 0x1000:page record"; do
+		cp "$T/img" "$T/bad"
+		# shellcheck disable=SC2086
+		"$BATS_TEST_DIRNAME/imgpatch.py" "$T/bad" ${m%%:*}
+		image_in "$G" "$T/bad"
+		ensure_write_fail "$G/ckpt.trigger" restart EINVAL
+		grep '^error' "$G/ckpt.state"
+		grep -q "^error.*malformed ${m#*:}" "$G/ckpt.state"
+		populated_is "$G" 0
+		gone "$pid"
+	done
+	restart "$G" "$T/img"
+	[ "$(procs_of "$G")" = "$pid" ]
+}
+
 @test "image: a root's exit signal is SIGCHLD to the restarter, whatever the image says" {
 	G=$(new_group a)
 	checkpoint_kill_counter "$G" "$T/img"

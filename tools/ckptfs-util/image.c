@@ -221,6 +221,8 @@ static const char *rec_name(uint32_t type)
 	case CKPT_REC_MM:	return "mm";
 	case CKPT_REC_VMA:	return "vma";
 	case CKPT_REC_PAGES:	return "pages";
+	case CKPT_REC_VMA_ANON:	return "vma_anon";
+	case CKPT_REC_PAGES_RUN: return "pages_run";
 	case CKPT_REC_SHMEM:	return "shmem";
 	case CKPT_REC_SHMEM_PAGES: return "shmem_pages";
 	case CKPT_REC_UNLINKED:	return "unlinked";
@@ -1201,12 +1203,41 @@ static int rec_vma(struct dec *d, uint32_t len)
 	return 0;
 }
 
-/* The fixed part of CKPT_REC_PAGES is in d->rec; the contents are still to read. */
+/* CKPT_REC_VMA_ANON: checked as the long form it stands for. */
+static int rec_vma_anon(struct dec *d, uint32_t len)
+{
+	const struct ckpt_vma_anon *a = (const void *)d->rec;
+	struct ckpt_vma v = { .rec = a->rec };
+	uint64_t start = le64(a->start);
+	uint32_t nr = le32(a->nr_pages), flags = le16(a->flags);
+
+	if (check_len(d, len, sizeof(*a)))
+		return -1;
+	if (!nr)
+		return bad(d, "an area of 0 pages");
+	if (flags & CKPT_VMA_SHARED)
+		return bad(d, "a shared area without a file");
+	if (a->__reserved)
+		return bad(d, "nonzero __reserved");
+	v.start = a->start;
+	v.end = htole64(start + (uint64_t)nr * d->page_size);
+	v.prot = htole32(a->prot);
+	v.flags = htole32(flags);
+	memcpy(d->rec, &v, sizeof(v));
+	return rec_vma(d, sizeof(v));
+}
+
+/*
+ * The fixed part of CKPT_REC_PAGES, or of _PAGES_RUN, is in d->rec; the
+ * contents are still to read.
+ */
 static int rec_pages(struct dec *d, uint32_t len)
 {
 	const struct ckpt_pages *p = (const void *)d->rec;
+	bool run = d->rec_type == CKPT_REC_PAGES_RUN;
+	size_t hdr = run ? sizeof(struct ckpt_pages_run) : sizeof(*p);
 	uint64_t addr = le64(p->addr), end;
-	uint32_t nr = le32(p->nr_pages);
+	uint32_t nr = run ? (len - hdr) / d->page_size : le32(p->nr_pages);
 
 	if (need_task(d))
 		return -1;
@@ -1214,8 +1245,8 @@ static int rec_pages(struct dec *d, uint32_t len)
 		return bad(d, "pages not after a memory area");
 	if (nr < 1 || nr > CKPT_PAGES_MAX)
 		return bad(d, "%u pages, expected 1 to %d", nr, CKPT_PAGES_MAX);
-	if (len != sizeof(*p) + (uint64_t)nr * d->page_size)
-		return bad(d, "length %u, expected %zu + %u pages of %u", len, sizeof(*p), nr,
+	if (len != hdr + (uint64_t)nr * d->page_size)
+		return bad(d, "length %u, expected %zu + %u pages of %u", len, hdr, nr,
 			   d->page_size);
 	end = addr + (uint64_t)nr * d->page_size;
 	if ((addr & (d->page_size - 1)) || addr < d->vma_start || end > d->vma_end || end < addr)
@@ -1223,7 +1254,7 @@ static int rec_pages(struct dec *d, uint32_t len)
 			   addr, nr, d->vma_start, d->vma_end);
 	if (d->vma_flags & (CKPT_VMA_EXCLUDED | CKPT_VMA_SHARED))
 		return bad(d, "pages stored for an excluded or shared area");
-	if (p->__reserved)
+	if (!run && p->__reserved)
 		return bad(d, "nonzero __reserved");
 	d->vma_pages += nr;
 	d->pages += nr;
@@ -3215,6 +3246,7 @@ static rec_fn rec_handler(uint32_t type)
 		{ CKPT_REC_REGSET_SPARSE, rec_regset },
 		{ CKPT_REC_MM,		rec_mm },
 		{ CKPT_REC_VMA,		rec_vma },
+		{ CKPT_REC_VMA_ANON,	rec_vma_anon },
 		{ CKPT_REC_FILE,	rec_file },
 		{ CKPT_REC_SHMEM,	rec_shmem },
 		{ CKPT_REC_UNLINKED,	rec_unlinked },
@@ -3283,7 +3315,7 @@ static int decode(struct dec *d)
 		type = le32(h.type);
 		len = le32(h.len);
 		d->rec_type = type;
-		if (type != CKPT_REC_PAGES)
+		if (type != CKPT_REC_PAGES && type != CKPT_REC_PAGES_RUN)
 			flush_vma(d);
 		/* A regular file's pieces follow it at once. */
 		if (type != CKPT_REC_REGFILE_DATA)
@@ -3297,7 +3329,7 @@ static int decode(struct dec *d)
 				   d->mq_id, d->mq_left);
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
-		max = type == CKPT_REC_PAGES ?
+		max = type == CKPT_REC_PAGES || type == CKPT_REC_PAGES_RUN ?
 			sizeof(struct ckpt_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
 			type == CKPT_REC_SHMEM_PAGES ?
 			sizeof(struct ckpt_shmem_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
@@ -3315,16 +3347,20 @@ static int decode(struct dec *d)
 		if (type == CKPT_REC_TRAILER)
 			return read_trailer(d, len, crc);
 
-		if (type == CKPT_REC_PAGES) {
-			if (len < sizeof(struct ckpt_pages))
-				return check_len(d, len, sizeof(struct ckpt_pages));
-			if (rd_read(&d->r, d->rec + sizeof(h), sizeof(struct ckpt_pages) - sizeof(h)) !=
-			    sizeof(struct ckpt_pages) - sizeof(h))
+		if (type == CKPT_REC_PAGES || type == CKPT_REC_PAGES_RUN) {
+			size_t fixed = type == CKPT_REC_PAGES ? sizeof(struct ckpt_pages) :
+				       sizeof(struct ckpt_pages_run);
+
+			if (len < fixed)
+				return check_len(d, len, fixed);
+			memset(d->rec, 0, sizeof(struct ckpt_pages));
+			if (rd_read(&d->r, d->rec + sizeof(h), fixed - sizeof(h)) !=
+			    fixed - sizeof(h))
 				return truncated(d, NULL);
 			memcpy(d->rec, &h, sizeof(h));
 			ret = rec_pages(d, len);
 			if (!ret)
-				ret = skip(d, CKPT_ALIGN((uint64_t)len) - sizeof(struct ckpt_pages));
+				ret = skip(d, CKPT_ALIGN((uint64_t)len) - fixed);
 			if (ret)
 				return ret;
 			d->nrec++;

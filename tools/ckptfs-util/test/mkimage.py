@@ -41,6 +41,7 @@ REC = {
     "TASK": 0x0101, "CREDS": 0x0102, "TASK_END": 0x01FF,
     "THREAD": 0x0201, "REGSET": 0x0202, "REGSET_SPARSE": 0x0203,
     "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
+    "VMA_ANON": 0x0304, "PAGES_RUN": 0x0305,
     "SHMEM": 0x0310, "SHMEM_PAGES": 0x0311, "UNLINKED": 0x0312, "SYSVSHM": 0x0313,
     "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
     "UNIX": 0x0420, "UNIX_DATA": 0x0421,
@@ -192,10 +193,24 @@ def build(args):
                                   0x7ffff7fc1000, 1, len(vmas) + len(shm), 0))
         vmas[3:3] = shm
         for start, end, pgoff, prot, flags, f, pages in vmas:
-            img.rec("VMA", struct.pack("<QQQIIII", start, end, pgoff, prot, flags, f, 0))
+            # pid 200's private anonymous areas in the short forms the
+            # kernel writes, the others in the long ones it still reads
+            short = pid == 200 and f == 0 and not flags & 8
+            if short:
+                bad = args.short_bad if flags & 4 else None  # the heap
+                img.rec("VMA_ANON", struct.pack("<QIHBB", start,
+                                                0 if bad == "zero" else (end - start) // ps,
+                                                flags | (8 if bad == "shared" else 0),
+                                                prot, 0))
+            else:
+                img.rec("VMA", struct.pack("<QQQIIII", start, end, pgoff, prot, flags, f, 0))
             for addr, n in pages:
                 data = bytes([(addr >> 12) & 0xFF]) * (n * ps)
-                img.rec("PAGES", struct.pack("<QII", addr, n, 0) + data)
+                if short:
+                    img.rec("PAGES_RUN", struct.pack("<Q", addr) + data +
+                            (b"\0" * 8 if bad == "run" else b""))
+                else:
+                    img.rec("PAGES", struct.pack("<QII", addr, n, 0) + data)
         fds = [(0, 2, 0), (1, 3, 0), (2, 3, 0), (5, 2, 1)]
         if shm:
             fds += [(7, 13, 0), (8, 15, 0)]
@@ -292,6 +307,9 @@ def main():
                     help="with --unix: a file in flight that is not defined")
     ap.add_argument("--sparse-bad", action="store_true",
                     help="a sparse regset whose bitmap names a word past its end")
+    ap.add_argument("--short-bad", choices=("zero", "shared", "run"),
+                    help="a malformed short area record (0 pages, shared) or page run "
+                    "(length not whole pages)")
     ap.add_argument("--page-size", type=int, default=4096)
     ap.add_argument("--mac", action="store_true",
                     help="a signed image: CKPT_HDR_MAC and a MAC record (not a valid MAC)")

@@ -301,6 +301,14 @@ for ((n = 0; n < 12000; n += 8)); do
 done
 [ $crashes -eq 0 ] && ok || ko "$crashes truncations of the shm image misreported"
 
+# The short forms of an anonymous area and of its pages, malformed
+for bad in zero:'an area of 0 pages' shared:'a shared area without a file' \
+	   run:'length 8216, expected 16 + 2 pages of 4096'; do
+	python3 "$MKIMAGE" --short-bad "${bad%%:*}" -o "$TMP/short-${bad%%:*}.img"
+	expect 1 "short form: ${bad%%:*}" -- "$ASAN" info "$TMP/short-${bad%%:*}.img"
+	grep_in "$TMP/err" "${bad#*:}" "short form: ${bad%%:*}"
+done
+
 # Precise errors
 printf 'NOTANIMAGE-at-all' >"$TMP/magic.img"
 expect 1 "bad magic" -- "$ASAN" info "$TMP/magic.img"
@@ -328,7 +336,7 @@ grep_in "$TMP/out" '"ok": false' "CRC json"
 size=$(stat -c %s "$TMP/good.img")
 head -c 20000 "$TMP/good.img" >"$TMP/trunc.img"
 expect 1 "truncated in pages" -- "$ASAN" info "$TMP/trunc.img"
-grep_in "$TMP/err" 'truncated at byte 20000 in record type 0x0303' "truncated in pages"
+grep_in "$TMP/err" 'truncated at byte 20000 in record type 0x0305' "truncated in pages"
 cat "$TMP/good.img" "$TMP/good.img" >"$TMP/double.img"
 expect 1 "data after the trailer" -- "$ASAN" info "$TMP/double.img"
 grep_in "$TMP/err" "data after the trailer at byte $size" "data after the trailer"
