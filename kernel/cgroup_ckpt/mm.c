@@ -715,34 +715,53 @@ bad:
 }
 
 /*
- * Pin the @nr pages at @addr of the address space being restored,
- * current's own, into ctx->pages: what access_remote_vm() does, with one
+ * Pin the @nr pages at @addr of @mm, the address space being restored
+ * (current's own), into @pages: what access_remote_vm() does, with one
  * get_user_pages_remote() for the run instead of one a page.  The area
  * may be read-only, hence FOLL_FORCE; a private one gets its own pages as
  * ptrace writes do.  Return: how many were pinned, which the caller
  * drops with ckpt_unpin_pages().
  */
-static long ckpt_pin_pages(struct ckpt_ctx *ctx, unsigned long addr,
-			   unsigned int nr)
+static long ckpt_pin_pages(struct mm_struct *mm, unsigned long addr,
+			   unsigned int nr, struct page **pages)
 {
-	struct mm_struct *mm = current->mm;
 	long got;
 
 	if (mmap_read_lock_killable(mm))
 		return 0;
 	got = get_user_pages_remote(mm, addr, nr, FOLL_FORCE | FOLL_WRITE,
-				    ctx->pages, NULL, NULL);
+				    pages, NULL, NULL);
 	mmap_read_unlock(mm);
 	return max(got, 0L);
 }
 
-static void ckpt_unpin_pages(struct ckpt_ctx *ctx, long nr)
+/* Runs of this many pages or more are pinned half on another CPU. */
+#define CKPT_PIN_SPLIT		16
+
+/* Pin (part of) a run, on another CPU or in place. */
+struct ckpt_pin_work {
+	struct work_struct	work;
+	struct mm_struct	*mm;
+	unsigned long		addr;
+	unsigned int		nr;
+	struct page		**pages;
+	long			got;
+};
+
+static void ckpt_pin_fn(struct work_struct *work)
+{
+	struct ckpt_pin_work *w = container_of(work, struct ckpt_pin_work, work);
+
+	w->got = ckpt_pin_pages(w->mm, w->addr, w->nr, w->pages);
+}
+
+static void ckpt_unpin_pages(struct page **pages, long nr)
 {
 	long i;
 
 	for (i = 0; i < nr; i++) {
-		set_page_dirty_lock(ctx->pages[i]);
-		put_page(ctx->pages[i]);
+		set_page_dirty_lock(pages[i]);
+		put_page(pages[i]);
 	}
 }
 
@@ -757,7 +776,9 @@ static void ckpt_unpin_pages(struct ckpt_ctx *ctx, long nr)
 int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
+	struct ckpt_pin_work w = { };
 	struct ckpt_pages r = { };
+	unsigned int half;
 	u32 hdr_len = rec->type == CKPT_REC_PAGES ? sizeof(r) :
 			sizeof(struct ckpt_pages_run);
 	u64 addr, bytes;
@@ -784,15 +805,38 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 	    rec->len != hdr_len + bytes || !PAGE_ALIGNED(addr) ||
 	    addr < rt->vma_start || addr + bytes > rt->vma_end)
 		goto bad;
-	got = ckpt_pin_pages(ctx, addr, nr);
-	if (got == nr)
-		ret = ckpt_read_pages(ctx, ctx->pages, nr);
-	else if (fatal_signal_pending(current))
-		ret = ckpt_fail(ctx, -EINTR, "interrupted by a signal");
-	else
-		ret = ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
-				rt->pid, addr);
-	ckpt_unpin_pages(ctx, got);
+	/*
+	 * Making the pages (a fault and a clear each) costs about what
+	 * reading them does: for a long run, another CPU makes the second
+	 * half while this one makes the first and reads into it.
+	 * current->mm is pinned by current, which waits for the work.
+	 */
+	half = nr >= CKPT_PIN_SPLIT ? nr / 2 : 0;
+	w.mm = current->mm;
+	w.addr = addr + (unsigned long)half * PAGE_SIZE;
+	w.nr = nr - half;
+	w.pages = ctx->pages + half;
+	if (half) {
+		INIT_WORK_ONSTACK(&w.work, ckpt_pin_fn);
+		queue_work(system_unbound_wq, &w.work);
+		got = ckpt_pin_pages(current->mm, addr, half, ctx->pages);
+		if (got == half)
+			ret = ckpt_read_pages(ctx, ctx->pages, half);
+		flush_work(&w.work);
+		destroy_work_on_stack(&w.work);
+	} else {
+		got = 0;
+		ckpt_pin_fn(&w.work);
+	}
+	if (!ret && (got != half || w.got != w.nr))
+		ret = fatal_signal_pending(current) ?
+			ckpt_fail(ctx, -EINTR, "interrupted by a signal") :
+			ckpt_fail(ctx, -EFAULT, "pid %d: cannot fill memory at %llx",
+				  rt->pid, addr);
+	if (!ret)
+		ret = ckpt_read_pages(ctx, w.pages, w.nr);
+	ckpt_unpin_pages(ctx->pages, got);
+	ckpt_unpin_pages(w.pages, w.got);
 	return ret;
 bad:
 	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed page record",
