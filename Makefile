@@ -14,6 +14,7 @@
 #   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
 #   make KCONFIG=kmemleak  ... with kmemleak (fuzz and stress then fail on a
 #                        leak it reports), in build/obj-kmemleak
+#   make KCONFIG=nodebug   ... without lockdep, for make bench, in build/obj-nodebug
 
 SHELL		:= /bin/bash
 .SHELLFLAGS	:= -eu -o pipefail -c
@@ -121,7 +122,8 @@ sync-src: $(HOOKS_STAMP)
 	fi
 
 # .config is regenerated only when a fragment changes.  Every =y line of
-# the fragments must survive olddefconfig (catches typos, unmet dependencies).
+# the fragments must survive olddefconfig (catches typos, unmet dependencies),
+# unless a later fragment turns it off ("# CONFIG_X is not set").
 $(CONFIG_STAMP): $(FRAGMENTS) | sync-src
 	@mkdir -p $(OBJ)
 	@echo "kernel: generating $(OBJ)/.config from tinyconfig + $(FRAGMENTS)"
@@ -130,7 +132,9 @@ $(CONFIG_STAMP): $(FRAGMENTS) | sync-src
 		$(CURDIR)/$(OBJ)/.config $(addprefix $(CURDIR)/,$(FRAGMENTS)) >/dev/null
 	@$(KMAKE) -s olddefconfig
 	@missing=$$(grep -h '^CONFIG_[A-Za-z0-9_]*=y$$' $(FRAGMENTS) | sort -u | \
-		while read -r l; do grep -qx "$$l" $(OBJ)/.config || echo "$$l"; done); \
+		while read -r l; do \
+			grep -qx "# $${l%=y} is not set" $(FRAGMENTS) || \
+			grep -qx "$$l" $(OBJ)/.config || echo "$$l"; done); \
 	if [ -n "$$missing" ]; then \
 		echo "kernel: these options of $(FRAGMENTS) did not survive olddefconfig" \
 			"(typo or unmet dependency):" >&2; \
@@ -204,7 +208,7 @@ BENCH_QUICK	?= 0
 BENCH_RUNS	?= $(if $(filter 1,$(BENCH_QUICK)),1,3)
 BENCH_MEM	?= $(if $(filter 1,$(BENCH_QUICK)),2048,4096)
 BENCH_TIMEOUT	?= $(if $(filter 1,$(BENCH_QUICK)),1800,7200)
-BENCH_OUT	:= $(BUILD)/bench
+BENCH_OUT	:= $(BUILD)/bench$(if $(filter-out ckpt,$(KCONFIG)),-$(KCONFIG))
 
 bench: EXTRA_PACKAGES := gnuplot-nox
 bench: deps kernel tools
