@@ -162,8 +162,10 @@ struct ckpt_rec {
  * bare struct ckpt_rec.
  */
 #define CKPT_REC_MAX_LEN	(64 * 1024)
-/* Most pages in one CKPT_REC_PAGES, _PAGES_RUN or _SHMEM_PAGES. */
+/* Most pages in one CKPT_REC_PAGES or CKPT_REC_SHMEM_PAGES. */
 #define CKPT_PAGES_MAX		256
+/* Most pages in one CKPT_REC_PAGES_RUN: 16 bytes of header per 4 MiB. */
+#define CKPT_RUN_MAX		1024
 
 /*
  * CKPT_REC_TASKS: the task table, one entry per thread.  Processes come in
@@ -417,9 +419,9 @@ struct ckpt_vma_anon {
 };
 
 /*
- * CKPT_REC_PAGES_RUN: CKPT_REC_PAGES whose number of pages is that of
- * the record's length: (@rec.len - sizeof(struct ckpt_pages_run)) / the
- * page size, which must divide it.
+ * CKPT_REC_PAGES_RUN: CKPT_REC_PAGES whose number of pages, 1 to
+ * CKPT_RUN_MAX, is that of the record's length: (@rec.len -
+ * sizeof(struct ckpt_pages_run)) / the page size, which must divide it.
  */
 struct ckpt_pages_run {
 	struct ckpt_rec	rec;

@@ -241,8 +241,8 @@ struct ckpt_rtask {
  * @objs:	checkpoint: object pointer -> id; restart: id -> object
  * @next_id:	next object id to hand out
  * @pagebuf:	CKPT_PAGES_MAX pages of staging for page contents
- * @pages:	CKPT_PAGES_MAX pages being written (checkpoint) or filled (restart)
- * @bvec:	CKPT_PAGES_MAX bio_vecs to write @pages with, or read them
+ * @pages:	CKPT_RUN_MAX pages being written (checkpoint) or filled (restart)
+ * @bvec:	CKPT_RUN_MAX bio_vecs to write @pages with, or read them
  * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
  * @rt:		restart: the tasks being created
  * @ipc_done:	checkpoint: the SysV objects of the group are written

@@ -324,12 +324,12 @@ int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 					pid, start, end);
 			break;
 		}
-		for (i = 0; i < CKPT_SCAN_BATCH && addr < end && n < CKPT_PAGES_MAX &&
+		for (i = 0; i < CKPT_SCAN_BATCH && addr < end && n < CKPT_RUN_MAX &&
 		     !gap;) {
 			unsigned int want, got, k;
 
 			want = min_t(unsigned int, CKPT_SCAN_BATCH - i, CKPT_SCAN_PTES);
-			want = min(want, CKPT_PAGES_MAX - n);
+			want = min(want, CKPT_RUN_MAX - n);
 			want = min_t(unsigned long, want, (end - addr) >> PAGE_SHIFT);
 			got = ckpt_scan_ptes(vma, addr, want, scan);
 			if (!got) {
@@ -357,7 +357,7 @@ int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
 			}
 		}
 		mmap_read_unlock(mm);
-		if (gap || n == CKPT_PAGES_MAX || addr >= end) {
+		if (gap || n == CKPT_RUN_MAX || addr >= end) {
 			ret = ckpt_flush_pages(ctx, run, n);
 			n = 0;
 		}
@@ -801,7 +801,8 @@ int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 	else
 		nr = (rec->len - hdr_len) / PAGE_SIZE;
 	bytes = (u64)nr * PAGE_SIZE;
-	if (!nr || nr > CKPT_PAGES_MAX || r.__reserved ||
+	if (!nr || r.__reserved ||
+	    nr > (rec->type == CKPT_REC_PAGES ? CKPT_PAGES_MAX : CKPT_RUN_MAX) ||
 	    rec->len != hdr_len + bytes || !PAGE_ALIGNED(addr) ||
 	    addr < rt->vma_start || addr + bytes > rt->vma_end)
 		goto bad;

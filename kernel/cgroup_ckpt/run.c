@@ -137,6 +137,8 @@ bool ckpt_was_refused(struct ckpt_ctx *ctx, struct file *file)
 	return false;
 }
 
+static_assert(CKPT_RUN_MAX >= CKPT_PAGES_MAX);
+
 static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 				       enum ckpt_cmd cmd)
 {
@@ -147,8 +149,8 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 		return NULL;
 	ctx->pagebuf = kvmalloc(CKPT_PAGES_MAX * PAGE_SIZE, GFP_KERNEL);
 	ctx->rbuf = kvmalloc(CKPT_REC_MAX_LEN, GFP_KERNEL);
-	ctx->pages = kmalloc_array(CKPT_PAGES_MAX, sizeof(*ctx->pages), GFP_KERNEL);
-	ctx->bvec = kmalloc_array(CKPT_PAGES_MAX, sizeof(*ctx->bvec), GFP_KERNEL);
+	ctx->pages = kvmalloc_array(CKPT_RUN_MAX, sizeof(*ctx->pages), GFP_KERNEL);
+	ctx->bvec = kvmalloc_array(CKPT_RUN_MAX, sizeof(*ctx->bvec), GFP_KERNEL);
 	ctx->check = cmd == CKPT_CMD_CHECK;
 	if (ctx->check)
 		ctx->blockers = kzalloc(CKPT_BLOCKERS_LEN, GFP_KERNEL);
@@ -156,8 +158,8 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
 	    (ctx->check && !ctx->blockers)) {
 		kvfree(ctx->pagebuf);
 		kvfree(ctx->rbuf);
-		kfree(ctx->pages);
-		kfree(ctx->bvec);
+		kvfree(ctx->pages);
+		kvfree(ctx->bvec);
 		kfree(ctx->blockers);
 		kfree(ctx);
 		return NULL;
@@ -218,8 +220,8 @@ void ckpt_ctx_put(struct ckpt_ctx *ctx)
 		fput(ctx->s.file);
 	kfree(ctx->blockers);
 	kvfree(ctx->pagebuf);
-	kfree(ctx->pages);
-	kfree(ctx->bvec);
+	kvfree(ctx->pages);
+	kvfree(ctx->bvec);
 	kvfree(ctx->rbuf);
 	kfree(ctx);
 }

@@ -292,7 +292,7 @@ static int ckpt_flush_pages_out(struct ckpt_ctx *ctx, struct page **pages,
  * @type:    CKPT_REC_*
  * @hdr_len: bytes of @rec
  * @pages:   the pages, which must not change until this returns
- * @nr:      how many, at most CKPT_PAGES_MAX
+ * @nr:      how many, at most CKPT_RUN_MAX
  *
  * The pages go to the image file in one copy, the file's own, as a core
  * dump writes them, while another CPU computes their checksum.  What is
@@ -479,8 +479,10 @@ int ckpt_read_header(struct ckpt_ctx *ctx, struct ckpt_file_header *h)
 /* Largest payload, header included, each record type may have. */
 static u32 ckpt_rec_max(u32 type)
 {
-	if (type == CKPT_REC_PAGES || type == CKPT_REC_PAGES_RUN)
+	if (type == CKPT_REC_PAGES)
 		return sizeof(struct ckpt_pages) + CKPT_PAGES_MAX * PAGE_SIZE;
+	if (type == CKPT_REC_PAGES_RUN)
+		return sizeof(struct ckpt_pages_run) + CKPT_RUN_MAX * PAGE_SIZE;
 	if (type == CKPT_REC_SHMEM_PAGES)
 		return sizeof(struct ckpt_shmem_pages) + CKPT_PAGES_MAX * PAGE_SIZE;
 	return CKPT_REC_MAX_LEN;
@@ -547,7 +549,7 @@ int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len)
  * ckpt_read_pages() - read a payload of whole pages into place
  * @ctx:   the restart
  * @pages: the pages the bytes go to, pinned by the caller
- * @nr:    how many, at least 1 and at most CKPT_PAGES_MAX
+ * @nr:    how many, at least 1 and at most CKPT_RUN_MAX
  *
  * The reader's side of ckpt_write_pages(): what the staging buffer
  * already holds goes first, then the file copies the rest straight into

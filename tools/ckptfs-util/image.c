@@ -1238,13 +1238,14 @@ static int rec_pages(struct dec *d, uint32_t len)
 	size_t hdr = run ? sizeof(struct ckpt_pages_run) : sizeof(*p);
 	uint64_t addr = le64(p->addr), end;
 	uint32_t nr = run ? (len - hdr) / d->page_size : le32(p->nr_pages);
+	uint32_t max = run ? CKPT_RUN_MAX : CKPT_PAGES_MAX;
 
 	if (need_task(d))
 		return -1;
 	if (!d->vma_pending)
 		return bad(d, "pages not after a memory area");
-	if (nr < 1 || nr > CKPT_PAGES_MAX)
-		return bad(d, "%u pages, expected 1 to %d", nr, CKPT_PAGES_MAX);
+	if (nr < 1 || nr > max)
+		return bad(d, "%u pages, expected 1 to %u", nr, max);
 	if (len != hdr + (uint64_t)nr * d->page_size)
 		return bad(d, "length %u, expected %zu + %u pages of %u", len, hdr, nr,
 			   d->page_size);
@@ -3329,8 +3330,10 @@ static int decode(struct dec *d)
 				   d->mq_id, d->mq_left);
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
-		max = type == CKPT_REC_PAGES || type == CKPT_REC_PAGES_RUN ?
+		max = type == CKPT_REC_PAGES ?
 			sizeof(struct ckpt_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
+			type == CKPT_REC_PAGES_RUN ?
+			sizeof(struct ckpt_pages_run) + (uint64_t)CKPT_RUN_MAX * d->page_size :
 			type == CKPT_REC_SHMEM_PAGES ?
 			sizeof(struct ckpt_shmem_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
 			CKPT_REC_MAX_LEN;

@@ -205,6 +205,8 @@ def build(args):
             else:
                 img.rec("VMA", struct.pack("<QQQIIII", start, end, pgoff, prot, flags, f, 0))
             for addr, n in pages:
+                if short and bad == "long":
+                    n = 1025  # one page more than CKPT_RUN_MAX
                 data = bytes([(addr >> 12) & 0xFF]) * (n * ps)
                 if short:
                     img.rec("PAGES_RUN", struct.pack("<Q", addr) + data +
@@ -307,9 +309,9 @@ def main():
                     help="with --unix: a file in flight that is not defined")
     ap.add_argument("--sparse-bad", action="store_true",
                     help="a sparse regset whose bitmap names a word past its end")
-    ap.add_argument("--short-bad", choices=("zero", "shared", "run"),
+    ap.add_argument("--short-bad", choices=("zero", "shared", "run", "long"),
                     help="a malformed short area record (0 pages, shared) or page run "
-                    "(length not whole pages)")
+                    "(length not whole pages, more than CKPT_RUN_MAX pages)")
     ap.add_argument("--page-size", type=int, default=4096)
     ap.add_argument("--mac", action="store_true",
                     help="a signed image: CKPT_HDR_MAC and a MAC record (not a valid MAC)")

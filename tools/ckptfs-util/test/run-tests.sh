@@ -303,7 +303,8 @@ done
 
 # The short forms of an anonymous area and of its pages, malformed
 for bad in zero:'an area of 0 pages' shared:'a shared area without a file' \
-	   run:'length 8216, expected 16 + 2 pages of 4096'; do
+	   run:'length 8216, expected 16 + 2 pages of 4096' \
+	   long:'length 4198416, more than the 4194320 allowed'; do
 	python3 "$MKIMAGE" --short-bad "${bad%%:*}" -o "$TMP/short-${bad%%:*}.img"
 	expect 1 "short form: ${bad%%:*}" -- "$ASAN" info "$TMP/short-${bad%%:*}.img"
 	grep_in "$TMP/err" "${bad#*:}" "short form: ${bad%%:*}"
