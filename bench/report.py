@@ -194,8 +194,10 @@ def markdown(info, limits, wls, tgts, units, when):
         when, info.get('kernel', '?'), info.get('cpus', '?'), info.get('mem_mib', '?'),
         info.get('criu', '?'), '' if info.get('criu_check') == '1' else ' (criu check FAILED: not run)',
         info.get('runs', '?'), ', BENCH_QUICK sizes' if info.get('quick') == '1' else ''))
-    L.append('Numbers are from an emulated (TCG) guest with a debug kernel (lockdep): they are '
-             'only comparable inside one run, never across runs or machines.')
+    L.append('Numbers are from an emulated (TCG) guest with %s: they are '
+             'only comparable inside one run, never across runs or machines.' % (
+                 'a debug kernel (lockdep)' if info.get('lockdep', '1') == '1'
+                 else 'a kernel without lockdep (KCONFIG=nodebug)'))
     L.append('')
     L.append('Limits: memcpy %.0f MiB/s, dd to tmpfs %.0f MiB/s.' % (
         limits.get('memcpy_mibs', 0), limits.get('dd_mibs', 0)))

@@ -319,7 +319,8 @@ if ! criu check > "$WORK/criu-check.log" 2>&1; then
 	criu_ok=0
 fi
 echo "BENCH-INFO kernel=$(uname -r) cpus=$(nproc) mem_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024))" \
-     "criu=$(criu --version | sed -n 's/^Version: *//p') criu_check=$criu_ok runs=$RUNS quick=$QUICK"
+     "criu=$(criu --version | sed -n 's/^Version: *//p') criu_check=$criu_ok runs=$RUNS quick=$QUICK" \
+     "lockdep=$([ -e /proc/lockdep ] && echo 1 || echo 0)"
 # Warm up.  The first exec of a program over 9p is much slower than the
 # next.  The first touch of a page of guest memory makes QEMU fault it in
 # on the host, which costs more than anything measured here: touch most of
