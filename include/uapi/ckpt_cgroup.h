@@ -158,8 +158,8 @@ struct ckpt_rec {
 
 /*
  * Largest record, header included, other than CKPT_REC_PAGES,
- * CKPT_REC_PAGES_RUN and CKPT_REC_SHMEM_PAGES; longer ones are refused.  CKPT_REC_TASK_END is a
- * bare struct ckpt_rec.
+ * CKPT_REC_PAGES_RUN and CKPT_REC_SHMEM_PAGES; longer ones are refused.
+ * CKPT_REC_TASK_END is a bare struct ckpt_rec.
  */
 #define CKPT_REC_MAX_LEN	(64 * 1024)
 /* Most pages in one CKPT_REC_PAGES or CKPT_REC_SHMEM_PAGES. */
