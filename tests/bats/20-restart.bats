@@ -10,32 +10,6 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-# maps_of PID: the mappings as range, perms, offset (files only), path;
-# adjacent anonymous ranges that differ in nothing else merged, so that how areas
-# were split or merged inside the kernel does not matter.
-maps_of() {
-	# Adjacent areas with the same protections and backing that the
-	# kernel may or may not merge (anonymous ones, or consecutive pieces
-	# of one file) are printed as one: only the layout that matters is
-	# compared.
-	awk '
-	function hex(x) { return ("0x" x) + 0 }
-	function flush() { if (n) print s "-" e, p, o, f }
-	{
-		split($1, r, "-")
-		path = $6
-		off = (path ~ /^\//) ? $3 : "-"
-		if (n && r[1] == e && $2 == p && path == f &&
-		    ((off == "-" && o == "-") ||
-		     (off != "-" && o != "-" && hex(off) == hex(o) + hex(e) - hex(s)))) {
-			e = r[2]
-			next
-		}
-		flush()
-		s = r[1]; e = r[2]; p = $2; f = path; o = off; n = 1
-	}
-	END { flush() }' "/proc/$1/maps"
-}
 status_of() { grep -E "^($2):" "/proc/$1/status"; }
 
 @test "restart: plain shell, the writer is the parent, the count continues" {

@@ -170,6 +170,25 @@ sparse_short() {	# a regset of 8 bytes, but more words stored
 	[ "$(procs_of "$G")" = "$pid" ]
 }
 
+# Images of earlier checkpoints have every area as a CKPT_REC_VMA and every
+# run as a CKPT_REC_PAGES with a page count; imglong.py rewrites a new
+# image that way (and fails if it has no short record).
+@test "image: the long memory records of earlier checkpoints still restart" {
+	G=$(new_group a)
+	wl_start "$G" m memcheck -m 4 -s 4242
+	wl_check "$pid" m
+	maps_of "$pid" > "$T/maps.before"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	cp "$T/img" "$T/long"
+	"$BATS_TEST_DIRNAME/imglong.py" "$T/long"
+	[ "$(file_size "$T/long")" -gt "$(file_size "$T/img")" ]
+	restart "$G" "$T/long"
+	maps_of "$pid" > "$T/maps.after"
+	diff -u "$T/maps.before" "$T/maps.after"
+	wl_check "$pid" m
+}
+
 @test "image: a root's exit signal is SIGCHLD to the restarter, whatever the image says" {
 	G=$(new_group a)
 	checkpoint_kill_counter "$G" "$T/img"

@@ -254,6 +254,33 @@ checkpoint_kill_counter() {
 	last=$(last_count "$T/c/log")
 }
 
+# maps_of PID: the mappings as range, perms, offset (files only), path;
+# adjacent anonymous ranges that differ in nothing else merged, so that how areas
+# were split or merged inside the kernel does not matter.
+maps_of() {
+	# Adjacent areas with the same protections and backing that the
+	# kernel may or may not merge (anonymous ones, or consecutive pieces
+	# of one file) are printed as one: only the layout that matters is
+	# compared.
+	awk '
+	function hex(x) { return ("0x" x) + 0 }
+	function flush() { if (n) print s "-" e, p, o, f }
+	{
+		split($1, r, "-")
+		path = $6
+		off = (path ~ /^\//) ? $3 : "-"
+		if (n && r[1] == e && $2 == p && path == f &&
+		    ((off == "-" && o == "-") ||
+		     (off != "-" && o != "-" && hex(off) == hex(o) + hex(e) - hex(s)))) {
+			e = r[2]
+			next
+		}
+		flush()
+		s = r[1]; e = r[2]; p = $2; f = path; o = off; n = 1
+	}
+	END { flush() }' "/proc/$1/maps"
+}
+
 # Image bytes.
 byte_at() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
 set_byte() { printf '%b' "\\x$(printf %02x "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
