@@ -207,7 +207,7 @@ struct ckpt_rtask {
 	bool			have_thread;
 	bool			have_task;
 	struct ckpt_rsig	*sig;		/* signal.c: signals, timers */
-	struct ckpt_rpty	*ctty;		/* tty.c: its controlling terminal */
+	struct ckpt_rpty	*ctty;		/* pty.c: its controlling terminal */
 	struct ckpt_rseccomp	seccomp;
 };
 
@@ -252,7 +252,7 @@ struct ckpt_rtask {
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
- * @usocks:	restart: what is left to do for unix sockets (sock.c), added
+ * @usocks:	restart: what is left to do for unix sockets (unix.c), added
  *		to by the task reading the image
  */
 struct ckpt_ctx {
@@ -383,9 +383,9 @@ enum ckpt_obj_type {
 	CKPT_OBJ_IPCID,
 	/* restart: a SysV semaphore set or queue made, struct ckpt_ripc */
 	CKPT_OBJ_SYSVIPC,
-	/* checkpoint: the master tty_struct of a pty pair (tty.c) */
+	/* checkpoint: the master tty_struct of a pty pair (pty.c) */
 	CKPT_OBJ_PTY,
-	/* restart: a pty pair made, struct ckpt_rpty (tty.c) */
+	/* restart: a pty pair made, struct ckpt_rpty (pty.c) */
 	CKPT_OBJ_RPTY,
 	/* checkpoint: a POSIX message queue's inode; pinned by a file */
 	CKPT_OBJ_MQUEUE,
@@ -432,7 +432,7 @@ int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len);
 
-/* sock.c */
+/* unix.c */
 bool ckpt_is_unix(struct file *file);
 int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 id);
@@ -606,7 +606,7 @@ void ckpt_rinotify_put(void *ptr);
 long __x64_sys_inotify_init1(const struct pt_regs *regs);
 long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 
-/* tty.c */
+/* pty.c */
 struct ckpt_rpty;
 bool ckpt_is_pty(struct file *file);
 u32 ckpt_pty_kind(struct file *file);

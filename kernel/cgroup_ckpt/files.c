@@ -7,7 +7,7 @@
  * so that sharing survives.  Restart reopens files by path with the
  * restarter's rights.  Pipes, FIFOs, eventfds and epoll instances are
  * files on an object of their own (pipe.c, eventfd.c, epoll.c), which the
- * group must hold alone; unix socket pairs likewise (sock.c), and POSIX
+ * group must hold alone; unix socket pairs likewise (unix.c), and POSIX
  * message queues, written with their messages (mqueue.c).  Memfds,
  * shared anonymous memory and unlinked regular files have their inode and
  * contents in the image (shmem.c).  Unless ckpt.exclude names "files",

@@ -4,7 +4,7 @@
  *
  * A socket that reaches outside the machine-local group (AF_INET,
  * AF_INET6, AF_NETLINK, AF_PACKET... every family but AF_UNIX, which
- * sock.c saves) has its state shared with peers the group does not hold:
+ * unix.c saves) has its state shared with peers the group does not hold:
  * it cannot be saved.  By default it is refused, with a reason naming the
  * process, the fd and the socket (type, local and peer address) and the
  * class that leaves it out.
