@@ -47,20 +47,6 @@ bool ckpt_anon_file_is(struct file *file, const char *name)
 }
 
 /**
- * ckpt_holds_state() - whether @file is one of the files of this file
- * @file: an open file
- *
- * Such a file must be held by the group alone (ckpt_check_held_files()).
- *
- * Return: true for a signalfd, a timerfd or an inotify instance.
- */
-bool ckpt_holds_state(struct file *file)
-{
-	return ckpt_is_signalfd(file) || ckpt_is_timerfd(file) ||
-	       ckpt_is_inotify(file);
-}
-
-/**
  * ckpt_fdinfo() - what /proc/PID/fdinfo shows of @file after its header
  * @file: the file
  * @buf:  where to put it, NUL terminated
@@ -210,15 +196,18 @@ int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len)
  * ckpt_restore_anonfd_file() - the file of a CKPT_REC_FILE on a signalfd
  *	or timerfd
  * @rt:    the task being restored (current)
- * @kind:  CKPT_FILE_SIGNALFD or CKPT_FILE_TIMERFD
- * @id:    object id of its record
- * @flags: O_* flags of the file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
-				      u32 id, u32 flags)
+struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt,
+				      const struct ckpt_file *r,
+				      const char *path)
 {
+	u32 kind = le32_to_cpu(r->kind);
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	bool sfd = kind == CKPT_FILE_SIGNALFD;
 	struct file *file;
 	int ret;
@@ -421,3 +410,47 @@ int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len)
 	}
 	return ckpt_obj_add(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_TIMERFD, file);
 }
+
+static const struct ckpt_file_ops ckpt_signalfd_files[] = {
+	{
+		.kind		= CKPT_FILE_SIGNALFD,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_signalfd,
+		.dump		= ckpt_dump_signalfd,
+		.open		= ckpt_restore_anonfd_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_signalfd_recs[] = {
+	{ .type = CKPT_REC_SIGNALFD, .restore = ckpt_restore_signalfd },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_signalfd = {
+	.name		= "signalfds",
+	.recs		= ckpt_signalfd_recs,
+	.files		= ckpt_signalfd_files,
+};
+
+static const struct ckpt_file_ops ckpt_timerfd_files[] = {
+	{
+		.kind		= CKPT_FILE_TIMERFD,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_timerfd,
+		.dump		= ckpt_dump_timerfd,
+		.open		= ckpt_restore_anonfd_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_timerfd_recs[] = {
+	{ .type = CKPT_REC_TIMERFD, .restore = ckpt_restore_timerfd },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_timerfd = {
+	.name		= "timerfds",
+	.recs		= ckpt_timerfd_recs,
+	.files		= ckpt_timerfd_files,
+};

@@ -59,28 +59,6 @@ static const char * const ckpt_op_names[] = {
 	[CKPT_OP_CHECK]		= "check",
 };
 
-/**
- * css_ckpt() - the ckpt state of a css
- * @css: a css of the ckpt controller, or NULL
- *
- * Return: the &struct ckpt_cgroup embedding @css, or NULL.
- */
-struct ckpt_cgroup *css_ckpt(struct cgroup_subsys_state *css)
-{
-	return css ? container_of(css, struct ckpt_cgroup, css) : NULL;
-}
-
-/**
- * ckpt_state_changed() - wake pollers and inotify watchers of ckpt.state
- * @cc: the group whose state changed
- *
- * Context: any context that may take a spinlock.
- */
-void ckpt_state_changed(struct ckpt_cgroup *cc)
-{
-	cgroup_file_notify(&cc->state_file);
-}
-
 static struct cgroup_subsys_state *
 ckpt_css_alloc(struct cgroup_subsys_state *parent_css)
 {

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ckpt: internal interfaces between the controller, the orchestrator, the
- * image stream and the per-resource code.
+ * resources and the core.
  *
- * cgroup.c parses and validates the ckpt.* files; run.c owns a &struct
- * ckpt_ctx for the length of one operation and walks the resources in a
- * fixed order; each resource file (task.c, thread.c, mm.c, files.c,
- * signal.c, timer.c) dumps and restores its own records through stream.c, and
- * shares objects through objtab.c.  Resource code never touches cgroup
- * files; the stream never knows what a task is.
+ * cgroup.c parses and validates the ckpt.* files; run.c runs one operation
+ * and restart.c creates the tasks of a restart (the orchestrator).  Each
+ * kind of resource is a &struct ckpt_resource in a file of its own, listed
+ * once in resources.h; resource.c walks that table, file.c writes and
+ * reopens open files through the kinds of file (&struct ckpt_file_ops) it
+ * holds.  The core calls nothing above it: the image stream (stream.c),
+ * the object table (objtab.c), failures and a dry run's blockers
+ * (report.c), the files the group must hold alone (held.c), the context of
+ * an operation (ctx.c).  Resource code never touches cgroup files; the
+ * stream never knows what a task is.  Documentation/cgroup-ckpt.rst ("How
+ * the code is laid out") says how to add a resource.
  */
 #ifndef _KERNEL_CGROUP_CKPT_H
 #define _KERNEL_CGROUP_CKPT_H
@@ -125,6 +130,20 @@ struct ckpt_stream {
 	u64		records;
 	bool		capture;
 	struct shash_desc *mac;
+};
+
+/**
+ * struct ckpt_cap - a piece of the recorded stream
+ * @list:	in &ckpt_ctx.caps, in stream order
+ * @len:	bytes used of @data
+ * @size:	bytes allocated in @data
+ * @data:	the records
+ */
+struct ckpt_cap {
+	struct list_head	list;
+	size_t			len;
+	size_t			size;
+	u8			data[];
 };
 
 /* A record header as read, in CPU byte order. */
@@ -303,18 +322,210 @@ struct ckpt_ctx {
 	const struct cred	*restarter;	/* restart: whose rights count */
 };
 
-/* cgroup.c */
-struct ckpt_cgroup *css_ckpt(struct cgroup_subsys_state *css);
-void ckpt_state_changed(struct ckpt_cgroup *cc);
+/**
+ * struct ckpt_rec_op - how restart applies one type of record
+ * @type:	CKPT_REC_*
+ * @flags:	CKPT_ROP_*
+ * @restore:	applies the record, read whole into ctx->rbuf (@len bytes,
+ *		header included)
+ * @stream:	or reads the record's payload itself, from the stream
+ *		(page contents); exactly one of @restore and @stream is set,
+ *		or neither for a record its owner reads within one of its own
+ *		(CKPT_ROP_NESTED), which is unexpected anywhere else
+ */
+struct ckpt_rec_op {
+	u32	type;
+	u32	flags;
+	int	(*restore)(struct ckpt_rtask *rt, void *rec, u32 len);
+	int	(*stream)(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
+};
+
+/* The record is about the thread of the last CKPT_REC_THREAD. */
+#define CKPT_ROP_THREAD		0x1
+/* It continues the sequence its resource's ->seq_end() ends. */
+#define CKPT_ROP_CONT		0x2
+/* Its owner reads it within another of its records. */
+#define CKPT_ROP_NESTED		0x4
+
+/**
+ * struct ckpt_fdump - an open file being written
+ * @t:		the task using it, named in a refusal
+ * @fd:		the fd it is used through, or -1 for a memory area
+ * @shared:	a memory area mapping it MAP_SHARED: its writes are the file's
+ * @file:	the file
+ * @id:		its object id
+ * @path:	its path, once known
+ * @kind:	CKPT_FILE_*, which ->dump_as() may refine
+ * @obj:	the id of the record it is open on (or its device number)
+ */
+struct ckpt_fdump {
+	struct task_struct	*t;
+	int			fd;
+	bool			shared;
+	struct file		*file;
+	u32			id;
+	const char		*path;
+	u32			kind;
+	u32			obj;
+};
+
+struct ckpt_held_set;
+
+/**
+ * struct ckpt_file_ops - one kind of open file
+ * @kind:	CKPT_FILE_*, 0 for a kind that writes no CKPT_REC_FILE
+ * @flags:	CKPT_FOP_*
+ * @is:		checkpoint: whether @file is of this kind
+ * @match:	or, for a kind that depends on more: whether @d is
+ * @dump:	write what the file is open on (before its CKPT_REC_FILE) and
+ *		give its id, or NULL if nothing
+ * @dump_as:	or write it from the whole description, which it may refine
+ * @open:	restart: the file of the CKPT_REC_FILE @r, whose path is @path;
+ *		an ERR_PTR() with the reason recorded
+ * @held:	whether the group must hold @file alone, its state being in the
+ *		kernel; NULL: as CKPT_FOP_HELD says
+ * @check_first: a held file, before references are counted; refuse what
+ *		cannot be restarted (a terminal also used outside)
+ * @held_refs:	count the references the held file @i holds on others (the
+ *		descriptors in flight to a socket)
+ * @check_held:	a held file that only the group references; refuse what
+ *		its peers outside make impossible
+ *
+ * A checkpoint takes the first kind, in the order of ckpt_resources[],
+ * whose ->is() or ->match() is true; restart finds a kind by its number,
+ * among those with an ->open().
+ */
+struct ckpt_file_ops {
+	u32	kind;
+	u32	flags;
+	bool	(*is)(struct file *file);
+	bool	(*match)(struct ckpt_ctx *ctx, const struct ckpt_fdump *d);
+	int	(*dump)(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			struct file *file, u32 *obj);
+	int	(*dump_as)(struct ckpt_ctx *ctx, struct ckpt_fdump *d);
+	struct file *(*open)(struct ckpt_rtask *rt, const struct ckpt_file *r,
+			     const char *path);
+	bool	(*held)(struct file *file);
+	int	(*check_first)(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			       unsigned int i);
+	int	(*held_refs)(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			     unsigned int i);
+	int	(*check_held)(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			      unsigned int i);
+};
+
+/* It writes its own record, not a CKPT_REC_FILE (a unix socket). */
+#define CKPT_FOP_OWN_REC	0x01
+/* No offset nor size: restart refuses any. */
+#define CKPT_FOP_NOPOS		0x02
+/* Reopened by an absolute path, then put at its offset again. */
+#define CKPT_FOP_PATH		0x04
+/* Never a directory: restart refuses O_DIRECTORY. */
+#define CKPT_FOP_NODIR		0x08
+/* It may be on a pseudo file system (the memory devices). */
+#define CKPT_FOP_ANYFS		0x10
+/* Its modification time is checked at restart. */
+#define CKPT_FOP_MTIME		0x20
+/* The group must hold it alone (unless ->held() says otherwise). */
+#define CKPT_FOP_HELD		0x40
+
+/**
+ * struct ckpt_resource - the operations of one kind of resource
+ * @name:	what it is, for messages
+ * @dump:	checkpoint: write what process @t holds of it, or NULL;
+ *		called for each process in table order, which is the order
+ *		of its records in the image
+ * @recs:	the record types it owns, and how restart applies them,
+ *		ending with an empty entry; or NULL
+ * @seq_end:	restart: a record other than one of its CKPT_ROP_CONT
+ *		records comes: end a sequence left open (the pages of an
+ *		area, the pieces of a file).  Return 0, or -EINVAL if an open
+ *		sequence cannot end there (the record is then unexpected)
+ * @finish:	restart: every record is read; the last step that may fail
+ * @commit:	restart: nothing fails any more; keep what was made
+ * @abort:	restart: it failed; undo what @finish or the records made
+ * @release:	free what the operation holds, success or not
+ * @task_release: free what one restored task holds
+ * @files:	the kinds of open file it makes, ending with an empty
+ *		entry; or NULL
+ *
+ * Every step is optional.  ckpt_resources[] (resource.c) lists them, in
+ * the order their steps run in.
+ */
+struct ckpt_resource {
+	const char		*name;
+	int			(*dump)(struct ckpt_ctx *ctx, struct task_struct *t);
+	const struct ckpt_rec_op *recs;
+	int			(*seq_end)(struct ckpt_rtask *rt);
+	int			(*finish)(struct ckpt_ctx *ctx);
+	void			(*commit)(struct ckpt_ctx *ctx);
+	void			(*abort)(struct ckpt_ctx *ctx);
+	void			(*release)(struct ckpt_ctx *ctx);
+	void			(*task_release)(struct ckpt_rtask *rt);
+	const struct ckpt_file_ops *files;
+};
+
+/* Every resource of resources.h, declared; ckpt_res_end_ is none. */
+#define CKPT_RESOURCE(name)	ckpt_res_##name
+extern const struct ckpt_resource
+#include "resources.h"
+	ckpt_res_end_;
+#undef CKPT_RESOURCE
+
+/* resource.c */
+const struct ckpt_rec_op *ckpt_rec_op_find(u32 type,
+					   const struct ckpt_resource **res);
+int ckpt_res_dump(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_res_seq_end(struct ckpt_rtask *rt, const struct ckpt_resource *res,
+		     const struct ckpt_rec_op *op);
+int ckpt_res_finish(struct ckpt_ctx *ctx);
+void ckpt_res_commit(struct ckpt_ctx *ctx);
+void ckpt_res_abort(struct ckpt_ctx *ctx);
+void ckpt_res_release(struct ckpt_ctx *ctx);
+void ckpt_res_task_release(struct ckpt_rtask *rt);
+const struct ckpt_file_ops *ckpt_file_ops_match(struct ckpt_ctx *ctx,
+						const struct ckpt_fdump *d);
+const struct ckpt_file_ops *ckpt_file_ops_find(u32 kind);
+const struct ckpt_file_ops *ckpt_file_ops_next(unsigned int *pos);
+
+/**
+ * css_ckpt() - the ckpt state of a css
+ * @css: a css of the ckpt controller, or NULL
+ *
+ * Return: the &struct ckpt_cgroup embedding @css, or NULL.
+ */
+static inline struct ckpt_cgroup *css_ckpt(struct cgroup_subsys_state *css)
+{
+	return css ? container_of(css, struct ckpt_cgroup, css) : NULL;
+}
+
+/**
+ * ckpt_state_changed() - wake pollers and inotify watchers of ckpt.state
+ * @cc: the group whose state changed
+ *
+ * Context: any context that may take a spinlock.
+ */
+static inline void ckpt_state_changed(struct ckpt_cgroup *cc)
+{
+	cgroup_file_notify(&cc->state_file);
+}
 
 /* run.c */
 int ckpt_run(struct ckpt_cgroup *cc, enum ckpt_cmd cmd, unsigned int opts,
 	     struct file *opener);
+
+/* ctx.c */
+struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc, enum ckpt_cmd cmd);
+void ckpt_ctx_put(struct ckpt_ctx *ctx);
+
+/* report.c */
 __printf(3, 4)
 int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
 bool ckpt_skip_refused(struct ckpt_ctx *ctx, int *ret, struct file *file);
 bool ckpt_was_refused(struct ckpt_ctx *ctx, struct file *file);
-void ckpt_ctx_put(struct ckpt_ctx *ctx);
+void ckpt_blockers_end(struct ckpt_ctx *ctx);
+int ckpt_refuse_file(struct ckpt_ctx *ctx, const struct ckpt_fdump *d,
+		     const char *what);
 
 /* restart.c */
 int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener);
@@ -331,7 +542,6 @@ int ckpt_key_set(struct ckpt_cgroup *cc, const char *buf);
 void ckpt_key_show(struct ckpt_cgroup *cc, struct seq_file *sf);
 struct key *ckpt_key_get(struct ckpt_cgroup *cc);
 int ckpt_mac_begin(struct ckpt_ctx *ctx);
-void ckpt_mac_update(struct ckpt_stream *s, const void *p, size_t len);
 void ckpt_mac_free(struct ckpt_stream *s);
 int ckpt_write_mac(struct ckpt_ctx *ctx);
 int ckpt_mac_check_header(struct ckpt_ctx *ctx, u32 flags);
@@ -359,6 +569,7 @@ int ckpt_read_payload(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
 		    unsigned int nr);
 int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec);
+const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
 
 /* objtab.c */
 enum ckpt_obj_type {
@@ -409,6 +620,8 @@ u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
 u32 ckpt_obj_find(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr);
 int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
 		 void *ptr);
+int ckpt_obj_add_owned(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
+		       void *ptr, void (*put)(void *ptr));
 void *ckpt_obj_get(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type);
 enum ckpt_obj_type ckpt_obj_type_of(struct ckpt_ctx *ctx, u32 id);
 void ckpt_obj_for_each(struct ckpt_ctx *ctx, enum ckpt_obj_type type,
@@ -428,45 +641,20 @@ int ckpt_restore_pgrp(struct ckpt_rtask *rt, bool late);
 /* task.c */
 int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx);
-int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len);
 
 /* unix.c */
-bool ckpt_is_unix(struct file *file);
-int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		   struct file *file, u32 id);
-int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len);
 struct ckpt_held_set;
-int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
-		    unsigned int i);
-int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
-			    unsigned int i);
-int ckpt_restore_unix_end(struct ckpt_ctx *ctx);
-void ckpt_unix_undo(struct ckpt_ctx *ctx);
-void ckpt_unix_free(struct ckpt_ctx *ctx);
 
 /* net.c */
-bool ckpt_is_netsock(struct file *file);
-int ckpt_dump_netsock(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id);
-int ckpt_restore_netsock(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt, u32 id, u32 flags);
 
 /* seccomp.c */
-int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_seccomp(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_seccomp_install(struct ckpt_rtask *rt);
-void ckpt_seccomp_free(struct ckpt_rtask *rt);
-int ckpt_restore_task_end(struct ckpt_rtask *rt);
-void ckpt_restore_commit(struct ckpt_rtask *rt);
+int ckpt_task_finish(struct ckpt_rtask *rt);
+void ckpt_task_commit(struct ckpt_rtask *rt);
 
 /* thread.c + arch-x86.c */
-int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_regset(struct ckpt_rtask *rt, u32 type, void *rec, u32 len);
 int ckpt_apply_regsets(struct ckpt_rtask *rt);
-void ckpt_thread_final(struct ckpt_rtask *rt);
+void ckpt_thread_resume(struct ckpt_rtask *rt);
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
@@ -488,36 +676,25 @@ void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
 void ckpt_arch_set_return(unsigned long ax);
 
 /* mm.c */
-int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
-			 unsigned long start, unsigned long end);
 int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
-int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_vma(struct ckpt_rtask *rt, u32 type, void *rec, u32 len);
-int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 
-/* files.c */
+/* file.c */
 int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		   struct file *file, u32 *id);
 int ckpt_dump_mapped_file(struct ckpt_ctx *ctx, struct task_struct *t,
 			  struct file *file, bool shared, u32 *id);
-int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_check_held_files(struct ckpt_ctx *ctx);
-int ckpt_restore_files_begin(struct ckpt_rtask *rt);
-struct file *ckpt_take_fd(long fd);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_fd(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_fs(struct ckpt_rtask *rt, void *rec, u32 len);
-const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen);
-struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
+struct file *ckpt_take_fd(long fd);
+
+/* files.c */
+int ckpt_restore_files_begin(struct ckpt_rtask *rt);
 
 /* locks.c */
-int ckpt_dump_locks(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len);
 
 /**
  * struct ckpt_held - a file holding kernel state, seen in the group's fds
  * @file:	the file, referenced
+ * @ops:	its kind
  * @pipe:	the pipe it is open on, or NULL
  * @refs:	fds of the group on it
  * @pid:	where it was first seen
@@ -525,6 +702,7 @@ int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len);
  */
 struct ckpt_held {
 	struct file		*file;
+	const struct ckpt_file_ops *ops;
 	struct pipe_inode_info	*pipe;
 	unsigned int		refs;
 	pid_t			pid;
@@ -538,42 +716,42 @@ struct ckpt_held_set {
 	unsigned int		cap;
 };
 
+/* held.c */
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
+int ckpt_check_held_files(struct ckpt_ctx *ctx);
 int ckpt_held_add(struct ckpt_held_set *hs, struct file *file,
-		  struct pipe_inode_info *pipe, pid_t pid, unsigned int fd);
-bool ckpt_held_kind(struct file *file, struct pipe_inode_info **pipe);
-
-/* pipe.c */
+		  const struct ckpt_file_ops *ops, struct pipe_inode_info *pipe,
+		  pid_t pid, unsigned int fd);
+const struct ckpt_file_ops *ckpt_held_kind(struct ckpt_ctx *ctx,
+					   struct task_struct *t, int fd,
+					   struct file *file,
+					   struct pipe_inode_info **pipe);
+bool ckpt_held_offset(struct file *file);
 int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
 		     const char *why);
-int ckpt_check_pipe(struct ckpt_ctx *ctx, const struct ckpt_held *h,
-		    unsigned int nr, unsigned int first);
-int ckpt_dump_pipe(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		   struct file *file, u32 *id);
-int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_pipe_file(struct ckpt_rtask *rt, u32 id, u32 kind,
-				    u32 flags);
-void ckpt_rpipe_put(void *ptr);
-void ckpt_restore_pipes_end(struct ckpt_ctx *ctx);
+
+/* pipe.c */
 
 /* eventfd.c */
 bool ckpt_is_eventfd(struct file *file);
 int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		      struct file *file, u32 *id);
 int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt, u32 id,
-				       u32 flags);
+struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt,
+				       const struct ckpt_file *r,
+				       const char *path);
 
 /* epoll.c */
 bool ckpt_is_epoll(struct file *file);
 int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		    struct file *file, u32 *id);
 int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
-				     u32 flags);
+struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt,
+				     const struct ckpt_file *r,
+				     const char *path);
 
 /* anonfd.c: signalfd, timerfd */
 bool ckpt_anon_file_is(struct file *file, const char *name);
-bool ckpt_holds_state(struct file *file);
 int ckpt_fdinfo(struct file *file, char *buf, size_t size);
 unsigned long ckpt_user_scratch(void);
 void ckpt_user_scratch_free(unsigned long addr);
@@ -585,8 +763,9 @@ bool ckpt_is_timerfd(struct file *file);
 int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		      struct file *file, u32 *id);
 int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
-				      u32 id, u32 flags);
+struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt,
+				      const struct ckpt_file *r,
+				      const char *path);
 /* The system calls that create them (no in-kernel way in 6.1). */
 long __x64_sys_signalfd4(const struct pt_regs *regs);
 long __x64_sys_timerfd_create(const struct pt_regs *regs);
@@ -599,9 +778,10 @@ int ckpt_dump_inotify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		      struct file *file, u32 *id);
 int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt, u32 id,
-				       u32 flags);
-void ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
+struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt,
+				       const struct ckpt_file *r,
+				       const char *path);
+int ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
 void ckpt_rinotify_put(void *ptr);
 long __x64_sys_inotify_init1(const struct pt_regs *regs);
 long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
@@ -610,14 +790,13 @@ long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 struct ckpt_rpty;
 bool ckpt_is_pty(struct file *file);
 u32 ckpt_pty_kind(struct file *file);
-int ckpt_check_pty(struct ckpt_ctx *ctx, const struct ckpt_held *h,
-		   unsigned int nr, unsigned int i);
 int ckpt_dump_pty(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		  struct file *file, u32 *id);
 int ckpt_dump_ctty(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt, u32 id, u32 kind,
-				   u32 flags);
+struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt,
+				   const struct ckpt_file *r,
+				   const char *path);
 int ckpt_restore_ctty(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_ptys_end(struct ckpt_ctx *ctx);
 void ckpt_rpty_put(void *ptr);
@@ -640,8 +819,9 @@ void ckpt_sysv_free(void *ptr);
 int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
-struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
-					u32 id, u32 flags);
+struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt,
+					const struct ckpt_file *r,
+					const char *path);
 
 /* sysvipc.c */
 int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -658,40 +838,27 @@ int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		     struct file *file, u32 *id);
 int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt, u32 id, u32 flags,
-				      loff_t pos);
+struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
+				      const struct ckpt_file *r,
+				      const char *path);
 void ckpt_mqueue_commit(struct ckpt_ctx *ctx);
 void ckpt_rmq_put(void *ptr);
 long __x64_sys_mq_open(const struct pt_regs *regs);
 long __x64_sys_mq_timedsend(const struct pt_regs *regs);
 
 /* regfile.c */
-bool ckpt_regfile_saved(struct ckpt_ctx *ctx, int fd, bool shared);
-int ckpt_dump_regfile(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, const char *path, u32 *id);
-int ckpt_restore_regfile(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_regfile_data(struct ckpt_rtask *rt, void *rec, u32 len);
-void ckpt_restore_regfile_end(struct ckpt_ctx *ctx);
-struct file *ckpt_restore_regfile_file(struct ckpt_rtask *rt, u32 id,
-				       const char *path, u32 flags);
-void ckpt_rregfile_put(void *ptr);
 
 /* signal.c */
-int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_dump_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_sigpending(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_signal(struct ckpt_rtask *rt, void *rec, u32 len);
-void ckpt_signals_final(struct ckpt_rtask *rt);
-void ckpt_signals_free(struct ckpt_rtask *rt);
+void ckpt_signal_resume(struct ckpt_rtask *rt);
 
 /* timer.c */
-int ckpt_restore_itimers(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_posix_timer(struct ckpt_rtask *rt, void *rec, u32 len);
 /* snapshot.c */
-int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len);
 int ckpt_capture_pages(struct ckpt_ctx *ctx, struct mm_struct *snap,
-		       pid_t pid, unsigned long start, unsigned long end);
+		       pid_t pid, unsigned long start, unsigned long end,
+		       int (*write)(struct ckpt_ctx *ctx, pid_t pid,
+				    struct mm_struct *mm, unsigned long start,
+				    unsigned long end));
 struct mm_struct *ckpt_snapshot_mm(struct ckpt_ctx *ctx, pid_t pid,
 				   struct mm_struct *mm);
 int ckpt_replay(struct ckpt_ctx *ctx);

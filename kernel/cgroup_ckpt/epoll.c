@@ -271,14 +271,17 @@ bad:
 /**
  * ckpt_restore_epoll_file() - the file of a CKPT_REC_FILE on an epoll
  * @rt:    the task being restored (current)
- * @id:    object id of the instance
- * @flags: O_* flags of the file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
-				     u32 flags)
+struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt,
+				     const struct ckpt_file *r,
+				     const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	struct file *file;
 
 	if ((flags & O_ACCMODE) != O_RDWR ||
@@ -295,3 +298,25 @@ struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
 	spin_unlock(&file->f_lock);
 	return file;
 }
+
+static const struct ckpt_file_ops ckpt_epoll_files[] = {
+	{
+		.kind		= CKPT_FILE_EPOLL,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_epoll,
+		.dump		= ckpt_dump_epoll,
+		.open		= ckpt_restore_epoll_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_epoll_recs[] = {
+	{ .type = CKPT_REC_EPOLL, .restore = ckpt_restore_epoll },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_epoll = {
+	.name		= "epoll instances",
+	.recs		= ckpt_epoll_recs,
+	.files		= ckpt_epoll_files,
+};

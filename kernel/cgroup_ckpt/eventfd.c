@@ -141,14 +141,17 @@ int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len)
 /**
  * ckpt_restore_eventfd_file() - the file of a CKPT_REC_FILE on an eventfd
  * @rt:    the task being restored (current)
- * @id:    object id of the eventfd
- * @flags: O_* flags of the file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt, u32 id,
-				       u32 flags)
+struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt,
+				       const struct ckpt_file *r,
+				       const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	struct file *file;
 
 	if ((flags & O_ACCMODE) != O_RDWR ||
@@ -165,3 +168,25 @@ struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt, u32 id,
 	spin_unlock(&file->f_lock);
 	return file;
 }
+
+static const struct ckpt_file_ops ckpt_eventfd_files[] = {
+	{
+		.kind		= CKPT_FILE_EVENTFD,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_eventfd,
+		.dump		= ckpt_dump_eventfd,
+		.open		= ckpt_restore_eventfd_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_eventfd_recs[] = {
+	{ .type = CKPT_REC_EVENTFD, .restore = ckpt_restore_eventfd },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_eventfd = {
+	.name		= "eventfds",
+	.recs		= ckpt_eventfd_recs,
+	.files		= ckpt_eventfd_files,
+};

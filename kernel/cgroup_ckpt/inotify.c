@@ -333,7 +333,8 @@ int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len)
 	ri->file = file;
 	ri->nr = le32_to_cpu(r->nr_watches);
 	ri->next_wd = next_wd;
-	return ckpt_obj_add(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_RINOTIFY, ri);
+	return ckpt_obj_add_owned(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_RINOTIFY,
+				  ri, ckpt_rinotify_put);
 }
 
 /* Add watch @wd on @path to the instance at @fd. */
@@ -415,14 +416,17 @@ bad:
  * ckpt_restore_inotify_file() - the file of a CKPT_REC_FILE on an inotify
  *	instance whose watches were all added
  * @rt:    the task being restored (current)
- * @id:    object id of the instance
- * @flags: O_* flags of the file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt, u32 id,
-				       u32 flags)
+struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt,
+				       const struct ckpt_file *r,
+				       const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	struct ckpt_rinotify *ri;
 	struct file *file;
 
@@ -472,8 +476,35 @@ static void ckpt_inotify_flush(struct ckpt_ctx *ctx, void *ptr)
 /**
  * ckpt_restore_inotify_end() - drop the events the restore caused
  * @ctx: the restart, once every task has read its records
+ *
+ * Return: 0.
  */
-void ckpt_restore_inotify_end(struct ckpt_ctx *ctx)
+int ckpt_restore_inotify_end(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_for_each(ctx, CKPT_OBJ_RINOTIFY, ckpt_inotify_flush);
+	return 0;
 }
+
+static const struct ckpt_file_ops ckpt_inotify_files[] = {
+	{
+		.kind		= CKPT_FILE_INOTIFY,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_inotify,
+		.dump		= ckpt_dump_inotify,
+		.open		= ckpt_restore_inotify_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_inotify_recs[] = {
+	{ .type = CKPT_REC_INOTIFY, .restore = ckpt_restore_inotify },
+	{ .type = CKPT_REC_INOTIFY_WATCH, .restore = ckpt_restore_inotify_watch },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_inotify = {
+	.name		= "inotify instances",
+	.finish		= ckpt_restore_inotify_end,
+	.recs		= ckpt_inotify_recs,
+	.files		= ckpt_inotify_files,
+};

@@ -212,7 +212,7 @@ out:
  * Return: 0, or -EOPNOTSUPP (with the reason) for a lock another process
  * waits for or a lease, or another negative errno.
  */
-int ckpt_dump_locks(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_locks(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct files_struct *files;
 	unsigned int fd;
@@ -270,7 +270,7 @@ static int ckpt_flock(struct file *file, unsigned char type)
  * Return: 0, or -EBUSY (with the reason) if another process holds a lock
  * in the way, or another negative errno.
  */
-int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_flock *r = rec;
 	u32 kind = le32_to_cpu(r->kind), type = le32_to_cpu(r->type);
@@ -330,3 +330,15 @@ int ckpt_restore_lock(struct ckpt_rtask *rt, void *rec, u32 len)
 	fput(file);
 	return ret;
 }
+
+static const struct ckpt_rec_op ckpt_locks_recs[] = {
+	{ .type = CKPT_REC_FLOCK, .restore = ckpt_restore_lock },
+	{ }
+};
+
+/* After the fds and the terminal: the locks of the files they hold. */
+const struct ckpt_resource ckpt_res_locks = {
+	.name		= "file locks",
+	.dump		= ckpt_dump_locks,
+	.recs		= ckpt_locks_recs,
+};

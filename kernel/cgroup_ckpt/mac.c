@@ -185,18 +185,6 @@ int ckpt_mac_begin(struct ckpt_ctx *ctx)
 }
 
 /**
- * ckpt_mac_update() - add bytes of the image to its MAC
- * @s:   the stream, whose @mac is set
- * @p:   the bytes
- * @len: how many
- */
-void ckpt_mac_update(struct ckpt_stream *s, const void *p, size_t len)
-{
-	/* A shash over memory does not fail. */
-	crypto_shash_update(s->mac, p, len);
-}
-
-/**
  * ckpt_mac_free() - drop the MAC state of a stream, if any
  * @s: the stream
  */

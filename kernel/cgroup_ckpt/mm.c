@@ -296,8 +296,8 @@ static bool ckpt_area_snapshot(const struct ckpt_area *a)
  *
  * Return: 0 or a negative errno (the reason is recorded).
  */
-int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
-			 unsigned long start, unsigned long end)
+static int ckpt_dump_area_pages(struct ckpt_ctx *ctx, pid_t pid, struct mm_struct *mm,
+				unsigned long start, unsigned long end)
 {
 	struct page *scan[CKPT_SCAN_PTES];
 	unsigned long addr = start, run = 0;
@@ -397,6 +397,79 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, const struct ckpt_area *a,
 	return ckpt_write(ctx, &v, CKPT_REC_VMA, sizeof(v));
 }
 
+/* The layout of @mm, its mmap lock held. */
+static void ckpt_mm_layout(struct mm_struct *mm, struct ckpt_mm *r)
+{
+	r->start_code = cpu_to_le64(mm->start_code);
+	r->end_code = cpu_to_le64(mm->end_code);
+	r->start_data = cpu_to_le64(mm->start_data);
+	r->end_data = cpu_to_le64(mm->end_data);
+	r->start_brk = cpu_to_le64(mm->start_brk);
+	r->brk = cpu_to_le64(mm->brk);
+	r->start_stack = cpu_to_le64(mm->start_stack);
+	spin_lock(&mm->arg_lock);
+	r->arg_start = cpu_to_le64(mm->arg_start);
+	r->arg_end = cpu_to_le64(mm->arg_end);
+	r->env_start = cpu_to_le64(mm->env_start);
+	r->env_end = cpu_to_le64(mm->env_end);
+	spin_unlock(&mm->arg_lock);
+	r->vdso = cpu_to_le64((unsigned long)mm->context.vdso);
+}
+
+/* Write one area: what it maps, its record, then its pages (or a mark). */
+static int ckpt_dump_area(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct mm_struct *mm, struct mm_struct *snap,
+			  struct ckpt_area *a)
+{
+	pid_t pid = task_pid_vnr(t);
+	u32 id = 0;
+	int ret;
+
+	if (a->flags & CKPT_VMA_SYSVSHM) {
+		ret = ckpt_dump_sysvshm(ctx, t, a->file, a->start);
+		if (ret)
+			return ret;
+	}
+	if (a->file) {
+		ret = ckpt_dump_mapped_file(ctx, t, a->file,
+					    a->flags & CKPT_VMA_SHARED, &id);
+		if (ret)
+			return ret;
+	}
+	/* What a shared file mapping wrote stays in the file. */
+	if ((a->flags & CKPT_VMA_SHARED) && !shmem_file(a->file)) {
+		ret = filemap_fdatawrite(a->file->f_mapping);
+		if (!ret)
+			filemap_fdatawait_keep_errors(a->file->f_mapping);
+		if (ret)
+			return ckpt_fail(ctx, ret,
+					 "pid %d memory %lx-%lx: cannot write back the file (error %d)",
+					 pid, a->start, a->end, ret);
+	}
+	ret = ckpt_write_vma(ctx, a, id);
+	/* Shared memory is in its object, not in one process. */
+	if (ret || !ckpt_area_has_pages(a))
+		return ret;
+	if (snap && ckpt_area_snapshot(a))
+		return ckpt_capture_pages(ctx, snap, pid, a->start, a->end,
+					  ckpt_dump_area_pages);
+	return ckpt_dump_area_pages(ctx, pid, mm, a->start, a->end);
+}
+
+/* Keep running: the pages are read later, from a copy made now. */
+static struct mm_struct *ckpt_mm_snapshot(struct ckpt_ctx *ctx, pid_t pid,
+					  struct mm_struct *mm,
+					  struct ckpt_area *areas,
+					  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; ctx->s.capture && i < nr; i++)
+		if (ckpt_area_snapshot(&areas[i]))
+			return ckpt_snapshot_mm(ctx, pid, mm);
+	return NULL;
+}
+
 /**
  * ckpt_dump_mm() - write the address space of a frozen task
  * @ctx: the checkpoint
@@ -404,12 +477,11 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, const struct ckpt_area *a,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_area *areas = NULL;
 	struct mm_struct *mm, *snap = NULL;
 	struct ckpt_mm r = { };
-	pid_t pid = task_pid_vnr(t);
 	struct file *exe;
 	unsigned int i, nr = 0;
 	u32 exe_id = 0;
@@ -427,37 +499,16 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_fail(ctx, -EINTR, "interrupted by a signal");
 	}
 	ret = ckpt_collect_areas(ctx, t, mm, &areas, &nr);
-	r.start_code = cpu_to_le64(mm->start_code);
-	r.end_code = cpu_to_le64(mm->end_code);
-	r.start_data = cpu_to_le64(mm->start_data);
-	r.end_data = cpu_to_le64(mm->end_data);
-	r.start_brk = cpu_to_le64(mm->start_brk);
-	r.brk = cpu_to_le64(mm->brk);
-	r.start_stack = cpu_to_le64(mm->start_stack);
-	spin_lock(&mm->arg_lock);
-	r.arg_start = cpu_to_le64(mm->arg_start);
-	r.arg_end = cpu_to_le64(mm->arg_end);
-	r.env_start = cpu_to_le64(mm->env_start);
-	r.env_end = cpu_to_le64(mm->env_end);
-	spin_unlock(&mm->arg_lock);
-	r.vdso = cpu_to_le64((unsigned long)mm->context.vdso);
+	ckpt_mm_layout(mm, &r);
 	mmap_read_unlock(mm);
 	if (ret)
 		goto out;
-
-	/* Keep running: the pages are read later, from a copy made now. */
-	for (i = 0; ctx->s.capture && i < nr; i++) {
-		if (ckpt_area_snapshot(&areas[i])) {
-			snap = ckpt_snapshot_mm(ctx, pid, mm);
-			if (IS_ERR(snap)) {
-				ret = PTR_ERR(snap);
-				snap = NULL;
-				goto out;
-			}
-			break;
-		}
+	snap = ckpt_mm_snapshot(ctx, task_pid_vnr(t), mm, areas, nr);
+	if (IS_ERR(snap)) {
+		ret = PTR_ERR(snap);
+		snap = NULL;
+		goto out;
 	}
-
 	exe = get_mm_exe_file(mm);
 	if (exe) {
 		ret = ckpt_dump_file(ctx, t, -1, exe, &exe_id);
@@ -468,43 +519,8 @@ int ckpt_dump_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	r.exe_file = cpu_to_le32(exe_id);
 	r.nr_vmas = cpu_to_le32(nr);
 	ret = ckpt_write(ctx, &r, CKPT_REC_MM, sizeof(r));
-
-	for (i = 0; !ret && i < nr; i++) {
-		struct ckpt_area *a = &areas[i];
-		u32 id = 0;
-
-		if (a->flags & CKPT_VMA_SYSVSHM) {
-			ret = ckpt_dump_sysvshm(ctx, t, a->file, a->start);
-			if (ret)
-				break;
-		}
-		if (a->file) {
-			ret = ckpt_dump_mapped_file(ctx, t, a->file,
-						    a->flags & CKPT_VMA_SHARED, &id);
-			if (ret)
-				break;
-		}
-		/* What a shared file mapping wrote stays in the file. */
-		if ((a->flags & CKPT_VMA_SHARED) && !shmem_file(a->file)) {
-			ret = filemap_fdatawrite(a->file->f_mapping);
-			if (!ret)
-				filemap_fdatawait_keep_errors(a->file->f_mapping);
-			if (ret) {
-				ret = ckpt_fail(ctx, ret,
-						"pid %d memory %lx-%lx: cannot write back the file (error %d)",
-						task_pid_vnr(t), a->start, a->end, ret);
-				break;
-			}
-		}
-		ret = ckpt_write_vma(ctx, a, id);
-		/* Shared memory is in its object, not in one process. */
-		if (ret || !ckpt_area_has_pages(a))
-			continue;
-		if (snap && ckpt_area_snapshot(a))
-			ret = ckpt_capture_pages(ctx, snap, pid, a->start, a->end);
-		else
-			ret = ckpt_dump_area_pages(ctx, pid, mm, a->start, a->end);
-	}
+	for (i = 0; !ret && i < nr; i++)
+		ret = ckpt_dump_area(ctx, t, mm, snap, &areas[i]);
 out:
 	ckpt_free_areas(areas, nr);
 	if (snap)
@@ -558,7 +574,7 @@ static bool ckpt_user_range(u64 start, u64 end)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_mm(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct mm_struct *mm = current->mm;
 	struct ckpt_mm *r = rec;
@@ -681,15 +697,15 @@ static int ckpt_map_area(struct ckpt_rtask *rt, const struct ckpt_vma *r)
 /**
  * ckpt_restore_vma() - map one area of the image
  * @rt:   the task being restored (current)
- * @type: CKPT_REC_VMA or CKPT_REC_VMA_ANON
  * @rec:  the record
  * @len:  bytes of @rec
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_vma(struct ckpt_rtask *rt, u32 type, void *rec, u32 len)
+static int ckpt_restore_vma(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	const struct ckpt_vma_anon *a = rec;
+	u32 type = le32_to_cpu(a->rec.type);
 	struct ckpt_vma v = { };
 	u32 flags;
 
@@ -773,7 +789,7 @@ static void ckpt_unpin_pages(struct page **pages, long nr)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
+static int ckpt_restore_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_pin_work w = { };
@@ -843,3 +859,29 @@ bad:
 	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed page record",
 			 rt->pid);
 }
+
+/* The pages of an area follow it: any other record ends them. */
+static int ckpt_mm_seq_end(struct ckpt_rtask *rt)
+{
+	rt->vma_start = 0;
+	rt->vma_end = 0;
+	return 0;
+}
+
+static const struct ckpt_rec_op ckpt_mm_recs[] = {
+	{ .type = CKPT_REC_MM, .restore = ckpt_restore_mm },
+	{ .type = CKPT_REC_VMA, .restore = ckpt_restore_vma },
+	{ .type = CKPT_REC_VMA_ANON, .restore = ckpt_restore_vma },
+	{ .type = CKPT_REC_PAGES, .flags = CKPT_ROP_CONT,
+	  .stream = ckpt_restore_pages },
+	{ .type = CKPT_REC_PAGES_RUN, .flags = CKPT_ROP_CONT,
+	  .stream = ckpt_restore_pages },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_mm = {
+	.name		= "memory",
+	.dump		= ckpt_dump_mm,
+	.seq_end	= ckpt_mm_seq_end,
+	.recs		= ckpt_mm_recs,
+};

@@ -646,7 +646,7 @@ int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len)
 	o->msgsize = msgsize;
 	o->msgs_left = nr;
 	/* From now on a failure removes its name. */
-	ret = ckpt_obj_add(rt->ctx, id, CKPT_OBJ_RMQUEUE, o);
+	ret = ckpt_obj_add_owned(rt->ctx, id, CKPT_OBJ_RMQUEUE, o, ckpt_rmq_put);
 	if (ret)
 		return ret;
 	if (flags & CKPT_MQ_UNLINKED) {
@@ -736,15 +736,18 @@ int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len)
 /**
  * ckpt_restore_mqueue_file() - open a file on a queue made by the restart
  * @rt:    the task being restored (current)
- * @id:    object id of the queue's record
- * @flags: O_* flags of the file
- * @pos:   its offset
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt, u32 id, u32 flags,
-				      loff_t pos)
+struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
+				      const struct ckpt_file *r,
+				      const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
+	loff_t pos = le64_to_cpu(r->pos);
 	struct ckpt_rmq *o;
 	struct file *file;
 
@@ -769,3 +772,35 @@ struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt, u32 id, u32 flags,
 	file->f_pos = pos;
 	return file;
 }
+
+/* A queue's messages follow it at once, all of them. */
+static int ckpt_mqueue_seq_end(struct ckpt_rtask *rt)
+{
+	return rt->ctx->mq_cur ? -EINVAL : 0;
+}
+
+static const struct ckpt_file_ops ckpt_mqueue_files[] = {
+	{
+		.kind		= CKPT_FILE_MQUEUE,
+		.flags		= CKPT_FOP_HELD,
+		.is		= ckpt_is_mqueue,
+		.dump		= ckpt_dump_mqueue,
+		.open		= ckpt_restore_mqueue_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_mqueue_recs[] = {
+	{ .type = CKPT_REC_MQUEUE, .restore = ckpt_restore_mqueue },
+	{ .type = CKPT_REC_MQUEUE_MSG, .flags = CKPT_ROP_CONT,
+	  .restore = ckpt_restore_mqueue_msg },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_mqueue = {
+	.name		= "POSIX message queues",
+	.seq_end	= ckpt_mqueue_seq_end,
+	.commit		= ckpt_mqueue_commit,
+	.recs		= ckpt_mqueue_recs,
+	.files		= ckpt_mqueue_files,
+};

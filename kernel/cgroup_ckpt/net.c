@@ -63,7 +63,7 @@ static struct sock *ckpt_file_sk(struct file *file)
  *
  * Return: true for a socket of any family but AF_UNIX.
  */
-bool ckpt_is_netsock(struct file *file)
+static bool ckpt_is_netsock(struct file *file)
 {
 	struct sock *sk;
 
@@ -216,8 +216,8 @@ static void ckpt_netsock_describe(struct sock *sk, char *buf, size_t size)
  *
  * Return: 0, -EOPNOTSUPP (with the reason) or another negative errno.
  */
-int ckpt_dump_netsock(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id)
+static int ckpt_dump_netsock(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			     struct file *file, u32 *id)
 {
 	struct sock *sk = ckpt_file_sk(file);
 	struct ckpt_netsock r = { };
@@ -313,7 +313,7 @@ static int ckpt_netsock_remake(struct socket *sock, const struct ckpt_netsock *r
  *
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_restore_netsock(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_netsock(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_netsock *r = rec;
 	u32 family = le32_to_cpu(r->family), type = le32_to_cpu(r->type);
@@ -365,13 +365,17 @@ int ckpt_restore_netsock(struct ckpt_rtask *rt, void *rec, u32 len)
 /**
  * ckpt_restore_netsock_file() - the file of a CKPT_REC_FILE on a socket
  * @rt:    the task being restored (current)
- * @id:    object id of its CKPT_REC_NETSOCK
- * @flags: O_* flags of the file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt, u32 id, u32 flags)
+static struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt,
+					      const struct ckpt_file *r,
+					      const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	struct file *file;
 
 	if ((flags & O_ACCMODE) != O_RDWR || (flags & ~CKPT_NETSOCK_FILE_FLAGS))
@@ -386,3 +390,25 @@ struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt, u32 id, u32 flags)
 	spin_unlock(&file->f_lock);
 	return file;
 }
+
+static const struct ckpt_file_ops ckpt_netsock_files[] = {
+	{
+		.kind		= CKPT_FILE_NETSOCK,
+		.flags		= CKPT_FOP_NOPOS | CKPT_FOP_ANYFS,
+		.is		= ckpt_is_netsock,
+		.dump		= ckpt_dump_netsock,
+		.open		= ckpt_restore_netsock_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_netsock_recs[] = {
+	{ .type = CKPT_REC_NETSOCK, .restore = ckpt_restore_netsock },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_netsock = {
+	.name		= "network sockets",
+	.recs		= ckpt_netsock_recs,
+	.files		= ckpt_netsock_files,
+};

@@ -27,6 +27,7 @@
 struct ckpt_obj {
 	struct hlist_node	node;
 	void			*ptr;
+	void			(*put)(void *ptr);
 	enum ckpt_obj_type	type;
 	u32			id;
 };
@@ -58,33 +59,33 @@ static const struct {
 } ckpt_obj_types[CKPT_OBJ_NR] = {
 	[CKPT_OBJ_FILE]	= { "file", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_PIPE]	= { "pipe", NULL, NULL },
-	[CKPT_OBJ_RPIPE] = { "pipe", NULL, ckpt_rpipe_put },
+	[CKPT_OBJ_RPIPE] = { "pipe", NULL, NULL },
 	[CKPT_OBJ_EVENTFD] = { "eventfd", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_EPOLL] = { "epoll", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_INODE] = { "inode", NULL, NULL },
 	[CKPT_OBJ_CONTENTS] = { "file contents", ckpt_obj_get_f, ckpt_obj_put_f },
-	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, ckpt_sysv_free },
+	[CKPT_OBJ_SYSVSHM] = { "SysV shm segment", NULL, NULL },
 	[CKPT_OBJ_SIGNALFD] = { "signalfd", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_TIMERFD] = { "timerfd", ckpt_obj_get_f, ckpt_obj_put_f },
 	[CKPT_OBJ_INOTIFY] = { "inotify", ckpt_obj_get_f, ckpt_obj_put_f },
-	[CKPT_OBJ_RINOTIFY] = { "inotify", NULL, ckpt_rinotify_put },
+	[CKPT_OBJ_RINOTIFY] = { "inotify", NULL, NULL },
 	[CKPT_OBJ_LOCK] = { "file lock", NULL, NULL },
 	[CKPT_OBJ_IPCID] = { "SysV IPC object", NULL, NULL },
-	[CKPT_OBJ_SYSVIPC] = { "SysV IPC object", NULL, ckpt_ripc_put },
+	[CKPT_OBJ_SYSVIPC] = { "SysV IPC object", NULL, NULL },
 	[CKPT_OBJ_PTY] = { "pty", ckpt_obj_get_tty, ckpt_obj_put_tty },
-	[CKPT_OBJ_RPTY] = { "pty", NULL, ckpt_rpty_put },
+	[CKPT_OBJ_RPTY] = { "pty", NULL, NULL },
 	[CKPT_OBJ_MQUEUE] = { "POSIX message queue", NULL, NULL },
-	[CKPT_OBJ_RMQUEUE] = { "POSIX message queue", NULL, ckpt_rmq_put },
+	[CKPT_OBJ_RMQUEUE] = { "POSIX message queue", NULL, NULL },
 	[CKPT_OBJ_REGFILE] = { "regular file", NULL, NULL },
-	[CKPT_OBJ_RREGFILE] = { "regular file", NULL, ckpt_rregfile_put },
+	[CKPT_OBJ_RREGFILE] = { "regular file", NULL, NULL },
 	[CKPT_OBJ_NETSOCK] = { "network socket", NULL, NULL },
 	[CKPT_OBJ_RNETSOCK] = { "network socket", ckpt_obj_get_f, ckpt_obj_put_f },
 };
 
 static void ckpt_obj_put(struct ckpt_obj *obj)
 {
-	if (ckpt_obj_types[obj->type].put)
-		ckpt_obj_types[obj->type].put(obj->ptr);
+	if (obj->put)
+		obj->put(obj->ptr);
 	kfree(obj);
 }
 
@@ -146,6 +147,7 @@ u32 ckpt_obj_lookup(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr,
 	if (ckpt_obj_types[type].get)
 		ckpt_obj_types[type].get(ptr);
 	obj->ptr = ptr;
+	obj->put = ckpt_obj_types[type].put;
 	obj->type = type;
 	obj->id = ctx->next_id++;
 	hash_add(ctx->objhash, &obj->node, (unsigned long)ptr);
@@ -172,27 +174,32 @@ u32 ckpt_obj_find(struct ckpt_ctx *ctx, enum ckpt_obj_type type, void *ptr)
 }
 
 /**
- * ckpt_obj_add() - define object @id at restart
+ * ckpt_obj_add_owned() - define object @id at restart, freed its own way
  * @ctx:  the restart
  * @id:   the id the image gave it
  * @type: what @ptr is
  * @ptr:  the object; the table takes this reference, also on failure
+ * @put:  drops the reference when the table goes, or NULL for the way of
+ *        @type (a file is fput())
  *
  * Return: 0, or -EINVAL (with a reason) for a zero or duplicate id.
  */
-int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
-		 void *ptr)
+int ckpt_obj_add_owned(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
+		       void *ptr, void (*put)(void *ptr))
 {
 	struct ckpt_obj *obj;
 	int ret;
 
+	if (!put)
+		put = ckpt_obj_types[type].put;
 	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj) {
-		if (ckpt_obj_types[type].put)
-			ckpt_obj_types[type].put(ptr);
+		if (put)
+			put(ptr);
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	}
 	obj->ptr = ptr;
+	obj->put = put;
 	obj->type = type;
 	obj->id = id;
 	if (!id) {
@@ -208,6 +215,21 @@ int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
 		return ckpt_fail(ctx, ret, "out of memory");
 	}
 	return 0;
+}
+
+/**
+ * ckpt_obj_add() - define object @id at restart
+ * @ctx:  the restart
+ * @id:   the id the image gave it
+ * @type: what @ptr is, which says how the table drops it
+ * @ptr:  the object; the table takes this reference, also on failure
+ *
+ * Return: as ckpt_obj_add_owned().
+ */
+int ckpt_obj_add(struct ckpt_ctx *ctx, u32 id, enum ckpt_obj_type type,
+		 void *ptr)
+{
+	return ckpt_obj_add_owned(ctx, id, type, ptr, NULL);
 }
 
 /**

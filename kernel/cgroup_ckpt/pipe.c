@@ -65,52 +65,31 @@ static bool ckpt_anon_pipe(struct file *file)
 }
 
 /**
- * ckpt_held_refuse() - refuse a file of the group
- * @ctx: the checkpoint
- * @f:   the file, as seen in the fd tables
- * @why: the reason, after "pid N fd M: PATH: "
- *
- * Return: -EOPNOTSUPP.
- */
-int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
-		     const char *why)
-{
-	char *page, *path = "?";
-	int ret;
-
-	page = (char *)__get_free_page(GFP_KERNEL);
-	if (page) {
-		path = d_path(&f->file->f_path, page, PAGE_SIZE);
-		if (IS_ERR(path))
-			path = "?";
-	}
-	ret = ckpt_fail(ctx, -EOPNOTSUPP, "pid %d fd %u: %s: %s", f->pid, f->fd,
-			path, why);
-	free_page((unsigned long)page);
-	return ret;
-}
-
-/**
  * ckpt_check_pipe() - refuse a pipe with an end outside the group
  * @ctx:   the checkpoint
- * @h:     the files of the group that hold kernel state (files.c)
- * @nr:    entries of @h
- * @first: the first entry of @h on this pipe
+ * @hs:    the files of the group that hold kernel state (held.c)
+ * @first: an entry of @hs on a pipe
  *
- * Every file of @h is referenced by the group only (checked before); the
- * pipe must have no reader or writer but these.
+ * Every file of @hs is referenced by the group only (checked before); the
+ * pipe must have no reader or writer but these.  Checked once, from the
+ * first entry on the pipe.
  *
  * Return: 0 or -EOPNOTSUPP (with the reason).
  */
-int ckpt_check_pipe(struct ckpt_ctx *ctx, const struct ckpt_held *h,
-		    unsigned int nr, unsigned int first)
+static int ckpt_check_pipe(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			   unsigned int first)
 {
+	const struct ckpt_held *h = hs->h;
 	struct pipe_inode_info *pipe = h[first].pipe;
-	unsigned int i, readers = 0, writers = 0;
+	unsigned int i, nr = hs->nr, readers = 0, writers = 0;
 	unsigned int p_readers, p_writers;
 	bool anon = ckpt_anon_pipe(h[first].file);
 	bool watch;
 
+	for (i = 0; i < first && h[i].pipe != pipe; i++)
+		;
+	if (i < first)
+		return 0;
 	for (i = first; i < nr; i++) {
 		fmode_t mode = h[i].file->f_mode;
 
@@ -205,8 +184,8 @@ static long ckpt_pipe_bytes(struct pipe_inode_info *pipe, const char **why)
  *
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_dump_pipe(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		   struct file *file, u32 *id)
+static int ckpt_dump_pipe(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			  struct file *file, u32 *id)
 {
 	struct pipe_inode_info *pipe = get_pipe_info(file, false);
 	struct ckpt_pipe r = { };
@@ -278,7 +257,7 @@ out:
  * ckpt_rpipe_put() - drop a pipe being restored (its object table put)
  * @ptr: the &struct ckpt_rpipe
  */
-void ckpt_rpipe_put(void *ptr)
+static void ckpt_rpipe_put(void *ptr)
 {
 	struct ckpt_rpipe *rp = ptr;
 
@@ -371,7 +350,7 @@ bad:
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_pipe *r = rec;
@@ -419,7 +398,7 @@ int ckpt_restore_pipe(struct ckpt_rtask *rt, void *rec, u32 len)
 		w = rp->holder;
 	}
 	/* From here on the table owns @rp. */
-	ret = ckpt_obj_add(ctx, id, CKPT_OBJ_RPIPE, rp);
+	ret = ckpt_obj_add_owned(ctx, id, CKPT_OBJ_RPIPE, rp, ckpt_rpipe_put);
 	if (ret)
 		return ret;
 	ret = pipe_fcntl(w, F_SETPIPE_SZ, size);
@@ -436,15 +415,18 @@ bad:
 /**
  * ckpt_restore_pipe_file() - the file of a CKPT_REC_FILE on a pipe
  * @rt:    the task being restored (current)
- * @id:    object id of the pipe
- * @kind:  CKPT_FILE_PIPE or CKPT_FILE_FIFO
- * @flags: O_* flags of the file, checked against CKPT_FILE_FLAGS
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_pipe_file(struct ckpt_rtask *rt, u32 id, u32 kind,
-				    u32 flags)
+static struct file *ckpt_restore_pipe_file(struct ckpt_rtask *rt,
+					   const struct ckpt_file *r,
+					   const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 kind = le32_to_cpu(r->kind);
+	u32 flags = le32_to_cpu(r->flags);
 	struct ckpt_ctx *ctx = rt->ctx;
 	u32 acc = flags & O_ACCMODE;
 	struct ckpt_rpipe *rp;
@@ -487,7 +469,7 @@ bad:
 }
 
 /**
- * ckpt_restore_pipes_end() - close the pipe ends no file took
+ * ckpt_pipe_finish() - close the pipe ends no file took
  * @ctx: the restart, every record read
  *
  * Called by the restarter before the tasks run, so that they see the
@@ -495,10 +477,71 @@ bad:
  * no writer left reads the end of file.
  *
  * Context: the restarter, once every task has read its records.
+ * Return: 0.
  */
-void ckpt_restore_pipes_end(struct ckpt_ctx *ctx)
+static int ckpt_pipe_finish(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_drop_type(ctx, CKPT_OBJ_RPIPE);
 	/* the final fput()s, now rather than when the restarter returns */
 	task_work_run();
+	return 0;
 }
+
+static bool ckpt_is_anon_pipe(struct file *file)
+{
+	return S_ISFIFO(file_inode(file)->i_mode) && ckpt_anon_pipe(file);
+}
+
+static bool ckpt_is_fifo(struct file *file)
+{
+	return S_ISFIFO(file_inode(file)->i_mode) && !ckpt_anon_pipe(file);
+}
+
+/* The group holds a pipe alone, unless the file is not open on it (O_PATH). */
+static bool ckpt_pipe_held(struct file *file)
+{
+	return get_pipe_info(file, false);
+}
+
+/* A FIFO is reopened by its name, which must still be there. */
+static int ckpt_dump_fifo(struct ckpt_ctx *ctx, struct ckpt_fdump *d)
+{
+	if (d_unlinked(d->file->f_path.dentry))
+		return ckpt_refuse_file(ctx, d, "a deleted FIFO; not supported yet");
+	return ckpt_dump_pipe(ctx, d->t, d->fd, d->file, &d->obj);
+}
+
+static const struct ckpt_file_ops ckpt_pipe_files[] = {
+	{
+		.kind		= CKPT_FILE_PIPE,
+		.flags		= CKPT_FOP_NOPOS,
+		.is		= ckpt_is_anon_pipe,
+		.dump		= ckpt_dump_pipe,
+		.open		= ckpt_restore_pipe_file,
+		.held		= ckpt_pipe_held,
+		.check_held	= ckpt_check_pipe,
+	},
+	{
+		.kind		= CKPT_FILE_FIFO,
+		.flags		= CKPT_FOP_NOPOS,
+		.is		= ckpt_is_fifo,
+		.dump_as	= ckpt_dump_fifo,
+		.open		= ckpt_restore_pipe_file,
+		.held		= ckpt_pipe_held,
+		.check_held	= ckpt_check_pipe,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_pipe_recs[] = {
+	{ .type = CKPT_REC_PIPE, .restore = ckpt_restore_pipe },
+	{ .type = CKPT_REC_PIPE_DATA, .flags = CKPT_ROP_NESTED },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_pipe = {
+	.name		= "pipes",
+	.finish		= ckpt_pipe_finish,
+	.recs		= ckpt_pipe_recs,
+	.files		= ckpt_pipe_files,
+};

@@ -137,18 +137,18 @@ static bool ckpt_tty_held(struct tty_struct *tty, const struct ckpt_held *h,
 /**
  * ckpt_check_pty() - refuse a pseudo-terminal also used outside the group
  * @ctx: the checkpoint
- * @h:   the files of the group that hold kernel state (files.c)
- * @nr:  entries of @h
+ * @hs:  the files of the group that hold kernel state (held.c)
  * @i:   the entry to check, a pty end
  *
- * Every file of @h is referenced by the group only (checked before); the
- * two ends of the terminal must have no open file but these.
+ * The two ends of the terminal must have no open file but those of @hs.
  *
  * Return: 0 or -EOPNOTSUPP (with the reason).
  */
-int ckpt_check_pty(struct ckpt_ctx *ctx, const struct ckpt_held *h,
-		   unsigned int nr, unsigned int i)
+static int ckpt_check_pty(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			  unsigned int i)
 {
+	const struct ckpt_held *h = hs->h;
+	unsigned int nr = hs->nr;
 	struct tty_struct *tty = ckpt_pty_tty(h[i].file);
 
 	if (!tty)
@@ -747,7 +747,7 @@ int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len)
 	rp->sid = sid;
 	rp->pgrp = pgrp;
 	/* From here on the table owns @rp. */
-	ret = ckpt_obj_add(ctx, id, CKPT_OBJ_RPTY, rp);
+	ret = ckpt_obj_add_owned(ctx, id, CKPT_OBJ_RPTY, rp, ckpt_rpty_put);
 	if (ret)
 		return ret;
 	/* opened locked; unlocked until its files are open */
@@ -795,15 +795,18 @@ bad:
 /**
  * ckpt_restore_pty_file() - the file of a CKPT_REC_FILE on a pty
  * @rt:    the task being restored (current)
- * @id:    object id of the pair
- * @kind:  CKPT_FILE_PTMX or CKPT_FILE_PTS
- * @flags: O_* flags of the file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt, u32 id, u32 kind,
-				   u32 flags)
+struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt,
+				   const struct ckpt_file *r,
+				   const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 kind = le32_to_cpu(r->kind);
+	u32 flags = le32_to_cpu(r->flags);
 	struct ckpt_ctx *ctx = rt->ctx;
 	u32 acc = flags & O_ACCMODE;
 	struct ckpt_rpty *rp;
@@ -958,3 +961,61 @@ int ckpt_restore_ptys_end(struct ckpt_ctx *ctx)
 	}
 	return 0;
 }
+
+static bool ckpt_is_ptmx(struct file *file)
+{
+	return ckpt_is_pty(file) && ckpt_pty_kind(file) == CKPT_FILE_PTMX;
+}
+
+static bool ckpt_is_pts(struct file *file)
+{
+	return ckpt_is_pty(file) && ckpt_pty_kind(file) == CKPT_FILE_PTS;
+}
+
+/* An end of a pty that is neither (ckpt_check_pty() refuses it first). */
+static int ckpt_dump_other_tty(struct ckpt_ctx *ctx, struct ckpt_fdump *d)
+{
+	return ckpt_refuse_file(ctx, d, "a terminal other than a pty; not supported");
+}
+
+static const struct ckpt_file_ops ckpt_pty_files[] = {
+	{
+		.kind		= CKPT_FILE_PTMX,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_ptmx,
+		.dump		= ckpt_dump_pty,
+		.open		= ckpt_restore_pty_file,
+		.check_first	= ckpt_check_pty,
+	},
+	{
+		.kind		= CKPT_FILE_PTS,
+		.flags		= CKPT_FOP_HELD | CKPT_FOP_NOPOS,
+		.is		= ckpt_is_pts,
+		.dump		= ckpt_dump_pty,
+		.open		= ckpt_restore_pty_file,
+		.check_first	= ckpt_check_pty,
+	},
+	{
+		.kind		= 0,
+		.flags		= CKPT_FOP_HELD,
+		.is		= ckpt_is_pty,
+		.dump_as	= ckpt_dump_other_tty,
+		.check_first	= ckpt_check_pty,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_pty_recs[] = {
+	{ .type = CKPT_REC_PTY, .restore = ckpt_restore_pty },
+	{ .type = CKPT_REC_PTY_DATA, .flags = CKPT_ROP_NESTED },
+	{ .type = CKPT_REC_CTTY, .restore = ckpt_restore_ctty },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_pty = {
+	.name		= "pseudo-terminals",
+	.dump		= ckpt_dump_ctty,
+	.finish		= ckpt_restore_ptys_end,
+	.recs		= ckpt_pty_recs,
+	.files		= ckpt_pty_files,
+};

@@ -46,7 +46,7 @@ static_assert(CKPT_PAGES_MAX * PAGE_SIZE >= CKPT_REGFILE_CHUNK);
  * Return: true unless ckpt.exclude names "files", or the file is only
  * mapped privately (or is the executable).
  */
-bool ckpt_regfile_saved(struct ckpt_ctx *ctx, int fd, bool shared)
+static bool ckpt_regfile_saved(struct ckpt_ctx *ctx, int fd, bool shared)
 {
 	return !(ctx->exclude & CKPT_EXCL_FILES) && (fd >= 0 || shared);
 }
@@ -123,8 +123,8 @@ static int ckpt_regfile_pieces(struct ckpt_ctx *ctx, struct task_struct *t,
  * Return: 0, or -EACCES (with the reason) if the writer may not read it,
  * or another negative errno.
  */
-int ckpt_dump_regfile(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, const char *path, u32 *id)
+static int ckpt_dump_regfile(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			     struct file *file, const char *path, u32 *id)
 {
 	struct inode *inode = file_inode(file);
 	struct ckpt_regfile r = { };
@@ -184,7 +184,7 @@ struct ckpt_rregfile {
  * ckpt_rregfile_put() - drop a regular file of a restart
  * @ptr: its struct ckpt_rregfile
  */
-void ckpt_rregfile_put(void *ptr)
+static void ckpt_rregfile_put(void *ptr)
 {
 	struct ckpt_rregfile *o = ptr;
 
@@ -195,10 +195,10 @@ void ckpt_rregfile_put(void *ptr)
 }
 
 /**
- * ckpt_restore_regfile_end() - the contents of the current file are in
+ * ckpt_regfile_close() - the contents of the current file are in
  * @ctx: the restart
  */
-void ckpt_restore_regfile_end(struct ckpt_ctx *ctx)
+static void ckpt_regfile_close(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rregfile *o = ctx->rf_cur;
 
@@ -266,7 +266,7 @@ static int ckpt_regfile_open(struct ckpt_rtask *rt, struct ckpt_rregfile *o,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_regfile(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_regfile(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_regfile *r = rec;
 	struct ckpt_rregfile *o;
@@ -307,7 +307,8 @@ int ckpt_restore_regfile(struct ckpt_rtask *rt, void *rec, u32 len)
 		kfree(o);
 		return ret;
 	}
-	ret = ckpt_obj_add(rt->ctx, id, CKPT_OBJ_RREGFILE, o);
+	ret = ckpt_obj_add_owned(rt->ctx, id, CKPT_OBJ_RREGFILE, o,
+				 ckpt_rregfile_put);
 	if (ret) {
 		ckpt_rregfile_put(o);
 		return ret;
@@ -327,7 +328,7 @@ bad:
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_regfile_data(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_regfile_data(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_rregfile *o = rt->ctx->rf_cur;
 	struct ckpt_regfile_data *r = rec;
@@ -360,15 +361,17 @@ bad:
 /**
  * ckpt_restore_regfile_file() - reopen a file whose contents were put back
  * @rt:    the task being restored (current)
- * @id:    the object id of its CKPT_REC_REGFILE
- * @path:  the path to reopen
- * @flags: its O_* flags
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: the file, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_regfile_file(struct ckpt_rtask *rt, u32 id,
-				       const char *path, u32 flags)
+static struct file *ckpt_restore_regfile_file(struct ckpt_rtask *rt,
+					      const struct ckpt_file *r,
+					      const char *path)
 {
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	struct ckpt_rregfile *o;
 	struct file *file;
 
@@ -390,3 +393,48 @@ struct file *ckpt_restore_regfile_file(struct ckpt_rtask *rt, u32 id,
 	}
 	return file;
 }
+
+/* A regular file's pieces follow it at once: the first other record ends them. */
+static int ckpt_regfile_seq_end(struct ckpt_rtask *rt)
+{
+	ckpt_regfile_close(rt->ctx);
+	return 0;
+}
+
+/* A regular file, unless ckpt.exclude files leaves its contents out. */
+static bool ckpt_regfile_match(struct ckpt_ctx *ctx, const struct ckpt_fdump *d)
+{
+	return S_ISREG(file_inode(d->file)->i_mode) &&
+	       ckpt_regfile_saved(ctx, d->fd, d->shared);
+}
+
+static int ckpt_dump_regfile_as(struct ckpt_ctx *ctx, struct ckpt_fdump *d)
+{
+	return ckpt_dump_regfile(ctx, d->t, d->fd, d->file, d->path, &d->obj);
+}
+
+static const struct ckpt_file_ops ckpt_regfile_files[] = {
+	{
+		.kind		= CKPT_FILE_REGDATA,
+		.flags		= CKPT_FOP_PATH | CKPT_FOP_NODIR,
+		.match		= ckpt_regfile_match,
+		.dump_as	= ckpt_dump_regfile_as,
+		.open		= ckpt_restore_regfile_file,
+		.held		= ckpt_held_offset,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_regfile_recs[] = {
+	{ .type = CKPT_REC_REGFILE, .restore = ckpt_restore_regfile },
+	{ .type = CKPT_REC_REGFILE_DATA, .flags = CKPT_ROP_CONT,
+	  .restore = ckpt_restore_regfile_data },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_regfile = {
+	.name		= "regular file contents",
+	.seq_end	= ckpt_regfile_seq_end,
+	.recs		= ckpt_regfile_recs,
+	.files		= ckpt_regfile_files,
+};

@@ -37,191 +37,69 @@
 #include <linux/task_work.h>
 #include "ckpt.h"
 
+/*
+ * Apply one record of a process through the resource that owns its type.
+ * Return: 0, 1 if the record is not expected here, or a negative errno.
+ */
+static int ckpt_restore_one(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	const struct ckpt_resource *res = NULL;
+	const struct ckpt_rec_op *op;
+	struct ckpt_rtask *to = rt;
+	struct ckpt_rec *h;
+	int ret;
+
+	op = ckpt_rec_op_find(rec->type, &res);
+	if (ckpt_res_seq_end(rt, res, op) || !op ||
+	    (op->flags & CKPT_ROP_NESTED))
+		return 1;
+	if (op->flags & CKPT_ROP_THREAD) {
+		to = rt->cur;
+		if (!to)
+			return 1;
+	}
+	if (op->stream)
+		return op->stream(to, rec);
+	/* The record whole, its header as in the image. */
+	h = ctx->rbuf;
+	h->type = cpu_to_le32(rec->type);
+	h->len = cpu_to_le32(rec->len);
+	ret = ckpt_read_payload(ctx, ctx->rbuf + sizeof(*h),
+				rec->len - sizeof(*h));
+	if (ret)
+		return ret;
+	return op->restore(to, ctx->rbuf, rec->len);
+}
+
 /* Read the records of one process, up to its CKPT_REC_TASK_END. */
 static int ckpt_restore_records(struct ckpt_rtask *rt)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	bool zombie = rt->flags & CKPT_TASK_ZOMBIE;
-	bool first = true;
 	struct ckpt_hdr rec;
-	void *buf = ctx->rbuf;
-	u32 len;
+	bool first = true;
 	int ret;
 
-	for (;;) {
+	for (;; first = false) {
 		ret = ckpt_read_rec(ctx, &rec);
 		if (ret)
 			return ret;
-		/* A regular file's pieces follow it at once. */
-		if (ctx->rf_cur && rec.type != CKPT_REC_REGFILE_DATA)
-			ckpt_restore_regfile_end(ctx);
 		if (first && rec.type != CKPT_REC_TASK)
 			goto unexpected;
-		first = false;
+		if (rec.type == CKPT_REC_TASK_END) {
+			/* It ends what is open, as any record does. */
+			if (rec.len != sizeof(rec) ||
+			    ckpt_res_seq_end(rt, NULL, NULL))
+				goto unexpected;
+			return ckpt_task_finish(rt);
+		}
 		/* A zombie has only its identity: its mm is its parent's. */
-		if (zombie && rec.type != CKPT_REC_TASK &&
-		    rec.type != CKPT_REC_TASK_END)
+		if (zombie && rec.type != CKPT_REC_TASK)
 			goto unexpected;
-		if (rec.type == CKPT_REC_PAGES ||
-		    rec.type == CKPT_REC_PAGES_RUN) {
-			ret = ckpt_restore_pages(rt, &rec);
-			if (ret)
-				return ret;
-			continue;
-		}
-		if (rec.type == CKPT_REC_SHMEM_PAGES) {
-			rt->vma_start = 0;
-			rt->vma_end = 0;
-			ret = ckpt_restore_shmem_pages(rt, &rec);
-			if (ret)
-				return ret;
-			continue;
-		}
-		len = rec.len;
-		ret = ckpt_read_payload(ctx, buf + sizeof(rec), len - sizeof(rec));
-		if (ret)
-			return ret;
-		if (rec.type != CKPT_REC_VMA && rec.type != CKPT_REC_VMA_ANON) {
-			rt->vma_start = 0;
-			rt->vma_end = 0;
-		}
-		/* A queue's messages follow it at once. */
-		if (ctx->ipc_msq && rec.type != CKPT_REC_SYSVMSG_DATA)
+		ret = ckpt_restore_one(rt, &rec);
+		if (ret > 0)
 			goto unexpected;
-		if (ctx->mq_cur && rec.type != CKPT_REC_MQUEUE_MSG)
-			goto unexpected;
-
-		switch (rec.type) {
-		case CKPT_REC_TASK:
-			ret = ckpt_restore_task_rec(rt, buf, len);
-			break;
-		case CKPT_REC_CREDS:
-			ret = ckpt_restore_creds(rt, buf, len);
-			break;
-		case CKPT_REC_ATTRS:
-			ret = ckpt_restore_attrs(rt, buf, len);
-			break;
-		case CKPT_REC_SECCOMP:
-			ret = ckpt_restore_seccomp(rt, buf, len);
-			break;
-		case CKPT_REC_THREAD:
-			ret = ckpt_restore_thread(rt, buf, len);
-			break;
-		case CKPT_REC_REGSET:
-		case CKPT_REC_REGSET_SPARSE:
-			if (!rt->cur)
-				goto unexpected;
-			ret = ckpt_restore_regset(rt->cur, rec.type, buf, len);
-			break;
-		case CKPT_REC_SIGHAND:
-			ret = ckpt_restore_sighand(rt, buf, len);
-			break;
-		case CKPT_REC_SIGPENDING:
-			if (!rt->cur)
-				goto unexpected;
-			ret = ckpt_restore_sigpending(rt->cur, buf, len);
-			break;
-		case CKPT_REC_SIGNAL:
-			ret = ckpt_restore_signal(rt, buf, len);
-			break;
-		case CKPT_REC_ITIMERS:
-			ret = ckpt_restore_itimers(rt, buf, len);
-			break;
-		case CKPT_REC_POSIX_TIMER:
-			ret = ckpt_restore_posix_timer(rt, buf, len);
-			break;
-		case CKPT_REC_FS:
-			ret = ckpt_restore_fs(rt, buf, len);
-			break;
-		case CKPT_REC_FILE:
-			ret = ckpt_restore_file(rt, buf, len);
-			break;
-		case CKPT_REC_SHMEM:
-			ret = ckpt_restore_shmem(rt, buf, len);
-			break;
-		case CKPT_REC_UNLINKED:
-			ret = ckpt_restore_unlinked(rt, buf, len);
-			break;
-		case CKPT_REC_SYSVSHM:
-			ret = ckpt_restore_sysvshm(rt, buf, len);
-			break;
-		case CKPT_REC_REGFILE:
-			ret = ckpt_restore_regfile(rt, buf, len);
-			break;
-		case CKPT_REC_REGFILE_DATA:
-			ret = ckpt_restore_regfile_data(rt, buf, len);
-			break;
-		case CKPT_REC_FD:
-			ret = ckpt_restore_fd(rt, buf, len);
-			break;
-		case CKPT_REC_SYSVSEM:
-			ret = ckpt_restore_sysvsem(rt, buf, len);
-			break;
-		case CKPT_REC_SEMUNDO:
-			ret = ckpt_restore_semundo(rt, buf, len);
-			break;
-		case CKPT_REC_SYSVMSG:
-			ret = ckpt_restore_sysvmsg(rt, buf, len);
-			break;
-		case CKPT_REC_SYSVMSG_DATA:
-			ret = ckpt_restore_sysvmsg_data(rt, buf, len);
-			break;
-		case CKPT_REC_MQUEUE:
-			ret = ckpt_restore_mqueue(rt, buf, len);
-			break;
-		case CKPT_REC_MQUEUE_MSG:
-			ret = ckpt_restore_mqueue_msg(rt, buf, len);
-			break;
-		case CKPT_REC_FLOCK:
-			ret = ckpt_restore_lock(rt, buf, len);
-			break;
-		case CKPT_REC_UNIX:
-			ret = ckpt_restore_unix(rt, buf, len);
-			break;
-		case CKPT_REC_PIPE:
-			ret = ckpt_restore_pipe(rt, buf, len);
-			break;
-		case CKPT_REC_EVENTFD:
-			ret = ckpt_restore_eventfd(rt, buf, len);
-			break;
-		case CKPT_REC_EPOLL:
-			ret = ckpt_restore_epoll(rt, buf, len);
-			break;
-		case CKPT_REC_SIGNALFD:
-			ret = ckpt_restore_signalfd(rt, buf, len);
-			break;
-		case CKPT_REC_TIMERFD:
-			ret = ckpt_restore_timerfd(rt, buf, len);
-			break;
-		case CKPT_REC_INOTIFY:
-			ret = ckpt_restore_inotify(rt, buf, len);
-			break;
-		case CKPT_REC_NETSOCK:
-			ret = ckpt_restore_netsock(rt, buf, len);
-			break;
-		case CKPT_REC_PTY:
-			ret = ckpt_restore_pty(rt, buf, len);
-			break;
-		case CKPT_REC_CTTY:
-			ret = ckpt_restore_ctty(rt, buf, len);
-			break;
-		case CKPT_REC_INOTIFY_WATCH:
-			ret = ckpt_restore_inotify_watch(rt, buf, len);
-			break;
-		case CKPT_REC_MM:
-			ret = ckpt_restore_mm(rt, buf, len);
-			break;
-		case CKPT_REC_VMA:
-		case CKPT_REC_VMA_ANON:
-			ret = ckpt_restore_vma(rt, rec.type, buf, len);
-			break;
-		case CKPT_REC_TASK_END:
-			if (len != sizeof(rec))
-				goto unexpected;
-			return ckpt_restore_task_end(rt);
-		default:
-			goto unexpected;
-		}
 		if (ret)
 			return ret;
 	}
@@ -274,7 +152,7 @@ static void ckpt_restart_final(struct callback_head *work)
 	struct ckpt_rtask *rt = container_of(work, struct ckpt_rtask, work);
 	struct ckpt_ctx *ctx = rt->ctx;
 
-	ckpt_thread_final(rt);
+	ckpt_thread_resume(rt);
 	complete(&rt->running);
 	wait_for_completion(&ctx->final);
 	if (READ_ONCE(ctx->abort))
@@ -297,7 +175,7 @@ static int ckpt_restart_go(struct ckpt_rtask *rt, int ret)
 		do_exit(0);
 	}
 	rt->err = ckpt_restore_pgrp(rt, true);
-	ckpt_restore_commit(rt);
+	ckpt_task_commit(rt);
 	init_task_work(&rt->work, ckpt_restart_final);
 	if (task_work_add(current, &rt->work, TWA_RESUME)) {
 		/* Exiting already: still take part in the barriers. */
@@ -561,10 +439,8 @@ static int ckpt_restart_run(struct ckpt_ctx *ctx)
 		cgroup_freeze(ctx->cgrp, true);
 		cgroup_unlock();
 	}
-	/* Nothing fails any more: keep the SysV shm segments made. */
-	ckpt_sysvshm_commit(ctx);
-	ckpt_sysvipc_commit(ctx);
-	ckpt_mqueue_commit(ctx);
+	/* Nothing fails any more: keep the IPC objects made. */
+	ckpt_res_commit(ctx);
 	complete_all(&ctx->final);
 	ckpt_reap_roots(ctx, true);
 	return 0;
@@ -641,14 +517,8 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 			ret = ckpt_read_trailer(ctx, &rec);
 	}
 	/* Only now is no task reading records: every one is ready. */
-	if (!ret) {
-		ckpt_restore_pipes_end(ctx);
-		ret = ckpt_restore_unix_end(ctx);
-	}
 	if (!ret)
-		ckpt_restore_inotify_end(ctx);
-	if (!ret)
-		ret = ckpt_restore_ptys_end(ctx);
+		ret = ckpt_res_finish(ctx);
 	for (i = 0; !ret && i < ctx->nr_rt; i++)
 		if (!ctx->rt[i].flags)
 			ret = ckpt_apply_regsets(&ctx->rt[i]);
@@ -656,8 +526,8 @@ int ckpt_restart(struct ckpt_ctx *ctx, struct file *opener)
 		ret = ckpt_restart_undo(ctx, ret);
 	else
 		ret = ckpt_restart_run(ctx);
-	/* No socket file of a failed restart stays. */
+	/* Nothing of a failed restart stays. */
 	if (ret)
-		ckpt_unix_undo(ctx);
+		ckpt_res_abort(ctx);
 	return ret;
 }

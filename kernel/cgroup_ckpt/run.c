@@ -25,207 +25,6 @@
 #include <linux/slab.h>
 #include "ckpt.h"
 
-/* What the group holds or does that a checkpoint cannot take. */
-static bool ckpt_is_refusal(int err)
-{
-	return err == -EOPNOTSUPP || err == -EPERM || err == -EACCES;
-}
-
-/* A dry run: one more line of reasons, while they fit. */
-static __printf(2, 0) void ckpt_add_blocker(struct ckpt_ctx *ctx, const char *fmt,
-			     va_list args)
-{
-	/* Room is left for ckpt_blockers_end()'s line. */
-	size_t room = CKPT_BLOCKERS_LEN - 64 - ctx->blockers_len;
-	int n;
-
-	ctx->nr_blockers++;
-	if (!ctx->blockers || ctx->blockers_len + 64 + 2 > CKPT_BLOCKERS_LEN)
-		return;
-	n = vsnprintf(ctx->blockers + ctx->blockers_len, room - 1, fmt, args);
-	if (n < 0 || (size_t)n >= room - 1) {
-		/* Cut mid-reason: show none of it. */
-		ctx->blockers[ctx->blockers_len] = '\0';
-		return;
-	}
-	ctx->blockers_len += n;
-	ctx->blockers[ctx->blockers_len++] = '\n';
-	ctx->blockers[ctx->blockers_len] = '\0';
-	ctx->nr_shown++;
-}
-
-/* Say how many blockers did not fit. */
-static void ckpt_blockers_end(struct ckpt_ctx *ctx)
-{
-	if (ctx->nr_blockers > ctx->nr_shown)
-		ctx->blockers_len += scnprintf(ctx->blockers + ctx->blockers_len,
-					       CKPT_BLOCKERS_LEN - ctx->blockers_len,
-					       "and %u more blockers\n",
-					       ctx->nr_blockers - ctx->nr_shown);
-}
-
-/**
- * ckpt_fail() - record why the operation fails
- * @ctx: the operation
- * @err: negative errno
- * @fmt: the reason, as shown after "error " in ckpt.state
- *
- * Only the first failure is kept: it is the cause, the rest follow from it.
- * A dry run ("check") also keeps the first refusal of each unit (a task,
- * an fd...) that ckpt_skip_refused() then steps over.
- *
- * Return: @err, so that callers can "return ckpt_fail(...)".
- */
-int ckpt_fail(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
-{
-	va_list args;
-
-	if (ctx->check && ckpt_is_refusal(err) && !ctx->refused) {
-		ctx->refused = true;
-		va_start(args, fmt);
-		ckpt_add_blocker(ctx, fmt, args);
-		va_end(args);
-	}
-	if (!ctx->err) {
-		ctx->err = err;
-		va_start(args, fmt);
-		vsnprintf(ctx->reason, sizeof(ctx->reason), fmt, args);
-		va_end(args);
-	}
-	return err;
-}
-
-/**
- * ckpt_skip_refused() - in a dry run, go on after a refusal
- * @ctx:  the checkpoint
- * @ret:  the result of writing one unit (a task, an fd, a file checked)
- * @file: the file the unit was about, or NULL
- *
- * A "check" trigger reports every blocker of the group: when writing a
- * unit failed with a refusal that ckpt_fail() collected, forget the error
- * so that the caller goes on with the next unit, and remember @file so
- * that it is not refused twice.  Whatever the unit had half written goes
- * nowhere: a dry run has no image.
- *
- * Return: true if *@ret was a collected refusal, now 0.
- */
-bool ckpt_skip_refused(struct ckpt_ctx *ctx, int *ret, struct file *file)
-{
-	if (!ctx->check || !ctx->refused || !ckpt_is_refusal(*ret))
-		return false;
-	ctx->refused = false;
-	*ret = 0;
-	if (file && ctx->nr_refused_files < CKPT_REFUSED_FILES)
-		ctx->refused_files[ctx->nr_refused_files++] = file;
-	return true;
-}
-
-/**
- * ckpt_was_refused() - in a dry run, whether @file was refused already
- * @ctx:  the checkpoint
- * @file: an open file of the group (compared only)
- *
- * Return: true if ckpt_skip_refused() stepped over it.
- */
-bool ckpt_was_refused(struct ckpt_ctx *ctx, struct file *file)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->nr_refused_files; i++)
-		if (ctx->refused_files[i] == file)
-			return true;
-	return false;
-}
-
-static_assert(CKPT_RUN_MAX >= CKPT_PAGES_MAX);
-
-static struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc,
-				       enum ckpt_cmd cmd)
-{
-	struct ckpt_ctx *ctx;
-
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return NULL;
-	ctx->pagebuf = kvmalloc(CKPT_PAGES_MAX * PAGE_SIZE, GFP_KERNEL);
-	ctx->rbuf = kvmalloc(CKPT_REC_MAX_LEN, GFP_KERNEL);
-	ctx->pages = kvmalloc_array(CKPT_RUN_MAX, sizeof(*ctx->pages), GFP_KERNEL);
-	ctx->bvec = kvmalloc_array(CKPT_RUN_MAX, sizeof(*ctx->bvec), GFP_KERNEL);
-	ctx->check = cmd == CKPT_CMD_CHECK;
-	if (ctx->check)
-		ctx->blockers = kzalloc(CKPT_BLOCKERS_LEN, GFP_KERNEL);
-	if (!ctx->pagebuf || !ctx->rbuf || !ctx->pages || !ctx->bvec ||
-	    (ctx->check && !ctx->blockers)) {
-		kvfree(ctx->pagebuf);
-		kvfree(ctx->rbuf);
-		kvfree(ctx->pages);
-		kvfree(ctx->bvec);
-		kfree(ctx->blockers);
-		kfree(ctx);
-		return NULL;
-	}
-	refcount_set(&ctx->ref, 1);
-	ctx->cc = cc;
-	ctx->cgrp = cc->css.cgroup;
-	ctx->cmd = cmd;
-	ckpt_obj_init(ctx);
-	xa_init(&ctx->pids);
-	init_completion(&ctx->go);
-	init_completion(&ctx->final);
-	INIT_LIST_HEAD(&ctx->usocks);
-	INIT_LIST_HEAD(&ctx->caps);
-	INIT_LIST_HEAD(&ctx->marks);
-	return ctx;
-}
-
-/**
- * ckpt_ctx_put() - drop a reference to an operation's context
- * @ctx: the context
- *
- * The restarter and each task it creates hold a reference; the last one
- * frees the context.
- */
-void ckpt_ctx_put(struct ckpt_ctx *ctx)
-{
-	unsigned int i;
-
-	if (!refcount_dec_and_test(&ctx->ref))
-		return;
-	ckpt_put_tasks(ctx);
-	for (i = 0; i < ctx->nr_rt; i++) {
-		struct ckpt_rtask *rt = &ctx->rt[i];
-		unsigned int j;
-
-		for (j = 0; j < rt->nr_regsets; j++)
-			kvfree(rt->regset[j]);
-		if (rt->cred)
-			put_cred(rt->cred);
-		ckpt_signals_free(rt);
-		ckpt_seccomp_free(rt);
-		if (rt->task)
-			put_task_struct(rt->task);
-	}
-	kfree(ctx->rt);
-	ckpt_capture_free(ctx);
-	ckpt_unix_free(ctx);
-	xa_destroy(&ctx->pids);
-	ckpt_obj_destroy(ctx);
-	ckpt_mac_free(&ctx->s);
-	key_put(ctx->key);
-	if (ctx->restarter)
-		put_cred(ctx->restarter);
-	if (ctx->s.buf)
-		ckpt_stream_destroy(&ctx->s);
-	if (ctx->s.file)
-		fput(ctx->s.file);
-	kfree(ctx->blockers);
-	kvfree(ctx->pagebuf);
-	kvfree(ctx->pages);
-	kvfree(ctx->bvec);
-	kvfree(ctx->rbuf);
-	kfree(ctx);
-}
-
 static void ckpt_kill_tasks(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
@@ -296,14 +95,31 @@ static int ckpt_check_killed(struct ckpt_ctx *ctx, int ret)
 			 pid, why);
 }
 
-static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
+/*
+ * Write every record of one process: its identity, then what each
+ * resource holds of it, in the order of ckpt_resources[], which is the
+ * order restart reads them in.
+ */
+static int ckpt_dump_process(struct ckpt_ctx *ctx, unsigned int idx)
+{
+	const struct ckpt_tent *e = &ctx->ents[idx];
+	struct ckpt_rec end = { };
+	int ret;
+
+	ctx->cur = idx;
+	ret = ckpt_dump_task(ctx, idx);
+	if (!ret && !(e->flags & CKPT_TASK_ZOMBIE))
+		ret = ckpt_res_dump(ctx, e->task);
+	if (!ret)
+		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
+	return ret;
+}
+
+/* What a checkpoint needs before it freezes anything. */
+static int ckpt_checkpoint_check(struct ckpt_ctx *ctx)
 {
 	struct cgroup *cgrp = ctx->cgrp;
-	const struct cred *old_cred;
-	bool was_frozen, stay_frozen, inside;
-	ktime_t frozen_at;
-	unsigned int i;
-	int ret;
+	bool inside;
 
 	if (!ctx->s.file && !ctx->check)
 		return ckpt_fail(ctx, -EBADF,
@@ -324,19 +140,14 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	    cgrp->nr_populated_threaded_children)
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "the group has child groups with tasks; not supported yet");
+	return 0;
+}
 
-	/*
-	 * "checkpoint" thaws as soon as the state is recorded and the memory
-	 * snapshotted (snapshot.c); the other modes write while frozen.
-	 */
-	ctx->s.capture = ctx->cmd == CKPT_CMD_CHECKPOINT;
-
-	/* Act with the rights of whoever opened ckpt.trigger. */
-	old_cred = override_creds(opener->f_cred);
-	ret = ckpt_freeze(ctx, &was_frozen);
-	if (ret)
-		goto out_creds;
-	frozen_at = ktime_get();
+/* Write the image of the frozen group, or record it (snapshot mode). */
+static int ckpt_checkpoint_write(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret;
 
 	ret = ckpt_collect_tasks(ctx);
 	if (!ret)
@@ -349,7 +160,7 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 		const struct ckpt_tent *e = &ctx->ents[i];
 
 		if (e->pid == e->tgid && !(e->flags & CKPT_TASK_GHOST))
-			ret = ckpt_dump_task(ctx, i);
+			ret = ckpt_dump_process(ctx, i);
 		ckpt_skip_refused(ctx, &ret, NULL);
 	}
 	ret = ckpt_check_killed(ctx, ret);
@@ -365,6 +176,32 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 		ret = ckpt_write_mac(ctx);
 	if (!ret && !ctx->s.capture)
 		ret = ckpt_write_trailer(ctx);
+	return ret;
+}
+
+static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
+{
+	const struct cred *old_cred;
+	bool was_frozen, stay_frozen;
+	ktime_t frozen_at;
+	int ret;
+
+	ret = ckpt_checkpoint_check(ctx);
+	if (ret)
+		return ret;
+	/*
+	 * "checkpoint" thaws as soon as the state is recorded and the memory
+	 * snapshotted (snapshot.c); the other modes write while frozen.
+	 */
+	ctx->s.capture = ctx->cmd == CKPT_CMD_CHECKPOINT;
+
+	/* Act with the rights of whoever opened ckpt.trigger. */
+	old_cred = override_creds(opener->f_cred);
+	ret = ckpt_freeze(ctx, &was_frozen);
+	if (ret)
+		goto out_creds;
+	frozen_at = ktime_get();
+	ret = ckpt_checkpoint_write(ctx);
 
 	/* Kill only after a complete image; a failure leaves tasks alone. */
 	if (!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_KILL)

@@ -112,7 +112,7 @@ static int ckpt_read_filter(struct ckpt_ctx *ctx, struct task_struct *t,
  * share one chain, a writer that may not read filters, a filter with flags
  * restart cannot give back.
  */
-int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	const struct ckpt_tent *e = &ctx->ents[ctx->cur];
 	int mode = READ_ONCE(t->seccomp.mode);
@@ -186,7 +186,7 @@ int ckpt_dump_seccomp(struct ckpt_ctx *ctx, struct task_struct *t)
  *
  * Return: 0, or -EINVAL or -ENOMEM with a reason.
  */
-int ckpt_restore_seccomp(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_seccomp(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_rseccomp *rs = &rt->seccomp;
 	struct ckpt_seccomp *r = rec;
@@ -292,10 +292,10 @@ int ckpt_restore_seccomp_install(struct ckpt_rtask *rt)
 }
 
 /**
- * ckpt_seccomp_free() - drop the filters kept for a restored process
+ * ckpt_seccomp_task_release() - drop the filters kept for a restored process
  * @rt: the restored task
  */
-void ckpt_seccomp_free(struct ckpt_rtask *rt)
+static void ckpt_seccomp_task_release(struct ckpt_rtask *rt)
 {
 	struct ckpt_rfilter *f = rt->seccomp.head, *next;
 
@@ -306,3 +306,16 @@ void ckpt_seccomp_free(struct ckpt_rtask *rt)
 	rt->seccomp.head = NULL;
 	rt->seccomp.tail = NULL;
 }
+
+static const struct ckpt_rec_op ckpt_seccomp_recs[] = {
+	{ .type = CKPT_REC_SECCOMP, .restore = ckpt_restore_seccomp },
+	{ }
+};
+
+/* Last: filters could forbid what restoring the others takes. */
+const struct ckpt_resource ckpt_res_seccomp = {
+	.name		= "seccomp",
+	.dump		= ckpt_dump_seccomp,
+	.task_release	= ckpt_seccomp_task_release,
+	.recs		= ckpt_seccomp_recs,
+};

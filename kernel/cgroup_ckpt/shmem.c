@@ -736,7 +736,8 @@ int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len)
 	}
 	sv->shmid = le32_to_cpu(r->shmid);
 	sv->dest = mode & CKPT_SHM_DEST;
-	return ckpt_obj_add(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_SYSVSHM, sv);
+	return ckpt_obj_add_owned(rt->ctx, le32_to_cpu(r->id), CKPT_OBJ_SYSVSHM,
+				  sv, ckpt_sysv_free);
 bad:
 	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed SysV shm record",
 			 rt->pid);
@@ -907,15 +908,18 @@ bad:
 /**
  * ckpt_restore_contents_file() - an open file on a recreated object
  * @rt:    the task being restored (current)
- * @kind:  CKPT_FILE_SHMEM, _MEMFD, _UNLINKED or _SYSVSHM
- * @id:    the object id of the CKPT_REC_SHMEM or CKPT_REC_UNLINKED
- * @flags: O_* flags of the open file
+ * @r:     its CKPT_REC_FILE
+ * @path:  the path it gives
  *
  * Return: a new file, or an ERR_PTR() with a reason recorded.
  */
-struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
-					u32 id, u32 flags)
+struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt,
+					const struct ckpt_file *r,
+					const char *path)
 {
+	u32 kind = le32_to_cpu(r->kind);
+	u32 id = le32_to_cpu(r->obj);
+	u32 flags = le32_to_cpu(r->flags);
 	struct file *obj, *file;
 	struct inode *inode;
 	bool ok;
@@ -958,3 +962,79 @@ struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt, u32 kind,
 			  rt->pid, PTR_ERR(file));
 	return file;
 }
+
+/* A regular file with no name to reopen: its contents go in the image. */
+static bool ckpt_contents_match(struct ckpt_ctx *ctx, const struct ckpt_fdump *d)
+{
+	return S_ISREG(file_inode(d->file)->i_mode) &&
+	       (ckpt_anon_inode_file(d->file) ||
+		d_unlinked(d->file->f_path.dentry));
+}
+
+/* Its contents, before its CKPT_REC_FILE, which says what it is. */
+static int ckpt_dump_contents_as(struct ckpt_ctx *ctx, struct ckpt_fdump *d)
+{
+	int ret;
+
+	ret = ckpt_shmem_classify(ctx, d->t, d->fd, d->file, &d->kind);
+	if (!ret && !d->kind)
+		ret = -EINVAL;	/* ckpt_contents_match() said it has no name */
+	return ret ?: ckpt_dump_contents(ctx, d->t, d->fd, d->file, d->kind,
+					 &d->obj);
+}
+
+static const struct ckpt_file_ops ckpt_shmem_files[] = {
+	{
+		.kind		= CKPT_FILE_SHMEM,
+		.flags		= CKPT_FOP_PATH | CKPT_FOP_NODIR,
+		.match		= ckpt_contents_match,
+		.dump_as	= ckpt_dump_contents_as,
+		.open		= ckpt_restore_contents_file,
+		.held		= ckpt_held_offset,
+	},
+	{
+		.kind		= CKPT_FILE_MEMFD,
+		.flags		= CKPT_FOP_PATH | CKPT_FOP_NODIR,
+		.open		= ckpt_restore_contents_file,
+	},
+	{
+		.kind		= CKPT_FILE_UNLINKED,
+		.flags		= CKPT_FOP_PATH | CKPT_FOP_NODIR,
+		.open		= ckpt_restore_contents_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_shmem_recs[] = {
+	{ .type = CKPT_REC_SHMEM, .restore = ckpt_restore_shmem },
+	{ .type = CKPT_REC_UNLINKED, .restore = ckpt_restore_unlinked },
+	{ .type = CKPT_REC_SHMEM_PAGES, .stream = ckpt_restore_shmem_pages },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_shmem = {
+	.name		= "shared memory contents",
+	.recs		= ckpt_shmem_recs,
+	.files		= ckpt_shmem_files,
+};
+
+static const struct ckpt_file_ops ckpt_sysvshm_files[] = {
+	{
+		.kind		= CKPT_FILE_SYSVSHM,
+		.flags		= CKPT_FOP_PATH | CKPT_FOP_NODIR,
+		.open		= ckpt_restore_contents_file,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_sysvshm_recs[] = {
+	{ .type = CKPT_REC_SYSVSHM, .restore = ckpt_restore_sysvshm },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_sysvshm = {
+	.name		= "SysV shm segments",
+	.commit		= ckpt_sysvshm_commit,
+	.recs		= ckpt_sysvshm_recs,
+	.files		= ckpt_sysvshm_files,
+};

@@ -7,7 +7,7 @@
  * space, in queue order, one record per thread queue and one for the
  * queue the threads of a process share.  Restart validates them while it
  * reads the records and queues them again at the very last step before
- * user mode (ckpt_signals_final()), while the task still blocks every
+ * user mode (ckpt_signal_resume()), while the task still blocks every
  * signal: after dropping whatever reached the new task during the restart,
  * each signal goes through send_signal_locked(), as if the task sent it to
  * itself, so that the queue, its limits and the job control rules are the
@@ -166,7 +166,7 @@ out:
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct sighand_struct *sighand;
 	struct ckpt_sighand *r;
@@ -213,7 +213,7 @@ state:
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sighand *r = rec;
 	struct sighand_struct *sighand;
@@ -252,19 +252,6 @@ int ckpt_restore_sighand(struct ckpt_rtask *rt, void *rec, u32 len)
 bad:
 	return ckpt_fail(rt->ctx, -EINVAL, "image: pid %d: malformed signal handlers",
 			 rt->pid);
-}
-
-/**
- * ckpt_rsig() - the signal state kept for a restored thread
- * @rt: the thread
- *
- * Return: the state, allocated on first use, or NULL without memory.
- */
-struct ckpt_rsig *ckpt_rsig(struct ckpt_rtask *rt)
-{
-	if (!rt->sig)
-		rt->sig = kzalloc(sizeof(*rt->sig), GFP_KERNEL);
-	return rt->sig;
 }
 
 /*
@@ -306,11 +293,11 @@ static int ckpt_take_queue(struct ckpt_sigqueue *q, u64 set, u32 nr,
  * @rec: its CKPT_REC_SIGPENDING
  * @len: bytes of @rec
  *
- * Only validates and keeps them: ckpt_signals_final() queues them.
+ * Only validates and keeps them: ckpt_signal_resume() queues them.
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_sigpending(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_sigpending(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sigpending *r = rec;
 	u32 nr = le32_to_cpu(r->nr), flags = le32_to_cpu(r->flags);
@@ -350,7 +337,7 @@ bad:
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_signal(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_signal(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_signal *r = rec;
 	u32 nr = le32_to_cpu(r->nr), flags = le32_to_cpu(r->flags);
@@ -408,10 +395,10 @@ static void ckpt_queue_signals(struct ckpt_rtask *rt, struct ckpt_sigqueue *q,
 }
 
 /**
- * ckpt_signals_final() - queue the saved signals, restore timers and stops
+ * ckpt_signal_resume() - queue the saved signals, restore timers and stops
  * @rt: the restored thread (current)
  *
- * Called by ckpt_thread_final(), the thread's last step before user mode,
+ * Called by ckpt_thread_resume(), the thread's last step before user mode,
  * while it still blocks every signal but SIGKILL and SIGSTOP.  Drops what
  * reached the task during the restart, then queues its saved signals; a
  * process leader then also the shared ones, its timers (timer.c), and its
@@ -420,7 +407,7 @@ static void ckpt_queue_signals(struct ckpt_rtask *rt, struct ckpt_sigqueue *q,
  *
  * Context: task work of the restored thread, no locks held.
  */
-void ckpt_signals_final(struct ckpt_rtask *rt)
+void ckpt_signal_resume(struct ckpt_rtask *rt)
 {
 	struct ckpt_rsig *rs = rt->sig;
 	struct sighand_struct *sighand;
@@ -445,7 +432,7 @@ void ckpt_signals_final(struct ckpt_rtask *rt)
 	spin_unlock_irqrestore(&sighand->siglock, flags);
 
 	if (rs->have_itimers)
-		ckpt_timers_final(rt);
+		ckpt_timer_resume(rt);
 
 	sighand = lock_task_sighand(current, &flags);
 	if (!sighand)
@@ -470,10 +457,10 @@ void ckpt_signals_final(struct ckpt_rtask *rt)
 }
 
 /**
- * ckpt_signals_free() - free the signal state kept for a restored thread
+ * ckpt_signal_task_release() - free the signal state kept for a restored thread
  * @rt: the thread
  */
-void ckpt_signals_free(struct ckpt_rtask *rt)
+static void ckpt_signal_task_release(struct ckpt_rtask *rt)
 {
 	struct ckpt_rsig *rs = rt->sig;
 
@@ -485,3 +472,19 @@ void ckpt_signals_free(struct ckpt_rtask *rt)
 	kfree(rs);
 	rt->sig = NULL;
 }
+
+static const struct ckpt_rec_op ckpt_signal_recs[] = {
+	{ .type = CKPT_REC_SIGHAND, .restore = ckpt_restore_sighand },
+	{ .type = CKPT_REC_SIGPENDING, .flags = CKPT_ROP_THREAD,
+	  .restore = ckpt_restore_sigpending },
+	{ .type = CKPT_REC_SIGNAL, .restore = ckpt_restore_signal },
+	{ }
+};
+
+/* Timers are written with the signals, by timer.c. */
+const struct ckpt_resource ckpt_res_signal = {
+	.name		= "signals",
+	.dump		= ckpt_dump_signals,
+	.task_release	= ckpt_signal_task_release,
+	.recs		= ckpt_signal_recs,
+};

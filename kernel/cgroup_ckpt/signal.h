@@ -7,6 +7,7 @@
 #define _KERNEL_CGROUP_CKPT_SIGNAL_H
 
 #include <linux/signal.h>
+#include <linux/slab.h>
 #include "ckpt.h"
 
 /**
@@ -49,10 +50,21 @@ struct ckpt_rsig {
 	unsigned int		nr_timers;
 };
 
-struct ckpt_rsig *ckpt_rsig(struct ckpt_rtask *rt);
+/**
+ * ckpt_rsig() - the signal state kept for a restored thread
+ * @rt: the thread
+ *
+ * Return: its state, allocated on first use, or NULL if out of memory.
+ */
+static inline struct ckpt_rsig *ckpt_rsig(struct ckpt_rtask *rt)
+{
+	if (!rt->sig)
+		rt->sig = kzalloc(sizeof(*rt->sig), GFP_KERNEL);
+	return rt->sig;
+}
 
 /* timer.c */
 int ckpt_dump_timers(struct ckpt_ctx *ctx, struct task_struct *t);
-void ckpt_timers_final(struct ckpt_rtask *rt);
+void ckpt_timer_resume(struct ckpt_rtask *rt);
 
 #endif /* _KERNEL_CGROUP_CKPT_SIGNAL_H */

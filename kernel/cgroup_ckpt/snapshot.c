@@ -32,27 +32,11 @@
 #include <linux/slab.h>
 #include "ckpt.h"
 
-/* Recorded bytes are kept in chunks of this size (larger for one record). */
-#define CKPT_CAP_CHUNK		(64 * 1024)
-
-/**
- * struct ckpt_cap - a piece of the recorded stream
- * @list:	in &ckpt_ctx.caps, in stream order
- * @len:	bytes used of @data
- * @size:	bytes allocated in @data
- * @data:	the records
- */
-struct ckpt_cap {
-	struct list_head	list;
-	size_t			len;
-	size_t			size;
-	u8			data[];
-};
-
 /**
  * struct ckpt_mark - where the pages of an area go in the recorded stream
  * @list:	in &ckpt_ctx.marks, in stream order
  * @at:		after this many bytes of the records
+ * @write:	writes them
  * @mm:		the copy the pages are read from
  * @start:	the area
  * @end:	...
@@ -64,52 +48,14 @@ struct ckpt_cap {
 struct ckpt_mark {
 	struct list_head	list;
 	size_t			at;
+	int			(*write)(struct ckpt_ctx *ctx, pid_t pid,
+					 struct mm_struct *mm,
+					 unsigned long start, unsigned long end);
 	struct mm_struct	*mm;
 	unsigned long		start;
 	unsigned long		end;
 	pid_t			pid;
 };
-
-/**
- * ckpt_capture() - record bytes of the stream in memory
- * @ctx: the checkpoint, in snapshot mode
- * @p:   the bytes
- * @len: how many
- *
- * Return: 0 or -ENOMEM (the reason is recorded).
- */
-int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len)
-{
-	struct ckpt_cap *c = NULL;
-
-	if (!list_empty(&ctx->caps))
-		c = list_last_entry(&ctx->caps, struct ckpt_cap, list);
-
-	while (len) {
-		size_t n;
-
-		if (!c || c->len == c->size) {
-			size_t size = max_t(size_t, len,
-					    CKPT_CAP_CHUNK - sizeof(*c));
-
-			c = kvmalloc(struct_size(c, data, size), GFP_KERNEL_ACCOUNT);
-			if (!c)
-				return ckpt_fail(ctx, -ENOMEM,
-						 "out of memory for the snapshot after %zu bytes of records; try \"checkpoint no-snapshot\"",
-						 ctx->cap_bytes);
-			c->len = 0;
-			c->size = size;
-			list_add_tail(&c->list, &ctx->caps);
-		}
-		n = min(len, c->size - c->len);
-		memcpy(c->data + c->len, p, n);
-		c->len += n;
-		ctx->cap_bytes += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
 
 /**
  * ckpt_capture_pages() - mark where the pages of an area go
@@ -118,11 +64,15 @@ int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len)
  * @pid:   the process, for messages
  * @start: the area, as in the copy
  * @end:   ...
+ * @write: what writes them then, from the copy
  *
  * Return: 0 or -ENOMEM (the reason is recorded).
  */
 int ckpt_capture_pages(struct ckpt_ctx *ctx, struct mm_struct *snap,
-		       pid_t pid, unsigned long start, unsigned long end)
+		       pid_t pid, unsigned long start, unsigned long end,
+		       int (*write)(struct ckpt_ctx *ctx, pid_t pid,
+				    struct mm_struct *mm, unsigned long start,
+				    unsigned long end))
 {
 	struct ckpt_mark *m = kmalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
 
@@ -130,6 +80,7 @@ int ckpt_capture_pages(struct ckpt_ctx *ctx, struct mm_struct *snap,
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	mmget(snap);
 	m->at = ctx->cap_bytes;
+	m->write = write;
 	m->mm = snap;
 	m->start = start;
 	m->end = end;
@@ -180,7 +131,7 @@ static int ckpt_replay_marks(struct ckpt_ctx *ctx, size_t at)
 
 	while ((m = list_first_entry_or_null(&ctx->marks, struct ckpt_mark,
 					     list)) && m->at == at) {
-		ret = ckpt_dump_area_pages(ctx, m->pid, m->mm, m->start, m->end);
+		ret = m->write(ctx, m->pid, m->mm, m->start, m->end);
 		ckpt_mark_free(m);
 		if (ret)
 			return ret;

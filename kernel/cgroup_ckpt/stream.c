@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
+#include <crypto/hash.h>
 #include <linux/bvec.h>
 #include <linux/crc32.h>
 #include <linux/fs.h>
@@ -21,6 +22,9 @@
 #include <linux/utsname.h>
 #include <linux/workqueue.h>
 #include "ckpt.h"
+
+/* Recorded bytes are kept in chunks of this size (larger for one record). */
+#define CKPT_CAP_CHUNK		(64 * 1024)
 
 static_assert(sizeof(struct ckpt_file_header) == 184);
 static_assert(sizeof(struct ckpt_rec) == 8);
@@ -132,6 +136,47 @@ static void ckpt_progress(struct ckpt_ctx *ctx, u64 bytes)
 	WRITE_ONCE(ctx->cc->progress, bytes);
 }
 
+/*
+ * ckpt_capture() - record bytes of the stream in memory
+ * @ctx: the checkpoint, in snapshot mode
+ * @p:   the bytes
+ * @len: how many
+ *
+ * Return: 0 or -ENOMEM (the reason is recorded).
+ */
+static int ckpt_capture(struct ckpt_ctx *ctx, const void *p, size_t len)
+{
+	struct ckpt_cap *c = NULL;
+
+	if (!list_empty(&ctx->caps))
+		c = list_last_entry(&ctx->caps, struct ckpt_cap, list);
+
+	while (len) {
+		size_t n;
+
+		if (!c || c->len == c->size) {
+			size_t size = max_t(size_t, len,
+					    CKPT_CAP_CHUNK - sizeof(*c));
+
+			c = kvmalloc(struct_size(c, data, size), GFP_KERNEL_ACCOUNT);
+			if (!c)
+				return ckpt_fail(ctx, -ENOMEM,
+						 "out of memory for the snapshot after %zu bytes of records; try \"checkpoint no-snapshot\"",
+						 ctx->cap_bytes);
+			c->len = 0;
+			c->size = size;
+			list_add_tail(&c->list, &ctx->caps);
+		}
+		n = min(len, c->size - c->len);
+		memcpy(c->data + c->len, p, n);
+		c->len += n;
+		ctx->cap_bytes += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Append @len bytes to the image. */
 static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
 {
@@ -142,7 +187,7 @@ static int ckpt_out(struct ckpt_ctx *ctx, const void *p, size_t len)
 		return ckpt_capture(ctx, p, len);
 	s->crc = crc32_le(s->crc, p, len);
 	if (s->mac)
-		ckpt_mac_update(s, p, len);
+		crypto_shash_update(s->mac, p, len);
 	s->bytes += len;
 	if (s->head + len > CKPT_IOBUF_SIZE) {
 		ret = ckpt_flush(ctx, s->buf, s->head);
@@ -265,7 +310,7 @@ static void ckpt_crc_pages(struct work_struct *work)
 
 		crc = crc32_le(crc, kaddr, PAGE_SIZE);
 		if (w->mac)
-			ckpt_mac_update(w->mac, kaddr, PAGE_SIZE);
+			crypto_shash_update(w->mac->mac, kaddr, PAGE_SIZE);
 		kunmap_local(kaddr);
 	}
 	w->crc = crc;
@@ -428,7 +473,7 @@ static int ckpt_in(struct ckpt_ctx *ctx, void *p, size_t len)
 		}
 		s->crc = crc32_le(s->crc, p, chunk);
 		if (s->mac)
-			ckpt_mac_update(s, p, chunk);
+			crypto_shash_update(s->mac, p, chunk);
 		s->bytes += chunk;
 		p += chunk;
 		len -= chunk;
@@ -658,4 +703,23 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec)
 				 "image: checksum mismatch (image %#x, computed %#x)",
 				 le32_to_cpu(t.crc32), crc);
 	return 0;
+}
+
+/**
+ * ckpt_rec_string() - the string that ends a record
+ * @rec:  the record
+ * @hdr:  bytes before the string
+ * @len:  bytes of the record
+ * @slen: length of the string the record gives, without its NUL
+ *
+ * Return: the string, or NULL unless it is @slen non-NUL bytes, then a NUL
+ * that ends the record.
+ */
+const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
+{
+	char *s = rec + hdr;
+
+	if (len != hdr + slen + 1 || !slen || s[slen] || strlen(s) != slen)
+		return NULL;
+	return s;
 }

@@ -644,7 +644,7 @@ static int ckpt_ipc_create(struct ckpt_rtask *rt, unsigned long kind, int id,
 	o->ns = get_ipc_ns(current->nsproxy->ipc_ns);
 	o->cred = get_current_cred();
 	/* From now on a failure removes it. */
-	ret = ckpt_obj_add(rt->ctx, obj, CKPT_OBJ_SYSVIPC, o);
+	ret = ckpt_obj_add_owned(rt->ctx, obj, CKPT_OBJ_SYSVIPC, o, ckpt_ripc_put);
 	if (ret)
 		return ret;
 	if (got != id)
@@ -852,3 +852,26 @@ int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len)
 				 rt->pid, n, o->id, ret);
 	return 0;
 }
+
+/* A queue's messages follow it at once, all of them. */
+static int ckpt_sysvipc_seq_end(struct ckpt_rtask *rt)
+{
+	return rt->ctx->ipc_msq ? -EINVAL : 0;
+}
+
+static const struct ckpt_rec_op ckpt_sysvipc_recs[] = {
+	{ .type = CKPT_REC_SYSVSEM, .restore = ckpt_restore_sysvsem },
+	{ .type = CKPT_REC_SEMUNDO, .restore = ckpt_restore_semundo },
+	{ .type = CKPT_REC_SYSVMSG, .restore = ckpt_restore_sysvmsg },
+	{ .type = CKPT_REC_SYSVMSG_DATA, .flags = CKPT_ROP_CONT,
+	  .restore = ckpt_restore_sysvmsg_data },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_sysvipc = {
+	.name		= "SysV semaphores and message queues",
+	.dump		= ckpt_dump_sysvipc,
+	.seq_end	= ckpt_sysvipc_seq_end,
+	.commit		= ckpt_sysvipc_commit,
+	.recs		= ckpt_sysvipc_recs,
+};

@@ -285,30 +285,12 @@ out:
 	return 0;
 }
 
-/*
- * The resources of a process, in the order restart reads them: attributes
- * last, so that limits are set once the memory and files they bound are.
- */
-static int (*const ckpt_task_dumpers[])(struct ckpt_ctx *ctx,
-					struct task_struct *t) = {
-	ckpt_check_shared,
-	ckpt_dump_creds,
-	ckpt_dump_threads,
-	ckpt_dump_signals,
-	ckpt_dump_files,
-	ckpt_dump_sysvipc,
-	ckpt_dump_mm,
-	ckpt_dump_attrs,
-	ckpt_dump_seccomp,
-};
-
 /**
- * ckpt_dump_task() - write every record of one process
+ * ckpt_dump_task() - write the identity of one process, its first record
  * @ctx: the checkpoint
  * @idx: index of its leader in the task table
  *
- * The order here is the order restart reads them in.  A zombie has only
- * its identity and exit status.
+ * A zombie has only this record, with its exit status.
  *
  * Return: 0 or a negative errno.
  */
@@ -318,16 +300,13 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx)
 	struct task_struct *t = e->task;
 	bool zombie = e->flags & CKPT_TASK_ZOMBIE;
 	struct ckpt_task r = { };
-	struct ckpt_rec end = { };
 	struct mm_struct *mm;
-	unsigned int i, n;
-	int ret;
+	unsigned int n;
 
 	/* Its other threads follow it in the table. */
 	for (n = 1; idx + n < ctx->nr_tasks; n++)
 		if (ctx->ents[idx + n].tgid != e->pid)
 			break;
-	ctx->cur = idx;
 	r.pid = cpu_to_le32(e->pid);
 	r.nr_threads = cpu_to_le32(n);
 	get_task_comm(r.comm, t);
@@ -341,14 +320,7 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx)
 		r.dumpable = cpu_to_le32(get_dumpable(mm));
 		mmput(mm);
 	}
-	ret = ckpt_write(ctx, &r, CKPT_REC_TASK, sizeof(r));
-	for (i = 0; !ret && !zombie && i < ARRAY_SIZE(ckpt_task_dumpers); i++) {
-		ret = ckpt_task_dumpers[i](ctx, t);
-		ckpt_skip_refused(ctx, &ret, NULL);
-	}
-	if (!ret)
-		ret = ckpt_write(ctx, &end, CKPT_REC_TASK_END, sizeof(end));
-	return ret;
+	return ckpt_write(ctx, &r, CKPT_REC_TASK, sizeof(r));
 }
 
 /**
@@ -359,7 +331,7 @@ int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_task_rec(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_task *r = rec;
 	u32 pers = le32_to_cpu(r->personality);
@@ -422,12 +394,12 @@ static int ckpt_restore_cap(u64 v, kernel_cap_t *cap)
  * @rec: its CKPT_REC_CREDS
  * @len: bytes of @rec
  *
- * The credentials are committed by ckpt_restore_task_end(), once files
+ * The credentials are committed by ckpt_task_commit(), once files
  * were opened with the restarter's rights.
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_creds(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct user_namespace *ns = current_user_ns();
 	struct ckpt_creds *r = rec;
@@ -541,7 +513,7 @@ static int ckpt_restore_rlimit(struct ckpt_rtask *rt, unsigned int res,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_attrs *r = rec;
 	u32 policy = le32_to_cpu(r->policy), prio = le32_to_cpu(r->rt_priority);
@@ -615,12 +587,12 @@ int ckpt_restore_attrs(struct ckpt_rtask *rt, void *rec, u32 len)
 }
 
 /**
- * ckpt_restore_task_end() - check that a process's records were complete
+ * ckpt_task_finish() - check that a process's records were complete
  * @rt: the process being restored (current)
  *
  * Return: 0 or -EINVAL.
  */
-int ckpt_restore_task_end(struct ckpt_rtask *rt)
+int ckpt_task_finish(struct ckpt_rtask *rt)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	unsigned int i;
@@ -642,14 +614,14 @@ bad:
 }
 
 /**
- * ckpt_restore_commit() - take the credentials of the image
+ * ckpt_task_commit() - take the credentials of the image
  * @rt: the thread being restored (current), its registers set
  *
  * Runs once nothing can fail any more: until then the thread kept the
  * restarter's rights, to open files and create its children and threads.
  * Committing credentials resets what is set after it.
  */
-void ckpt_restore_commit(struct ckpt_rtask *rt)
+void ckpt_task_commit(struct ckpt_rtask *rt)
 {
 	struct ckpt_rtask *l = &rt->ctx->rt[rt->leader];
 
@@ -659,3 +631,36 @@ void ckpt_restore_commit(struct ckpt_rtask *rt)
 	set_dumpable(current->mm, rt->dumpable);
 	current->pdeath_signal = rt->pdeath_signal;
 }
+
+/* Sharing first: a process that shares what it cannot is refused at once. */
+static int ckpt_dump_task_res(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	int ret = ckpt_check_shared(ctx, t);
+
+	ckpt_skip_refused(ctx, &ret, NULL);
+	return ret ?: ckpt_dump_creds(ctx, t);
+}
+
+static const struct ckpt_rec_op ckpt_task_recs[] = {
+	{ .type = CKPT_REC_TASK, .restore = ckpt_restore_task_rec },
+	{ .type = CKPT_REC_CREDS, .restore = ckpt_restore_creds },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_task = {
+	.name	= "task",
+	.dump	= ckpt_dump_task_res,
+	.recs		= ckpt_task_recs,
+};
+
+static const struct ckpt_rec_op ckpt_attrs_recs[] = {
+	{ .type = CKPT_REC_ATTRS, .restore = ckpt_restore_attrs },
+	{ }
+};
+
+/* Last but seccomp: limits are set once the memory and files they bound are. */
+const struct ckpt_resource ckpt_res_attrs = {
+	.name	= "attributes",
+	.dump	= ckpt_dump_attrs,
+	.recs		= ckpt_attrs_recs,
+};

@@ -8,7 +8,7 @@
  * through a regset needs a target that is not running; so the restored
  * task parks itself and the restarter applies them (ckpt_apply_regsets()),
  * then the task does what only it can do, just before user mode
- * (ckpt_thread_final()).
+ * (ckpt_thread_resume()).
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -227,7 +227,7 @@ static bool ckpt_same_creds(const struct cred *a, const struct cred *b)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	unsigned int i;
 	int ret = 0;
@@ -262,11 +262,11 @@ int ckpt_dump_threads(struct ckpt_ctx *ctx, struct task_struct *t)
  * @len: bytes of @rec
  *
  * Checks it and keeps it for that thread, which applies it just before
- * user mode (ckpt_thread_final()); the regsets that follow are its own.
+ * user mode (ckpt_thread_resume()); the regsets that follow are its own.
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_thread *th = rec;
 	struct ckpt_rtask *l = rt;
@@ -341,15 +341,15 @@ static int ckpt_unsparse(void *out, u32 size, const u8 *data, u32 len)
 /**
  * ckpt_restore_regset() - keep a regset for the restarter to apply
  * @rt:   the task being restored (current)
- * @type: CKPT_REC_REGSET or CKPT_REC_REGSET_SPARSE
  * @rec:  the record
  * @len:  bytes of @rec
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_regset(struct ckpt_rtask *rt, u32 type, void *rec, u32 len)
+static int ckpt_restore_regset(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_regset *r = rec;
+	u32 type = le32_to_cpu(r->rec.type);
 	u32 size;
 	int i;
 
@@ -433,7 +433,7 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
 }
 
 /**
- * ckpt_thread_final() - the last thing a restored thread does in the kernel
+ * ckpt_thread_resume() - the last thing a restored thread does in the kernel
  * @rt: the task (current)
  *
  * Runs from task work on the way to user mode, after the return from the
@@ -444,7 +444,7 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
  * and unblock the signals it had unblocked.  Until then it blocked all of
  * them, so no signal frame could be built from half-restored registers.
  */
-void ckpt_thread_final(struct ckpt_rtask *rt)
+void ckpt_thread_resume(struct ckpt_rtask *rt)
 {
 	struct ckpt_thread *th = &rt->thread;
 	u64 rseq = le64_to_cpu(th->rseq);
@@ -464,6 +464,21 @@ void ckpt_thread_final(struct ckpt_rtask *rt)
 	if (le32_to_cpu(th->restart) == CKPT_RESTART_NANOSLEEP)
 		ckpt_arch_restart_sleep(th);
 	ckpt_arch_set_return(rt->user_ax);
-	ckpt_signals_final(rt);
+	ckpt_signal_resume(rt);
 	set_current_blocked(&rt->blocked);
 }
+
+static const struct ckpt_rec_op ckpt_thread_recs[] = {
+	{ .type = CKPT_REC_THREAD, .restore = ckpt_restore_thread },
+	{ .type = CKPT_REC_REGSET, .flags = CKPT_ROP_THREAD,
+	  .restore = ckpt_restore_regset },
+	{ .type = CKPT_REC_REGSET_SPARSE, .flags = CKPT_ROP_THREAD,
+	  .restore = ckpt_restore_regset },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_thread = {
+	.name		= "threads",
+	.dump		= ckpt_dump_threads,
+	.recs		= ckpt_thread_recs,
+};

@@ -234,7 +234,7 @@ int ckpt_dump_timers(struct ckpt_ctx *ctx, struct task_struct *t)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_itimers(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_itimers(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_itimers *r = rec;
 	u32 flags = le32_to_cpu(r->flags);
@@ -288,7 +288,7 @@ static bool ckpt_tid_in_image(struct ckpt_ctx *ctx, u32 tid)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_posix_timer(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_posix_timer(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_posix_timer *r = rec, *timers;
 	u32 id = le32_to_cpu(r->id), notify = le32_to_cpu(r->notify);
@@ -523,7 +523,7 @@ static int ckpt_restore_ptimer_now(const struct ckpt_posix_timer *r,
 }
 
 /**
- * ckpt_timers_final() - arm the timers of a restored process
+ * ckpt_timer_resume() - arm the timers of a restored process
  * @rt: its leader (current), in its last step before user mode
  *
  * Errors here come after the point of no return: the process is killed
@@ -531,7 +531,7 @@ static int ckpt_restore_ptimer_now(const struct ckpt_posix_timer *r,
  *
  * Context: task work, no locks held, every signal blocked.
  */
-void ckpt_timers_final(struct ckpt_rtask *rt)
+void ckpt_timer_resume(struct ckpt_rtask *rt)
 {
 	struct ckpt_rsig *rs = rt->sig;
 	unsigned long scratch;
@@ -559,3 +559,15 @@ void ckpt_timers_final(struct ckpt_rtask *rt)
 				    "pid %d: cannot restore its POSIX timers (error %d)",
 				    rt->pid, ret);
 }
+
+static const struct ckpt_rec_op ckpt_timer_recs[] = {
+	{ .type = CKPT_REC_ITIMERS, .restore = ckpt_restore_itimers },
+	{ .type = CKPT_REC_POSIX_TIMER, .restore = ckpt_restore_posix_timer },
+	{ }
+};
+
+/* Written by the signals' dump (signal.c), which owns the timers. */
+const struct ckpt_resource ckpt_res_timer = {
+	.name		= "timers",
+	.recs		= ckpt_timer_recs,
+};

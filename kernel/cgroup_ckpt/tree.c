@@ -44,6 +44,7 @@ static_assert(sizeof(struct ckpt_task_entry) == 24);
 struct ckpt_found {
 	struct task_struct	**t;
 	unsigned int		nr;
+	unsigned int		nr_live;	/* the others are zombies */
 	unsigned int		cap;
 };
 
@@ -361,72 +362,65 @@ static int ckpt_order(struct ckpt_ctx *ctx, struct ckpt_found *f,
 	return 0;
 }
 
-/**
- * ckpt_collect_tasks() - find, check and order the tasks of the frozen group
- * @ctx: the checkpoint
- *
- * Fills @ctx->ents with the task table, each task referenced.
- *
- * Return: 0, -ESRCH for an empty group, or the first refusal.
+/*
+ * Take every task of the group, live threads first, then the zombies of
+ * its processes; check each may be checkpointed.
  */
-int ckpt_collect_tasks(struct ckpt_ctx *ctx)
+static int ckpt_find_tasks(struct ckpt_ctx *ctx, struct ckpt_found *f)
 {
-	struct ckpt_found f = { };
-	struct ckpt_node *nodes = NULL;
 	struct css_task_iter it;
 	struct task_struct *t;
-	unsigned int i, j, nr_live, nr = 0;
+	unsigned int i, nr_live;
 	int ret = 0;
 
 	css_task_iter_start(&ctx->cgrp->self, 0, &it);
 	while (!ret && (t = css_task_iter_next(&it))) {
-		ret = ckpt_found_reserve(&f, 1);
+		ret = ckpt_found_reserve(f, 1);
 		if (!ret)
-			f.t[f.nr++] = get_task_struct(t);
+			f->t[f->nr++] = get_task_struct(t);
 	}
 	css_task_iter_end(&it);
-	if (ret) {
-		ret = ckpt_fail(ctx, ret, "out of memory");
-		goto out;
-	}
-	if (!f.nr) {
-		ret = ckpt_fail(ctx, -ESRCH, "no tasks in the group");
-		goto out;
-	}
-	nr_live = f.nr;
+	if (ret)
+		return ckpt_fail(ctx, ret, "out of memory");
+	if (!f->nr)
+		return ckpt_fail(ctx, -ESRCH, "no tasks in the group");
+	nr_live = f->nr;
 	for (i = 0; !ret && i < nr_live; i++) {
-		ret = ckpt_check_task(ctx, f.t[i]);
+		ret = ckpt_check_task(ctx, f->t[i]);
 		ckpt_skip_refused(ctx, &ret, NULL);
 	}
 	/* A dry run goes no further into tasks it may not take. */
 	if (!ret && ctx->nr_blockers)
 		ret = ctx->err;
 	if (!ret)
-		ret = ckpt_check_threads(ctx, &f);
-	if (!ret && ckpt_find_zombies(ctx, &f, nr_live))
+		ret = ckpt_check_threads(ctx, f);
+	if (!ret && ckpt_find_zombies(ctx, f, nr_live))
 		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
-	if (!ret && f.nr > CKPT_TASKS_MAX)
+	if (!ret && f->nr > CKPT_TASKS_MAX)
 		ret = ckpt_fail(ctx, -EOPNOTSUPP, "%u tasks; at most %zu are supported",
-				f.nr, CKPT_TASKS_MAX);
-	if (ret)
-		goto out;
+				f->nr, CKPT_TASKS_MAX);
+	if (!ret)
+		f->nr_live = nr_live;
+	return ret;
+}
 
-	/* Processes, then ghosts; at most one ghost per process. */
-	nodes = kcalloc(2 * f.nr, sizeof(*nodes), GFP_KERNEL);
-	if (!nodes) {
-		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < f.nr; i++) {
-		if (!thread_group_leader(f.t[i]))
+/* One node per process of @f, each linked to its parent's. */
+static int ckpt_link_nodes(struct ckpt_ctx *ctx, struct ckpt_found *f,
+			   struct ckpt_node *nodes, unsigned int *nr_nodes)
+{
+	unsigned int i, j, nr = 0;
+
+	for (i = 0; i < f->nr; i++) {
+		if (!thread_group_leader(f->t[i]))
 			continue;
-		nodes[nr].task = f.t[i];
-		nodes[nr].zombie = i >= nr_live;
-		nodes[nr].pid = task_pid_vnr(f.t[i]);
-		nodes[nr].pgid = task_pgrp_vnr(f.t[i]);
-		nodes[nr].sid = task_session_vnr(f.t[i]);
+		nodes[nr].task = f->t[i];
+		nodes[nr].zombie = i >= f->nr_live;
+		nodes[nr].pid = task_pid_vnr(f->t[i]);
+		nodes[nr].pgid = task_pgrp_vnr(f->t[i]);
+		nodes[nr].sid = task_session_vnr(f->t[i]);
 		nr++;
 	}
+	*nr_nodes = nr;
 	rcu_read_lock();
 	for (i = 0; i < nr; i++) {
 		struct task_struct *parent;
@@ -440,11 +434,39 @@ int ckpt_collect_tasks(struct ckpt_ctx *ctx)
 			nodes[i].ppid = nodes[nodes[i].parent].pid;
 	}
 	rcu_read_unlock();
-	for (i = 0; !ret && i < nr; i++)
+	for (i = 0; i < nr; i++)
 		if (nodes[i].zombie && nodes[i].parent < 0)
-			ret = ckpt_fail(ctx, -EOPNOTSUPP,
-					"pid %d: a zombie whose parent is outside the group",
-					nodes[i].pid);
+			return ckpt_fail(ctx, -EOPNOTSUPP,
+					 "pid %d: a zombie whose parent is outside the group",
+					 nodes[i].pid);
+	return 0;
+}
+
+/**
+ * ckpt_collect_tasks() - find, check and order the tasks of the frozen group
+ * @ctx: the checkpoint
+ *
+ * Fills @ctx->ents with the task table, each task referenced.
+ *
+ * Return: 0, -ESRCH for an empty group, or the first refusal.
+ */
+int ckpt_collect_tasks(struct ckpt_ctx *ctx)
+{
+	struct ckpt_found f = { };
+	struct ckpt_node *nodes = NULL;
+	unsigned int nr = 0;
+	int ret;
+
+	ret = ckpt_find_tasks(ctx, &f);
+	if (ret)
+		goto out;
+	/* Processes, then ghosts; at most one ghost per process. */
+	nodes = kcalloc(2 * f.nr, sizeof(*nodes), GFP_KERNEL);
+	if (!nodes) {
+		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
+		goto out;
+	}
+	ret = ckpt_link_nodes(ctx, &f, nodes, &nr);
 	if (!ret)
 		ret = ckpt_check_groups(ctx, nodes, &nr);
 	if (!ret)

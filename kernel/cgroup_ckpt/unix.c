@@ -103,7 +103,7 @@ struct ckpt_runix {
  *
  * Return: true if it is.
  */
-bool ckpt_is_unix(struct file *file)
+static bool ckpt_is_unix(struct file *file)
 {
 	struct socket *sock = sock_from_file(file);
 
@@ -152,8 +152,8 @@ static unsigned long ckpt_unix_ino(struct sock *sk)
  *
  * Return: 0, or -EOPNOTSUPP with the reason.
  */
-int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
-		    unsigned int i)
+static int ckpt_check_unix(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+			   unsigned int i)
 {
 	const struct ckpt_held *h = &hs->h[i];
 	struct sock *sk = sock_from_file(h->file)->sk, *peer;
@@ -194,8 +194,8 @@ int ckpt_check_unix(struct ckpt_ctx *ctx, const struct ckpt_held_set *hs,
  *
  * Return: 0, or -EOPNOTSUPP with the reason, or another negative errno.
  */
-int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
-			    unsigned int i)
+static int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
+				   unsigned int i)
 {
 	struct sock *sk = sock_from_file(hs->h[i].file)->sk;
 	struct sk_buff_head *head = &sk->sk_receive_queue;
@@ -225,17 +225,20 @@ int ckpt_unix_held_inflight(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 	spin_unlock(&head->lock);
 
 	for (k = 0; k < n; k++) {
+		const struct ckpt_file_ops *ops = NULL;
 		struct pipe_inode_info *pipe = NULL;
 		struct file *file = files[k];
 
-		if (ret || !ckpt_held_kind(file, &pipe)) {
+		if (!ret)
+			ops = ckpt_held_kind(ctx, NULL, fd, file, &pipe);
+		if (!ops) {
 			fput(file);
 		} else if (ckpt_is_unix(file)) {
 			fput(file);
 			ret = ckpt_fail(ctx, -EOPNOTSUPP,
 					"pid %d fd %u: socket:[%lu]: a unix socket with a unix socket in flight (SCM_RIGHTS); not supported; close it before the checkpoint",
 					pid, fd, ckpt_unix_ino(sk));
-		} else if (ckpt_held_add(hs, file, pipe, pid, fd)) {
+		} else if (ckpt_held_add(hs, file, ops, pipe, pid, fd)) {
 			ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
 		}
 	}
@@ -331,17 +334,59 @@ static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
 	kvfree(q->ids);
 }
 
-/* Copy the receive queue of @sk; the group is frozen. */
-static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
-				int fd, struct sock *sk,
-				struct ckpt_unix_queue *q)
+/* Where the copy of a receive queue is: room for it, room used. */
+struct ckpt_unix_cur {
+	u32	nr, bytes, nfiles;	/* messages, bytes and files counted */
+	u32	n, off, f;		/* ... copied */
+	bool	open;			/* message n - 1 takes more stream */
+};
+
+/* Copy one skb of the queue; -EAGAIN if it does not fit what was counted. */
+static int ckpt_unix_copy_skb(struct sk_buff *skb, bool stream,
+			      struct ckpt_unix_queue *q, struct ckpt_unix_cur *c)
 {
-	bool stream = sk->sk_type == SOCK_STREAM, open = false;
+	u32 start = stream ? UNIXCB(skb).consumed : 0;
+	u32 len = skb->len - start, take, k;
+	struct scm_fp_list *fp = UNIXCB(skb).fp;
+	u32 cnt = fp ? fp->count : 0;
+
+	if (c->off + len > c->bytes || c->f + cnt > c->nfiles || c->n == c->nr ||
+	    skb_copy_bits(skb, start, q->buf + c->off, len))
+		return -EAGAIN;
+	for (k = 0; k < cnt; k++)
+		q->files[c->f++] = get_file(fp->fp[k]);
+	/* A message, or a piece of stream that carried files: whole. */
+	if (!stream || cnt) {
+		q->lens[c->n] = len;
+		q->nfds[c->n++] = cnt;
+		c->off += len;
+		c->open = false;
+		return 0;
+	}
+	while (len) {
+		if (!c->open || q->lens[c->n - 1] == CKPT_UNIX_CHUNK) {
+			if (c->n == c->nr)
+				return -EAGAIN;
+			q->lens[c->n] = 0;
+			q->nfds[c->n++] = 0;
+			c->open = true;
+		}
+		take = min_t(u32, len, CKPT_UNIX_CHUNK - q->lens[c->n - 1]);
+		q->lens[c->n - 1] += take;
+		c->off += take;
+		len -= take;
+	}
+	return 0;
+}
+
+/* Count what the receive queue of @sk holds; a reason if it cannot be. */
+static const char *ckpt_unix_count_queue(struct sock *sk,
+					 struct ckpt_unix_cur *c)
+{
+	bool stream = sk->sk_type == SOCK_STREAM;
 	struct sk_buff_head *head = &sk->sk_receive_queue;
-	u32 nr = 0, bytes = 0, off = 0, n = 0, nfiles = 0, f = 0, k;
 	const char *why = NULL;
 	struct sk_buff *skb;
-	int ret = 0;
 
 	spin_lock(&head->lock);
 	skb_queue_walk(head, skb) {
@@ -351,79 +396,61 @@ static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
 		if ((!stream || fp) && len > CKPT_UNIX_CHUNK)
 			why = fp ? "with a message with files larger than an image record" :
 				   "with a queued message larger than an image record";
-		nfiles += fp ? fp->count : 0;
-		nr += stream ? (fp ? 2 : 0) : 1;
-		bytes += len;
+		c->nfiles += fp ? fp->count : 0;
+		c->nr += stream ? (fp ? 2 : 0) : 1;
+		c->bytes += len;
 	}
 	spin_unlock(&head->lock);
+	if (!why && c->bytes > CKPT_UNIX_MAX_QUEUED)
+		why = "with more than 64 MiB queued";
+	/* a stream: pieces of runs without files, and each message with */
+	if (stream && c->bytes)
+		c->nr += DIV_ROUND_UP(c->bytes, CKPT_UNIX_CHUNK) + 1;
+	return why;
+}
+
+/* Copy the receive queue of @sk; the group is frozen. */
+static int ckpt_unix_read_queue(struct ckpt_ctx *ctx, struct task_struct *t,
+				int fd, struct sock *sk,
+				struct ckpt_unix_queue *q)
+{
+	struct sk_buff_head *head = &sk->sk_receive_queue;
+	struct ckpt_unix_cur c = { };
+	struct sk_buff *skb;
+	const char *why;
+	int ret = 0;
+	u32 k;
+
+	why = ckpt_unix_count_queue(sk, &c);
 	if (why)
 		return ckpt_unix_refuse(ctx, t, fd, sk, why);
-	if (bytes > CKPT_UNIX_MAX_QUEUED)
-		return ckpt_unix_refuse(ctx, t, fd, sk, "with more than 64 MiB queued");
-	/* a stream: pieces of runs without files, and each message with */
-	if (stream && bytes)
-		nr += DIV_ROUND_UP(bytes, CKPT_UNIX_CHUNK) + 1;
-	if (!nr)
+	if (!c.nr)
 		return 0;
-	q->buf = kvmalloc(bytes ?: 1, GFP_KERNEL);
-	q->lens = kvmalloc_array(nr, sizeof(*q->lens), GFP_KERNEL);
-	q->nfds = kvmalloc_array(nr, sizeof(*q->nfds), GFP_KERNEL);
-	q->files = kvmalloc_array(nfiles ?: 1, sizeof(*q->files), GFP_KERNEL);
-	q->ids = kvmalloc_array(nfiles ?: 1, sizeof(*q->ids), GFP_KERNEL);
+	q->buf = kvmalloc(c.bytes ?: 1, GFP_KERNEL);
+	q->lens = kvmalloc_array(c.nr, sizeof(*q->lens), GFP_KERNEL);
+	q->nfds = kvmalloc_array(c.nr, sizeof(*q->nfds), GFP_KERNEL);
+	q->files = kvmalloc_array(c.nfiles ?: 1, sizeof(*q->files), GFP_KERNEL);
+	q->ids = kvmalloc_array(c.nfiles ?: 1, sizeof(*q->ids), GFP_KERNEL);
 	if (!q->buf || !q->lens || !q->nfds || !q->files || !q->ids)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 
 	spin_lock(&head->lock);
 	skb_queue_walk(head, skb) {
-		u32 start = stream ? UNIXCB(skb).consumed : 0;
-		u32 len = skb->len - start, take;
-		struct scm_fp_list *fp = UNIXCB(skb).fp;
-		u32 cnt = fp ? fp->count : 0;
-
-		if (off + len > bytes || f + cnt > nfiles || n == nr ||
-		    skb_copy_bits(skb, start, q->buf + off, len)) {
-			ret = -EAGAIN;
+		ret = ckpt_unix_copy_skb(skb, sk->sk_type == SOCK_STREAM, q, &c);
+		if (ret)
 			break;
-		}
-		for (k = 0; k < cnt; k++)
-			q->files[f++] = get_file(fp->fp[k]);
-		/* A message, or a piece of stream that carried files: whole. */
-		if (!stream || cnt) {
-			q->lens[n] = len;
-			q->nfds[n++] = cnt;
-			off += len;
-			open = false;
-			continue;
-		}
-		while (len) {
-			if (!open || q->lens[n - 1] == CKPT_UNIX_CHUNK) {
-				if (n == nr)
-					break;
-				q->lens[n] = 0;
-				q->nfds[n++] = 0;
-				open = true;
-			}
-			take = min_t(u32, len, CKPT_UNIX_CHUNK - q->lens[n - 1]);
-			q->lens[n - 1] += take;
-			off += take;
-			len -= take;
-		}
-		if (len) {
-			ret = -EAGAIN;
-			break;
-		}
 	}
 	spin_unlock(&head->lock);
-	q->nr_files = f;
-	if (ret || off != bytes || f != nfiles)
+	q->nr_files = c.f;
+	if (ret || c.off != c.bytes || c.f != c.nfiles)
 		return ckpt_fail(ctx, -EAGAIN,
 				 "pid %d fd %d: unix socket queue changed while frozen; try again",
 				 task_pid_vnr(t), fd);
-	q->nr = n;
-	q->bytes = bytes;
+	q->nr = c.n;
+	q->bytes = c.bytes;
 
 	/* The files in flight, defined before the socket that holds them. */
-	for (k = 0; k < f; k++) {
+	for (k = 0; k < c.f; k++) {
 		if (ckpt_is_unix(q->files[k]))
 			return ckpt_unix_refuse(ctx, t, fd, sk,
 						"with a unix socket in flight (SCM_RIGHTS)");
@@ -487,6 +514,84 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx, u32 end,
 	return ret;
 }
 
+/* A socket being written: its names, the queues of its ends. */
+struct ckpt_unix_dmp {
+	struct ckpt_unix_name	n[3];	/* end 0's, end 1's, end 0's peer's */
+	u8			abuf[3 * CKPT_UNIX_NAME_MAX];
+	struct ckpt_unix_queue	q[2];
+	struct file		*pfile;	/* end 1's, if the group holds it */
+	u32			pid;	/* its object id */
+	u32			flags;	/* CKPT_UNIX_* */
+};
+
+/* What the socket @sk is connected to: a pair, or a name. */
+static int ckpt_unix_dump_peer(struct ckpt_ctx *ctx, struct task_struct *t,
+			       int fd, struct sock *sk, struct sock *peer,
+			       struct ckpt_unix_dmp *d)
+{
+	bool dead = sock_flag(peer, SOCK_DEAD), new;
+	int ret = 0;
+
+	if (!dead && !peer->sk_socket) {
+		return ckpt_unix_refuse(ctx, t, fd, sk,
+					"connected to a listener that did not accept it yet");
+	} else if (!dead && unix_peer(peer) != sk && sk->sk_type == SOCK_DGRAM) {
+		ret = ckpt_unix_get_name(ctx, t, fd, peer, &d->n[2]);
+		if (!ret && !d->n[2].bound)
+			ret = ckpt_unix_refuse(ctx, t, fd, sk,
+					       "connected to an unnamed socket that is not connected back");
+		d->flags |= CKPT_UNIX_CONNECT;
+		return ret;
+	} else if (!dead && unix_peer(peer) != sk) {
+		return ckpt_unix_refuse(ctx, t, fd, sk,
+					"connected to a socket that is not connected back");
+	}
+	d->flags |= CKPT_UNIX_PAIR;
+	ret = ckpt_unix_get_name(ctx, t, fd, peer, &d->n[1]);
+	/* a closed end keeps its name for getpeername() only */
+	d->n[1].bound &= !dead;
+	if (ret)
+		return ret;
+	/*
+	 * ckpt_check_unix() saw a live peer's file held by the group, which
+	 * is frozen: the file stays.
+	 */
+	d->pfile = ckpt_unix_file(peer);
+	if (d->pfile) {
+		d->pid = ckpt_obj_lookup_file(ctx, d->pfile, &new);
+		if (!d->pid)
+			return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	}
+	return ckpt_unix_read_queue(ctx, t, fd, peer, &d->q[1]);
+}
+
+/* The record of the socket @sk (and of its peer in a pair), its data. */
+static int ckpt_unix_dump_write(struct ckpt_ctx *ctx, struct sock *sk,
+				struct sock *peer, struct file *file, u32 id,
+				struct ckpt_unix_dmp *d, struct ckpt_unix *r)
+{
+	u32 i, alen = 0;
+	int ret;
+
+	r->type = cpu_to_le32(sk->sk_type);
+	r->flags = cpu_to_le32(d->flags);
+	r->peer_len = cpu_to_le32(d->n[2].len);
+	ckpt_unix_end(&r->end[0], sk, file, id, d->q[0].nr, &d->n[0]);
+	if (d->flags & CKPT_UNIX_PAIR)
+		ckpt_unix_end(&r->end[1], peer, d->pfile, d->pid, d->q[1].nr,
+			      &d->n[1]);
+	for (i = 0; i < 3; i++) {
+		memcpy(d->abuf + alen, d->n[i].b, d->n[i].len);
+		alen += d->n[i].len;
+	}
+	ret = ckpt_write2(ctx, r, CKPT_REC_UNIX, sizeof(*r), d->abuf, alen);
+	if (!ret)
+		ret = ckpt_unix_write_queue(ctx, 0, &d->q[0]);
+	if (!ret)
+		ret = ckpt_unix_write_queue(ctx, 1, &d->q[1]);
+	return ret;
+}
+
 /**
  * ckpt_dump_unix() - write an AF_UNIX socket and its peer, once
  * @ctx:  the checkpoint
@@ -498,17 +603,13 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx, u32 end,
  * Return: 0, or -EOPNOTSUPP with the reason for what cannot be restored,
  * or another negative errno.
  */
-int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		   struct file *file, u32 id)
+static int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			  struct file *file, u32 id)
 {
-	struct sock *sk = sock_from_file(file)->sk, *peer;
-	struct ckpt_unix_queue q[2] = { };
-	struct ckpt_unix_name *n;
-	struct file *pfile = NULL;
+	struct sock *sk = sock_from_file(file)->sk, *peer = NULL;
+	u32 type = sk->sk_type;
 	struct ckpt_unix r = { };
-	u32 pid = 0, type = sk->sk_type, flags = 0, alen = 0, i;
-	u8 *abuf;
-	bool new;
+	struct ckpt_unix_dmp *d;
 	int ret;
 
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
@@ -517,101 +618,39 @@ int ckpt_dump_unix(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	if (READ_ONCE(unix_sk(sk)->oob_skb))
 		return ckpt_unix_refuse(ctx, t, fd, sk, "with out-of-band data queued");
 #endif
-	/* end 0's name, end 1's, the name end 0 connects to; then the record */
-	n = kzalloc(3 * sizeof(*n) + 3 * CKPT_UNIX_NAME_MAX, GFP_KERNEL);
-	if (!n)
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
-	abuf = (u8 *)(n + 3);
-	ret = ckpt_unix_get_name(ctx, t, fd, sk, &n[0]);
+	ret = ckpt_unix_get_name(ctx, t, fd, sk, &d->n[0]);
 	if (ret)
-		goto out_free;
+		goto out;
 	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
 		if (skb_queue_len(&sk->sk_receive_queue)) {
 			ret = ckpt_unix_refuse(ctx, t, fd, sk,
 					       "listening, with connections waiting to be accepted");
-			goto out_free;
+			goto out;
 		}
-		flags |= CKPT_UNIX_LISTEN;
+		d->flags |= CKPT_UNIX_LISTEN;
 		r.backlog = cpu_to_le32(READ_ONCE(sk->sk_max_ack_backlog));
 	}
-
 	peer = ckpt_unix_peer_get(sk);
-	if (peer) {
-		bool dead = sock_flag(peer, SOCK_DEAD);
-
-		ret = 0;
-		if (!dead && !peer->sk_socket) {
-			ret = ckpt_unix_refuse(ctx, t, fd, sk,
-					       "connected to a listener that did not accept it yet");
-		} else if (!dead && unix_peer(peer) != sk && type == SOCK_DGRAM) {
-			ret = ckpt_unix_get_name(ctx, t, fd, peer, &n[2]);
-			if (!ret && !n[2].bound)
-				ret = ckpt_unix_refuse(ctx, t, fd, sk,
-						       "connected to an unnamed socket that is not connected back");
-			flags |= CKPT_UNIX_CONNECT;
-		} else if (!dead && unix_peer(peer) != sk) {
-			ret = ckpt_unix_refuse(ctx, t, fd, sk,
-					       "connected to a socket that is not connected back");
-		} else {
-			flags |= CKPT_UNIX_PAIR;
-			ret = ckpt_unix_get_name(ctx, t, fd, peer, &n[1]);
-			/* a closed end keeps its name for getpeername() only */
-			n[1].bound &= !dead;
-		}
-		if (ret)
-			goto out;
-		/*
-		 * ckpt_check_unix() saw a live peer's file held by the group,
-		 * which is frozen: the file stays.
-		 */
-		if (flags & CKPT_UNIX_PAIR)
-			pfile = ckpt_unix_file(peer);
-		if (pfile) {
-			pid = ckpt_obj_lookup_file(ctx, pfile, &new);
-			if (!pid) {
-				ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-		if (flags & CKPT_UNIX_PAIR) {
-			ret = ckpt_unix_read_queue(ctx, t, fd, peer, &q[1]);
-			if (ret)
-				goto out;
-		}
-	}
+	if (peer)
+		ret = ckpt_unix_dump_peer(ctx, t, fd, sk, peer, d);
 	/* a listener's queue holds connections, none when it was checked */
-	if (!(flags & CKPT_UNIX_LISTEN))
-		ret = ckpt_unix_read_queue(ctx, t, fd, sk, &q[0]);
-	if (ret)
-		goto out;
-	if (!(flags & CKPT_UNIX_PAIR) && q[0].nr &&
-	    (type != SOCK_DGRAM || !n[0].bound)) {
-		ret = ckpt_unix_refuse(ctx, t, fd, sk, "unconnected and unnamed, with data queued");
-		goto out;
-	}
-
-	r.type = cpu_to_le32(type);
-	r.flags = cpu_to_le32(flags);
-	r.peer_len = cpu_to_le32(n[2].len);
-	ckpt_unix_end(&r.end[0], sk, file, id, q[0].nr, &n[0]);
-	if (flags & CKPT_UNIX_PAIR)
-		ckpt_unix_end(&r.end[1], peer, pfile, pid, q[1].nr, &n[1]);
-	for (i = 0; i < 3; i++) {
-		memcpy(abuf + alen, n[i].b, n[i].len);
-		alen += n[i].len;
-	}
-	ret = ckpt_write2(ctx, &r, CKPT_REC_UNIX, sizeof(r), abuf, alen);
+	if (!ret && !(d->flags & CKPT_UNIX_LISTEN))
+		ret = ckpt_unix_read_queue(ctx, t, fd, sk, &d->q[0]);
+	if (!ret && !(d->flags & CKPT_UNIX_PAIR) && d->q[0].nr &&
+	    (type != SOCK_DGRAM || !d->n[0].bound))
+		ret = ckpt_unix_refuse(ctx, t, fd, sk,
+				       "unconnected and unnamed, with data queued");
 	if (!ret)
-		ret = ckpt_unix_write_queue(ctx, 0, &q[0]);
-	if (!ret)
-		ret = ckpt_unix_write_queue(ctx, 1, &q[1]);
+		ret = ckpt_unix_dump_write(ctx, sk, peer, file, id, d, &r);
 out:
 	if (peer)
 		sock_put(peer);
-	ckpt_unix_queue_free(&q[0]);
-	ckpt_unix_queue_free(&q[1]);
-out_free:
-	kfree(n);
+	ckpt_unix_queue_free(&d->q[0]);
+	ckpt_unix_queue_free(&d->q[1]);
+	kfree(d);
 	return ret;
 }
 
@@ -964,6 +1003,168 @@ static int ckpt_unix_connect_later(struct ckpt_rtask *rt, struct file *file,
 	return 0;
 }
 
+/* A CKPT_REC_UNIX being restored: the record, its names, what is made. */
+struct ckpt_unix_rst {
+	struct ckpt_unix	*r;
+	struct ckpt_unix_name	n[3];	/* the ends' names, then the peer's */
+	struct socket		*sock[2];
+	struct file		*file[2];
+	u32			type, flags, backlog, ends;
+	bool			pair;
+};
+
+/* Check a CKPT_REC_UNIX and take its names; false if it is malformed. */
+static bool ckpt_unix_parse(struct ckpt_unix_rst *u, const void *rec, u32 len)
+{
+	const struct ckpt_unix *r = u->r;
+	const u8 *p = rec + sizeof(*r);
+	u32 left = len - sizeof(*r);
+	u32 opts0 = le32_to_cpu(r->end[0].opts);
+	struct ckpt_unix_name *n = u->n;
+	u32 i;
+
+	if ((u->type != SOCK_STREAM && u->type != SOCK_DGRAM &&
+	     u->type != SOCK_SEQPACKET) ||
+	    (u->flags & ~CKPT_UNIX_FLAGS) || !r->end[0].id ||
+	    r->end[0].id == r->end[1].id || !ckpt_unix_end_ok(&r->end[0]) ||
+	    !ckpt_unix_end_ok(&r->end[1]) ||
+	    (!u->pair && (r->end[1].id || r->end[1].nr_msgs ||
+			  r->end[1].addr_len || r->end[1].opts)) ||
+	    !ckpt_unix_take_name(&n[0], &p, &left, le32_to_cpu(r->end[0].addr_len),
+				 opts0 & CKPT_UNIX_BOUND) ||
+	    !ckpt_unix_take_name(&n[1], &p, &left, le32_to_cpu(r->end[1].addr_len),
+				 le32_to_cpu(r->end[1].opts) & CKPT_UNIX_BOUND) ||
+	    !ckpt_unix_take_name(&n[2], &p, &left, le32_to_cpu(r->peer_len), true) ||
+	    left)
+		return false;
+	/* a listener is bound and alone; one way connections are datagrams */
+	if (((u->flags & CKPT_UNIX_LISTEN) &&
+	     (u->type == SOCK_DGRAM || u->pair || r->end[0].nr_msgs ||
+	      !(opts0 & CKPT_UNIX_BOUND) || u->backlog > INT_MAX)) ||
+	    (!(u->flags & CKPT_UNIX_LISTEN) && u->backlog) ||
+	    ((u->flags & CKPT_UNIX_CONNECT) &&
+	     (u->type != SOCK_DGRAM || u->pair || !n[2].len)) ||
+	    (!(u->flags & CKPT_UNIX_CONNECT) && n[2].len) ||
+	    (!u->pair && r->end[0].nr_msgs &&
+	     (u->type != SOCK_DGRAM || !(opts0 & CKPT_UNIX_BOUND))))
+		return false;
+	for (i = 0; i < u->ends; i++)
+		n[i].bound = le32_to_cpu(r->end[i].opts) & CKPT_UNIX_BOUND;
+	return true;
+}
+
+/* Make the sockets: created, bound, paired, named, listening. */
+static int ckpt_unix_make(struct ckpt_rtask *rt, struct ckpt_unix_rst *u)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < u->ends; i++) {
+		ret = ckpt_unix_bufs_ok(rt, &u->r->end[i]);
+		if (ret)
+			return ret;
+		ret = sock_create(AF_UNIX, u->type, 0, &u->sock[i]);
+		if (ret)
+			return ckpt_fail(ctx, ret,
+					 "pid %d: cannot create a unix socket (error %d)",
+					 rt->pid, ret);
+		ckpt_unix_opts(u->sock[i], &u->r->end[i]);
+		if (u->n[i].bound) {
+			ret = ckpt_unix_bind(rt, u->sock[i], &u->n[i]);
+			if (ret)
+				return ret;
+		}
+	}
+	if (u->pair) {
+		ret = u->sock[0]->ops->socketpair(u->sock[0], u->sock[1]);
+		if (ret)
+			return ckpt_fail(ctx, ret,
+					 "pid %d: cannot connect a unix socket pair (error %d)",
+					 rt->pid, ret);
+	}
+	for (i = 0; i < u->ends; i++) {
+		if (u->n[i].len && !u->n[i].bound) {
+			ret = ckpt_unix_set_name(ctx, u->sock[i], &u->n[i]);
+			if (ret)
+				return ret;
+		}
+	}
+	ret = (u->flags & CKPT_UNIX_LISTEN) ? kernel_listen(u->sock[0], u->backlog) : 0;
+	if (ret)
+		return ckpt_fail(ctx, ret,
+				 "pid %d: cannot listen on a unix socket (error %d)",
+				 rt->pid, ret);
+	return 0;
+}
+
+/* Queue the messages of the data records that follow again. */
+static int ckpt_unix_fill(struct ckpt_rtask *rt, struct ckpt_unix_rst *u)
+{
+	const struct ckpt_unix *r = u->r;
+	bool stream = u->type == SOCK_STREAM;
+	struct sockaddr_storage ss;
+	struct socket *tmp;
+	int ret;
+
+	if (u->pair) {
+		ret = ckpt_unix_refill(rt, u->sock[1], NULL, 0, stream, 0,
+				       le32_to_cpu(r->end[0].nr_msgs));
+		return ret ?: ckpt_unix_refill(rt, u->sock[0], NULL, 0, stream, 1,
+					       le32_to_cpu(r->end[1].nr_msgs));
+	}
+	if (!r->end[0].nr_msgs)
+		return 0;
+	/* datagrams to a bound socket: from one of ours, by name */
+	ret = sock_create(AF_UNIX, SOCK_DGRAM, 0, &tmp);
+	if (ret)
+		return ckpt_fail(rt->ctx, ret,
+				 "pid %d: cannot create a unix socket (error %d)",
+				 rt->pid, ret);
+	ret = ckpt_unix_refill(rt, tmp, &ss, ckpt_unix_sockaddr(&ss, &u->n[0]),
+			       false, 0, le32_to_cpu(r->end[0].nr_msgs));
+	sock_release(tmp);
+	return ret;
+}
+
+/* Shut the ends down as they were, and make them the files of the image. */
+static int ckpt_unix_make_files(struct ckpt_rtask *rt, struct ckpt_unix_rst *u)
+{
+	struct ckpt_ctx *ctx = rt->ctx;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < u->ends; i++) {
+		u32 how = le32_to_cpu(u->r->end[i].shutdown);
+
+		/* SHUT_RD, SHUT_WR, SHUT_RDWR are the bits minus one. */
+		ret = how && u->r->end[i].id ?
+		      kernel_sock_shutdown(u->sock[i], how - 1) : 0;
+		if (ret)
+			return ckpt_fail(ctx, ret,
+					 "pid %d: cannot shut a unix socket down (error %d)",
+					 rt->pid, ret);
+	}
+	for (i = 0; i < 2; i++) {
+		u32 id = le32_to_cpu(u->r->end[i].id);
+
+		if (!u->sock[i] || !id)
+			continue;
+		u->file[i] = sock_alloc_file(u->sock[i],
+					     le32_to_cpu(u->r->end[i].flags) & O_NONBLOCK,
+					     NULL);
+		u->sock[i] = NULL;	/* released with the file, or by it */
+		if (IS_ERR(u->file[i]))
+			return ckpt_fail(ctx, PTR_ERR(u->file[i]), "out of memory");
+		ret = ckpt_obj_add_file(ctx, id, get_file(u->file[i]));
+		if (ret)
+			return ret;
+	}
+	if (u->flags & CKPT_UNIX_CONNECT)
+		return ckpt_unix_connect_later(rt, u->file[0], &u->n[2]);
+	return 0;
+}
+
 /**
  * ckpt_restore_unix() - make an AF_UNIX socket (pair) of the image again
  * @rt:  the task being restored (current)
@@ -972,182 +1173,57 @@ static int ckpt_unix_connect_later(struct ckpt_rtask *rt, struct file *file,
  *
  * Return: 0 or a negative errno with its reason.
  */
-int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_unix(struct ckpt_rtask *rt, void *rec, u32 len)
 {
-	struct ckpt_ctx *ctx = rt->ctx;
-	struct socket *sock[2] = { }, *tmp = NULL;
-	struct ckpt_unix_name *n;
-	struct sockaddr_storage ss;
-	struct file *file[2] = { };
-	const u8 *p = rec + sizeof(struct ckpt_unix);
-	u32 left = len - sizeof(struct ckpt_unix);
-	u32 type, flags, backlog, i, ends;
-	struct ckpt_unix *r;
-	bool pair;
+	struct ckpt_unix_rst *u;
+	u32 i;
 	int ret;
 
-	if (len < sizeof(*r))
+	if (len < sizeof(struct ckpt_unix))
 		goto bad;
 	/* the data records reuse the buffer: keep the record and names */
-	r = kmemdup(rec, sizeof(*r), GFP_KERNEL);
-	n = kzalloc(3 * sizeof(*n), GFP_KERNEL);
-	if (!r || !n) {
-		kfree(r);
-		kfree(n);
-		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (u)
+		u->r = kmemdup(rec, sizeof(*u->r), GFP_KERNEL);
+	if (!u || !u->r) {
+		kfree(u);
+		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
 	}
-	type = le32_to_cpu(r->type);
-	flags = le32_to_cpu(r->flags);
-	backlog = le32_to_cpu(r->backlog);
-	pair = flags & CKPT_UNIX_PAIR;
-	ends = pair ? 2 : 1;
-	if ((type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) ||
-	    (flags & ~CKPT_UNIX_FLAGS) || !r->end[0].id ||
-	    r->end[0].id == r->end[1].id || !ckpt_unix_end_ok(&r->end[0]) ||
-	    !ckpt_unix_end_ok(&r->end[1]) ||
-	    (!pair && (r->end[1].id || r->end[1].nr_msgs || r->end[1].addr_len ||
-		       r->end[1].opts)) ||
-	    !ckpt_unix_take_name(&n[0], &p, &left, le32_to_cpu(r->end[0].addr_len),
-				 le32_to_cpu(r->end[0].opts) & CKPT_UNIX_BOUND) ||
-	    !ckpt_unix_take_name(&n[1], &p, &left, le32_to_cpu(r->end[1].addr_len),
-				 le32_to_cpu(r->end[1].opts) & CKPT_UNIX_BOUND) ||
-	    !ckpt_unix_take_name(&n[2], &p, &left, le32_to_cpu(r->peer_len), true) ||
-	    left)
-		goto bad_free;
-	/* a listener is bound and alone; one way connections are datagrams */
-	if (((flags & CKPT_UNIX_LISTEN) &&
-	     (type == SOCK_DGRAM || pair || r->end[0].nr_msgs ||
-	      !(le32_to_cpu(r->end[0].opts) & CKPT_UNIX_BOUND) || backlog > INT_MAX)) ||
-	    (!(flags & CKPT_UNIX_LISTEN) && backlog) ||
-	    ((flags & CKPT_UNIX_CONNECT) && (type != SOCK_DGRAM || pair || !n[2].len)) ||
-	    (!(flags & CKPT_UNIX_CONNECT) && n[2].len) ||
-	    (!pair && r->end[0].nr_msgs &&
-	     (type != SOCK_DGRAM || !(le32_to_cpu(r->end[0].opts) & CKPT_UNIX_BOUND))))
-		goto bad_free;
-	for (i = 0; i < ends; i++)
-		n[i].bound = le32_to_cpu(r->end[i].opts) & CKPT_UNIX_BOUND;
-
-	for (i = 0; i < ends; i++) {
-		ret = ckpt_unix_bufs_ok(rt, &r->end[i]);
-		if (ret)
-			goto out;
-		ret = sock_create(AF_UNIX, type, 0, &sock[i]);
-		if (ret) {
-			ckpt_fail(ctx, ret, "pid %d: cannot create a unix socket (error %d)",
-				  rt->pid, ret);
-			goto out;
-		}
-		ckpt_unix_opts(sock[i], &r->end[i]);
-		if (n[i].bound) {
-			ret = ckpt_unix_bind(rt, sock[i], &n[i]);
-			if (ret)
-				goto out;
-		}
-	}
-	if (pair) {
-		ret = sock[0]->ops->socketpair(sock[0], sock[1]);
-		if (ret) {
-			ckpt_fail(ctx, ret,
-				  "pid %d: cannot connect a unix socket pair (error %d)",
-				  rt->pid, ret);
-			goto out;
-		}
-	}
-	for (i = 0; i < ends; i++) {
-		if (n[i].len && !n[i].bound) {
-			ret = ckpt_unix_set_name(ctx, sock[i], &n[i]);
-			if (ret)
-				goto out;
-		}
-	}
-	if (flags & CKPT_UNIX_LISTEN) {
-		ret = kernel_listen(sock[0], backlog);
-		if (ret) {
-			ckpt_fail(ctx, ret, "pid %d: cannot listen on a unix socket (error %d)",
-				  rt->pid, ret);
-			goto out;
-		}
-	}
-	if (pair) {
-		ret = ckpt_unix_refill(rt, sock[1], NULL, 0, type == SOCK_STREAM, 0,
-				       le32_to_cpu(r->end[0].nr_msgs));
-		if (!ret)
-			ret = ckpt_unix_refill(rt, sock[0], NULL, 0, type == SOCK_STREAM, 1,
-					       le32_to_cpu(r->end[1].nr_msgs));
-	} else if (r->end[0].nr_msgs) {
-		/* datagrams to a bound socket: from one of ours, by name */
-		ret = sock_create(AF_UNIX, SOCK_DGRAM, 0, &tmp);
-		if (ret)
-			ckpt_fail(ctx, ret, "pid %d: cannot create a unix socket (error %d)",
-				  rt->pid, ret);
-		else
-			ret = ckpt_unix_refill(rt, tmp, &ss, ckpt_unix_sockaddr(&ss, &n[0]),
-					       false, 0, le32_to_cpu(r->end[0].nr_msgs));
-	}
-	if (ret)
-		goto out;
-	for (i = 0; i < ends; i++) {
-		u32 how = le32_to_cpu(r->end[i].shutdown);
-
-		/* SHUT_RD, SHUT_WR, SHUT_RDWR are the bits minus one. */
-		if (how && r->end[i].id) {
-			ret = kernel_sock_shutdown(sock[i], how - 1);
-			if (ret) {
-				ckpt_fail(ctx, ret,
-					  "pid %d: cannot shut a unix socket down (error %d)",
-					  rt->pid, ret);
-				goto out;
-			}
-		}
-	}
-	for (i = 0; i < 2; i++) {
-		u32 id = le32_to_cpu(r->end[i].id);
-
-		if (!sock[i] || !id)
-			continue;
-		file[i] = sock_alloc_file(sock[i], le32_to_cpu(r->end[i].flags) & O_NONBLOCK,
-					  NULL);
-		sock[i] = NULL;		/* released with the file, or by it */
-		if (IS_ERR(file[i])) {
-			ret = ckpt_fail(ctx, PTR_ERR(file[i]), "out of memory");
-			goto out;
-		}
-		ret = ckpt_obj_add_file(ctx, id, get_file(file[i]));
-		if (ret)
-			goto out;
-	}
-	ret = 0;
-	if (flags & CKPT_UNIX_CONNECT)
-		ret = ckpt_unix_connect_later(rt, file[0], &n[2]);
-out:
+	u->type = le32_to_cpu(u->r->type);
+	u->flags = le32_to_cpu(u->r->flags);
+	u->backlog = le32_to_cpu(u->r->backlog);
+	u->pair = u->flags & CKPT_UNIX_PAIR;
+	u->ends = u->pair ? 2 : 1;
+	if (!ckpt_unix_parse(u, rec, len))
+		ret = ckpt_fail(rt->ctx, -EINVAL,
+				"image: pid %d: malformed unix socket record",
+				rt->pid);
+	else
+		ret = ckpt_unix_make(rt, u) ?: ckpt_unix_fill(rt, u) ?:
+		      ckpt_unix_make_files(rt, u);
 	/* An end closed at checkpoint, or all on failure. */
 	for (i = 0; i < 2; i++) {
-		if (sock[i])
-			sock_release(sock[i]);
-		if (!IS_ERR_OR_NULL(file[i]))
-			fput(file[i]);
+		if (u->sock[i])
+			sock_release(u->sock[i]);
+		if (!IS_ERR_OR_NULL(u->file[i]))
+			fput(u->file[i]);
 	}
-	if (tmp)
-		sock_release(tmp);
-	kfree(r);
-	kfree(n);
+	kfree(u->r);
+	kfree(u);
 	return ret;
-bad_free:
-	kfree(r);
-	kfree(n);
 bad:
-	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed unix socket record",
-			 rt->pid);
+	return ckpt_fail(rt->ctx, -EINVAL,
+			 "image: pid %d: malformed unix socket record", rt->pid);
 }
 
 /**
- * ckpt_restore_unix_end() - connect datagram sockets to their names again
+ * ckpt_unix_finish() - connect datagram sockets to their names again
  * @ctx: the restart, every record read
  *
  * Context: the restarter, before any restored task runs.
  * Return: 0, or a negative errno with the reason naming the name.
  */
-int ckpt_restore_unix_end(struct ckpt_ctx *ctx)
+static int ckpt_unix_finish(struct ckpt_ctx *ctx)
 {
 	char name[CKPT_UNIX_NAME_MAX * 4 + 2];
 	struct sockaddr_storage ss;
@@ -1169,12 +1245,12 @@ int ckpt_restore_unix_end(struct ckpt_ctx *ctx)
 }
 
 /**
- * ckpt_unix_undo() - remove the socket files a failed restart made
+ * ckpt_unix_abort() - remove the socket files a failed restart made
  * @ctx: the restart
  *
  * Context: the restarter.
  */
-void ckpt_unix_undo(struct ckpt_ctx *ctx)
+static void ckpt_unix_abort(struct ckpt_ctx *ctx)
 {
 	struct ckpt_runix *ru;
 
@@ -1184,10 +1260,10 @@ void ckpt_unix_undo(struct ckpt_ctx *ctx)
 }
 
 /**
- * ckpt_unix_free() - drop what restart kept for unix sockets
+ * ckpt_unix_release() - drop what restart kept for unix sockets
  * @ctx: the restart
  */
-void ckpt_unix_free(struct ckpt_ctx *ctx)
+static void ckpt_unix_release(struct ckpt_ctx *ctx)
 {
 	struct ckpt_runix *ru, *tmp;
 
@@ -1198,3 +1274,36 @@ void ckpt_unix_free(struct ckpt_ctx *ctx)
 		kfree(ru);
 	}
 }
+
+/* A unix socket is its own record, which restart makes the file of. */
+static int ckpt_dump_unix_file(struct ckpt_ctx *ctx, struct ckpt_fdump *d)
+{
+	return ckpt_dump_unix(ctx, d->t, d->fd, d->file, d->id);
+}
+
+static const struct ckpt_file_ops ckpt_unix_files[] = {
+	{
+		.kind		= 0,
+		.flags		= CKPT_FOP_OWN_REC | CKPT_FOP_HELD,
+		.is		= ckpt_is_unix,
+		.dump_as	= ckpt_dump_unix_file,
+		.held_refs	= ckpt_unix_held_inflight,
+		.check_held	= ckpt_check_unix,
+	},
+	{ }
+};
+
+static const struct ckpt_rec_op ckpt_unix_recs[] = {
+	{ .type = CKPT_REC_UNIX, .restore = ckpt_restore_unix },
+	{ .type = CKPT_REC_UNIX_DATA, .flags = CKPT_ROP_NESTED },
+	{ }
+};
+
+const struct ckpt_resource ckpt_res_unix = {
+	.name		= "unix sockets",
+	.finish		= ckpt_unix_finish,
+	.abort		= ckpt_unix_abort,
+	.release	= ckpt_unix_release,
+	.recs		= ckpt_unix_recs,
+	.files		= ckpt_unix_files,
+};
