@@ -398,3 +398,7 @@ struct cgroup_subsys ckpt_cgrp_subsys = {
 	.legacy_cftypes	= ckpt_files,
 	.dfl_cftypes	= ckpt_files,
 };
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "cgroup-test.h"
+#endif

@@ -659,3 +659,7 @@ int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *rec)
 				 le32_to_cpu(t.crc32), crc);
 	return 0;
 }
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "stream-test.h"
+#endif
