@@ -48,6 +48,11 @@ mkdir -p $CKPT_TEST_PARENT || env_fail "cannot create $CKPT_TEST_PARENT"
 echo +ckpt > $CKPT_TEST_PARENT/cgroup.subtree_control ||
 	env_fail "cannot enable +ckpt in $CKPT_TEST_PARENT"
 
+# The kernel log of the boot, with the results of the KUnit tests that ran
+# in it (bats/01-kunit.bats), kept before the tests fill the ring buffer.
+export CKPT_BOOT_LOG=/tmp/ckpt-boot.log
+dmesg > "$CKPT_BOOT_LOG" 2>/dev/null || rm -f "$CKPT_BOOT_LOG"
+
 args=(--tap)
 [ -n "${CKPT_TEST_FILTER:-}" ] && args+=(--filter "$CKPT_TEST_FILTER")
 

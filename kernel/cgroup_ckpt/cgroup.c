@@ -131,11 +131,12 @@ static int ckpt_exclude_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
-/* "+anon -foo": the last mention of a class wins, all or nothing. */
-static ssize_t ckpt_exclude_write(struct kernfs_open_file *of, char *buf,
-				  size_t nbytes, loff_t off)
+/*
+ * "+anon -foo": the last mention of a class wins, all or nothing.  The
+ * classes to add and to remove are stored only if every token is good.
+ */
+static int ckpt_exclude_parse(char *buf, u64 *setp, u64 *clearp)
 {
-	struct ckpt_cgroup *cc = css_ckpt(of_css(of));
 	u64 set = 0, clear = 0;
 	char *tok;
 	int i;
@@ -162,6 +163,21 @@ static ssize_t ckpt_exclude_write(struct kernfs_open_file *of, char *buf,
 			set &= ~ckpt_classes[i].bit;
 		}
 	}
+	*setp = set;
+	*clearp = clear;
+	return 0;
+}
+
+static ssize_t ckpt_exclude_write(struct kernfs_open_file *of, char *buf,
+				  size_t nbytes, loff_t off)
+{
+	struct ckpt_cgroup *cc = css_ckpt(of_css(of));
+	u64 set, clear;
+	int ret;
+
+	ret = ckpt_exclude_parse(buf, &set, &clear);
+	if (ret)
+		return ret;
 	mutex_lock(&cc->lock);
 	cc->exclude = (cc->exclude | set) & ~clear;
 	mutex_unlock(&cc->lock);
@@ -360,3 +376,7 @@ struct cgroup_subsys ckpt_cgrp_subsys = {
 	.legacy_cftypes	= ckpt_files,
 	.dfl_cftypes	= ckpt_files,
 };
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "cgroup-test.h"
+#endif

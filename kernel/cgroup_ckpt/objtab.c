@@ -352,3 +352,7 @@ void ckpt_obj_drop_type(struct ckpt_ctx *ctx, enum ckpt_obj_type type)
 		ckpt_obj_put(obj);
 	}
 }
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "objtab-test.h"
+#endif

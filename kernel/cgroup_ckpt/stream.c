@@ -723,3 +723,7 @@ const char *ckpt_rec_string(void *rec, u32 hdr, u32 len, u32 slen)
 		return NULL;
 	return s;
 }
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "stream-test.h"
+#endif

@@ -763,3 +763,7 @@ int ckpt_restore_pgrp(struct ckpt_rtask *rt, bool late)
 				 rt->pid, rt->sid, rt->pgid, ret);
 	return 0;
 }
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "tree-test.h"
+#endif
