@@ -194,60 +194,9 @@ static int fail(struct dec *d, const char *fmt, ...)
 /* "record 0x0102 (creds) at byte 1234: " */
 static const char *rec_name(uint32_t type)
 {
-	switch (type) {
-	case CKPT_REC_TASKS:	return "tasks";
-	case CKPT_REC_TRAILER:	return "trailer";
-	case CKPT_REC_MAC:	return "mac";
-	case CKPT_REC_TASK:	return "task";
-	case CKPT_REC_CREDS:	return "creds";
-	case CKPT_REC_ATTRS:	return "attrs";
-	case CKPT_REC_UNIX:	return "unix";
-	case CKPT_REC_UNIX_DATA: return "unix_data";
-	case CKPT_REC_FLOCK:	return "flock";
-	case CKPT_REC_SYSVSEM:	return "sysvsem";
-	case CKPT_REC_SEMUNDO:	return "semundo";
-	case CKPT_REC_SYSVMSG:	return "sysvmsg";
-	case CKPT_REC_SYSVMSG_DATA: return "sysvmsg_data";
-	case CKPT_REC_MQUEUE:	return "mqueue";
-	case CKPT_REC_MQUEUE_MSG: return "mqueue_msg";
-	case CKPT_REC_NETSOCK:	return "netsock";
-	case CKPT_REC_REGFILE:	return "regfile";
-	case CKPT_REC_REGFILE_DATA: return "regfile_data";
-	case CKPT_REC_SECCOMP:	return "seccomp";
-	case CKPT_REC_TASK_END:	return "task_end";
-	case CKPT_REC_THREAD:	return "thread";
-	case CKPT_REC_REGSET:	return "regset";
-	case CKPT_REC_REGSET_SPARSE: return "regset_sparse";
-	case CKPT_REC_MM:	return "mm";
-	case CKPT_REC_VMA:	return "vma";
-	case CKPT_REC_PAGES:	return "pages";
-	case CKPT_REC_VMA_ANON:	return "vma_anon";
-	case CKPT_REC_PAGES_RUN: return "pages_run";
-	case CKPT_REC_SHMEM:	return "shmem";
-	case CKPT_REC_SHMEM_PAGES: return "shmem_pages";
-	case CKPT_REC_UNLINKED:	return "unlinked";
-	case CKPT_REC_SYSVSHM:	return "sysvshm";
-	case CKPT_REC_FILE:	return "file";
-	case CKPT_REC_FD:	return "fd";
-	case CKPT_REC_FS:	return "fs";
-	case CKPT_REC_PIPE:	return "pipe";
-	case CKPT_REC_PIPE_DATA: return "pipe_data";
-	case CKPT_REC_EVENTFD:	return "eventfd";
-	case CKPT_REC_EPOLL:	return "epoll";
-	case CKPT_REC_SIGNALFD:	return "signalfd";
-	case CKPT_REC_TIMERFD:	return "timerfd";
-	case CKPT_REC_INOTIFY:	return "inotify";
-	case CKPT_REC_INOTIFY_WATCH: return "inotify_watch";
-	case CKPT_REC_PTY:	return "pty";
-	case CKPT_REC_PTY_DATA:	return "pty_data";
-	case CKPT_REC_CTTY:	return "ctty";
-	case CKPT_REC_SIGHAND:	return "sighand";
-	case CKPT_REC_SIGPENDING: return "sigpending";
-	case CKPT_REC_SIGNAL:	return "signal";
-	case CKPT_REC_ITIMERS:	return "itimers";
-	case CKPT_REC_POSIX_TIMER: return "posix_timer";
-	}
-	return NULL;
+	const struct rec_type *t = rec_type_find(type);
+
+	return t ? t->name : NULL;
 }
 
 static int bad(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -3295,6 +3244,7 @@ static rec_fn rec_handler(uint32_t type)
 /* Decode the whole image; 0 if it is valid. */
 static int decode(struct dec *d)
 {
+	const struct rec_type *rt;
 	rec_fn handler;
 	struct ckpt_rec h;
 	uint32_t type, len, crc, pad;
@@ -3330,15 +3280,12 @@ static int decode(struct dec *d)
 				   d->mq_id, d->mq_left);
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
-		max = type == CKPT_REC_PAGES ?
-			sizeof(struct ckpt_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
-			type == CKPT_REC_PAGES_RUN ?
-			sizeof(struct ckpt_pages_run) + (uint64_t)CKPT_RUN_MAX * d->page_size :
-			type == CKPT_REC_SHMEM_PAGES ?
-			sizeof(struct ckpt_shmem_pages) + (uint64_t)CKPT_PAGES_MAX * d->page_size :
-			CKPT_REC_MAX_LEN;
+		rt = rec_type_find(type);
+		max = rt ? rec_type_max(rt, d->page_size) : CKPT_REC_MAX_LEN;
 		if (len > max)
 			return bad(d, "length %u, more than the %" PRIu64 " allowed", len, max);
+		if (rt && (len < rt->min_len || (rt->min_len == rt->max_len && len != rt->min_len)))
+			return check_len(d, len, rt->min_len);
 
 		if (d->pipe_left && type != CKPT_REC_PIPE_DATA)
 			return bad(d, "pipe %u: %u bytes missing before it", d->pipe_id,

@@ -131,6 +131,15 @@ static const struct cmd cmds[] = {
 	  "and signal handlers; then the trailer's record count and CRC-32.  With\n"
 	  "--pages also list every block of stored pages.  Exit status 1 and a\n"
 	  "precise message if the image is invalid." },
+	{ "format", do_format,
+	  "format [--json]",
+	  "Print the layout of the image format this tool reads: the version and\n"
+	  "magic, the record types (name, number, least and greatest length,\n"
+	  "header included), and the size and field offsets of the structures\n"
+	  "that scripts patch (file header, trailer, memory records).  For scripts\n"
+	  "that build or change images, so that they keep no copy of their own.\n"
+	  "Without --json, one item a line: \"record NAME NUMBER MIN MAX\",\n"
+	  "\"struct NAME SIZE\", \"field STRUCT.FIELD OFFSET SIZE\", \"NAME VALUE\"." },
 	{ "help", do_help,
 	  "help [COMMAND]",
 	  "Show this help, or the help of one command." },
