@@ -6,7 +6,6 @@
  * cgroup.c	checkpoint, restart, state, exclude: the cgroup files
  * image.c	info: the image decoder
  * format.c	the record types (CKPT_REC_TYPES()), format: the layout for scripts
- * crc32.c	CRC-32 (IEEE 802.3, as zlib's crc32())
  * json.c	a small JSON writer
  */
 #ifndef CKPT_H
@@ -57,9 +56,6 @@ struct rec_type {
 extern const struct rec_type rec_types[];	/* ends with a NULL name */
 const struct rec_type *rec_type_find(uint32_t type);
 uint64_t rec_type_max(const struct rec_type *t, uint32_t page_size);
-
-/* crc32.c */
-uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
 
 /* Commands: each gets argc/argv starting at its own name. */
 int do_checkpoint(int argc, char **argv);

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <linux/ckpt_cgroup.h>
 
@@ -75,7 +76,7 @@ static size_t rd_read(struct reader *r, void *dst, size_t n)
 			k = n - done;
 		if (d)
 			memcpy(d + done, r->buf + r->pos, k);
-		r->crc = crc32_update(r->crc, r->buf + r->pos, k);
+		r->crc = crc32(r->crc, r->buf + r->pos, k);
 		r->pos += k;
 		done += k;
 	}
