@@ -3282,10 +3282,12 @@ static int decode(struct dec *d)
 		if (len < sizeof(h))
 			return bad(d, "length %u, shorter than the record header", len);
 		rt = rec_type_find(type);
+		if (rt && rt->min_len == rt->max_len && len != rt->min_len)
+			return check_len(d, len, rt->min_len);
 		max = rt ? rec_type_max(rt, d->page_size) : CKPT_REC_MAX_LEN;
 		if (len > max)
 			return bad(d, "length %u, more than the %" PRIu64 " allowed", len, max);
-		if (rt && (len < rt->min_len || (rt->min_len == rt->max_len && len != rt->min_len)))
+		if (rt && len < rt->min_len)
 			return check_len(d, len, rt->min_len);
 
 		if (d->pipe_left && type != CKPT_REC_PIPE_DATA)
