@@ -6,7 +6,7 @@
  * cgroup.c	checkpoint, restart, state, exclude: the cgroup files
  * image.c	info: the image decoder
  * format.c	the record types (CKPT_REC_TYPES()), format: the layout for scripts
- * json.c	a small JSON writer
+ * json_writer.c	a JSON writer (json_wtr, modelled on bpftool's)
  */
 #ifndef CKPT_H
 #define CKPT_H
@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "json_writer.h"
 
 #define CKPT_TOOL_VERSION	"0.1"
 
@@ -27,6 +29,7 @@ enum {
 
 /* Options shared by all commands. */
 extern bool json_output;
+extern json_writer_t *json_wtr;	/* stdout, pretty printed */
 extern bool quiet;
 extern const char *prog;
 

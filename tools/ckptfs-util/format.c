@@ -13,7 +13,6 @@
 #include <linux/ckpt_cgroup.h>
 
 #include "ckpt.h"
-#include "json.h"
 
 /* The numbers of the table are those of the CKPT_REC_* defines. */
 #define X(N, num, name, min, max)					\
@@ -150,43 +149,43 @@ static void format_json(void)
 	const struct field *f;
 	size_t i;
 
-	jw_obj_start();
-	jw_key("magic");
-	jw_strn(CKPT_MAGIC, CKPT_MAGIC_LEN);
+	jsonw_start_object(json_wtr);
+	jsonw_name(json_wtr, "magic");
+	jsonw_string_len(json_wtr, CKPT_MAGIC, CKPT_MAGIC_LEN);
 	for (i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
-		jw_ku64(constants[i].name, constants[i].value);
-	jw_key("records");
-	jw_arr_start();
+		jsonw_uint_field(json_wtr, constants[i].name, constants[i].value);
+	jsonw_name(json_wtr, "records");
+	jsonw_start_array(json_wtr);
 	for (t = rec_types; t->name; t++) {
-		jw_obj_start();
-		jw_kstr("name", t->name);
-		jw_ku64("type", t->type);
-		jw_ku64("min_len", t->min_len);
-		jw_ku64("max_len", t->max_len);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "name", t->name);
+		jsonw_uint_field(json_wtr, "type", t->type);
+		jsonw_uint_field(json_wtr, "min_len", t->min_len);
+		jsonw_uint_field(json_wtr, "max_len", t->max_len);
+		jsonw_end_object(json_wtr);
 	}
-	jw_arr_end();
-	jw_key("structs");
-	jw_obj_start();
+	jsonw_end_array(json_wtr);
+	jsonw_name(json_wtr, "structs");
+	jsonw_start_object(json_wtr);
 	for (l = layouts; l->name; l++) {
-		jw_key(l->name);
-		jw_obj_start();
-		jw_ku64("size", l->size);
-		jw_key("fields");
-		jw_obj_start();
+		jsonw_name(json_wtr, l->name);
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "size", l->size);
+		jsonw_name(json_wtr, "fields");
+		jsonw_start_object(json_wtr);
 		for (f = l->fields; f->name; f++) {
-			jw_key(f->name);
-			jw_obj_start();
-			jw_ku64("offset", f->offset);
-			jw_ku64("size", f->size);
-			jw_obj_end();
+			jsonw_name(json_wtr, f->name);
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "offset", f->offset);
+			jsonw_uint_field(json_wtr, "size", f->size);
+			jsonw_end_object(json_wtr);
 		}
-		jw_obj_end();
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
+		jsonw_end_object(json_wtr);
 	}
-	jw_obj_end();
-	jw_obj_end();
-	jw_finish();
+	jsonw_end_object(json_wtr);
+	jsonw_end_object(json_wtr);
+	jsonw_destroy(&json_wtr);
 }
 
 /* Flat, one item a line, for shell scripts (awk '$1 == "struct" ...'). */

@@ -31,7 +31,6 @@
 #include <linux/ckpt_cgroup.h>
 
 #include "ckpt.h"
-#include "json.h"
 
 #define le32(x)	le32toh(x)
 #define le64(x)	le64toh(x)
@@ -474,32 +473,32 @@ static int read_header(struct dec *d)
 	excl_names(excl, sizeof(excl), le64(h.exclude));
 
 	if (json_output) {
-		jw_key("header");
-		jw_obj_start();
-		jw_ku64("version", version);
-		jw_ku64("header_len", hlen);
-		jw_ku64("arch", arch);
-		jw_kstr("arch_name", arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown");
-		jw_kstr("release", (const char *)h.release);
-		jw_kstr("machine", (const char *)h.machine);
-		jw_ku64("page_size", d->page_size);
-		jw_khex("exclude", le64(h.exclude));
-		jw_key("exclude_names");
-		jw_arr_start();
+		jsonw_name(json_wtr, "header");
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "version", version);
+		jsonw_uint_field(json_wtr, "header_len", hlen);
+		jsonw_uint_field(json_wtr, "arch", arch);
+		jsonw_string_field(json_wtr, "arch_name", arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown");
+		jsonw_string_field(json_wtr, "release", (const char *)h.release);
+		jsonw_string_field(json_wtr, "machine", (const char *)h.machine);
+		jsonw_uint_field(json_wtr, "page_size", d->page_size);
+		jsonw_hex_field(json_wtr, "exclude", le64(h.exclude));
+		jsonw_name(json_wtr, "exclude_names");
+		jsonw_start_array(json_wtr);
 		{
 			char *tok, *save = NULL;
 
 			for (tok = strtok_r(excl, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-				jw_str(tok);
+				jsonw_string(json_wtr, tok);
 		}
-		jw_arr_end();
-		jw_ku64("nr_tasks", d->nr_tasks);
-		jw_kbool("signed", d->signed_img);
-		jw_ku64("time_ns", t);
-		jw_kstr("time", when);
-		jw_obj_end();
-		jw_key("records");
-		jw_arr_start();
+		jsonw_end_array(json_wtr);
+		jsonw_uint_field(json_wtr, "nr_tasks", d->nr_tasks);
+		jsonw_bool_field(json_wtr, "signed", d->signed_img);
+		jsonw_uint_field(json_wtr, "time_ns", t);
+		jsonw_string_field(json_wtr, "time", when);
+		jsonw_end_object(json_wtr);
+		jsonw_name(json_wtr, "records");
+		jsonw_start_array(json_wtr);
 	} else {
 		printf("image %s: version %u, arch %s, page size %u\n", d->name, version,
 		       arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", d->page_size);
@@ -552,30 +551,30 @@ static void flush_vma(struct dec *d)
 	path = d->vma_file ? file_path(d, d->vma_file) : "";
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "vma");
-		jw_ku64("pid", d->pid);
-		jw_khex("start", d->vma_start);
-		jw_khex("end", d->vma_end);
-		jw_kstr("prot", prot);
-		jw_kstr("flags", flags);
-		jw_ku64("size", d->vma_end - d->vma_start);
-		jw_ku64("pgoff", d->vma_pgoff);
-		jw_ku64("file", d->vma_file);
-		jw_kstr("path", path);
-		jw_ku64("pages_stored", d->vma_pages);
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "vma");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_hex_field(json_wtr, "start", d->vma_start);
+		jsonw_hex_field(json_wtr, "end", d->vma_end);
+		jsonw_string_field(json_wtr, "prot", prot);
+		jsonw_string_field(json_wtr, "flags", flags);
+		jsonw_uint_field(json_wtr, "size", d->vma_end - d->vma_start);
+		jsonw_uint_field(json_wtr, "pgoff", d->vma_pgoff);
+		jsonw_uint_field(json_wtr, "file", d->vma_file);
+		jsonw_string_field(json_wtr, "path", path);
+		jsonw_uint_field(json_wtr, "pages_stored", d->vma_pages);
 		if (d->list_pages) {
-			jw_key("pages");
-			jw_arr_start();
+			jsonw_name(json_wtr, "pages");
+			jsonw_start_array(json_wtr);
 			for (i = 0; i < d->nruns; i++) {
-				jw_obj_start();
-				jw_khex("addr", d->runs[i].addr);
-				jw_ku64("nr_pages", d->runs[i].nr);
-				jw_obj_end();
+				jsonw_start_object(json_wtr);
+				jsonw_hex_field(json_wtr, "addr", d->runs[i].addr);
+				jsonw_uint_field(json_wtr, "nr_pages", d->runs[i].nr);
+				jsonw_end_object(json_wtr);
 			}
-			jw_arr_end();
+			jsonw_end_array(json_wtr);
 		}
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("    %012" PRIx64 "-%012" PRIx64 " %s %-14s %6s %s %" PRIu64 "\n",
 		       d->vma_start, d->vma_end, prot, flags, size,
@@ -612,10 +611,10 @@ static int rec_tasks(struct dec *d, uint32_t len)
 	d->have_table = true;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "tasks");
-		jw_key("tasks");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "tasks");
+		jsonw_name(json_wtr, "tasks");
+		jsonw_start_array(json_wtr);
 	} else {
 		printf("task table:\n  %7s %7s %7s %7s %7s %5s\n", "PID", "TGID", "PPID", "PGID",
 		       "SID", "FLAGS");
@@ -624,14 +623,14 @@ static int rec_tasks(struct dec *d, uint32_t len)
 		const struct ckpt_task_entry *e = &d->table[i];
 
 		if (json_output) {
-			jw_obj_start();
-			jw_ku64("pid", le32(e->pid));
-			jw_ku64("tgid", le32(e->tgid));
-			jw_ku64("ppid", le32(e->ppid));
-			jw_ku64("pgid", le32(e->pgid));
-			jw_ku64("sid", le32(e->sid));
-			jw_khex("flags", le32(e->flags));
-			jw_obj_end();
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "pid", le32(e->pid));
+			jsonw_uint_field(json_wtr, "tgid", le32(e->tgid));
+			jsonw_uint_field(json_wtr, "ppid", le32(e->ppid));
+			jsonw_uint_field(json_wtr, "pgid", le32(e->pgid));
+			jsonw_uint_field(json_wtr, "sid", le32(e->sid));
+			jsonw_hex_field(json_wtr, "flags", le32(e->flags));
+			jsonw_end_object(json_wtr);
 		} else {
 			uint32_t f = le32(e->flags);
 
@@ -646,8 +645,8 @@ static int rec_tasks(struct dec *d, uint32_t len)
 		}
 	}
 	if (json_output) {
-		jw_arr_end();
-		jw_obj_end();
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
 	}
 	return 0;
 }
@@ -700,18 +699,18 @@ static int rec_task(struct dec *d, uint32_t len)
 	comm[16] = '\0';
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "task");
-		jw_ku64("pid", pid);
-		jw_kstr("comm", comm);
-		jw_ku64("nr_threads", d->nr_threads);
-		jw_khex("personality", le32(t->personality));
-		jw_ku64("exit_signal", le32(t->exit_signal));
-		jw_ku64("pdeath_signal", le32(t->pdeath_signal));
-		jw_ku64("dumpable", le32(t->dumpable));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "task");
+		jsonw_uint_field(json_wtr, "pid", pid);
+		jsonw_string_field(json_wtr, "comm", comm);
+		jsonw_uint_field(json_wtr, "nr_threads", d->nr_threads);
+		jsonw_hex_field(json_wtr, "personality", le32(t->personality));
+		jsonw_uint_field(json_wtr, "exit_signal", le32(t->exit_signal));
+		jsonw_uint_field(json_wtr, "pdeath_signal", le32(t->pdeath_signal));
+		jsonw_uint_field(json_wtr, "dumpable", le32(t->dumpable));
 		if (d->zombie)
-			jw_khex("exit_code", le32(t->exit_code));
-		jw_obj_end();
+			jsonw_hex_field(json_wtr, "exit_code", le32(t->exit_code));
+		jsonw_end_object(json_wtr);
 	} else if (d->zombie) {
 		printf("task %u \"%s\": a zombie, wait status %#x\n", pid, comm,
 		       le32(t->exit_code));
@@ -742,29 +741,29 @@ static int rec_creds(struct dec *d, uint32_t len)
 		return -1;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "creds");
-		jw_ku64("pid", d->pid);
-		jw_ku64("uid", le32(c->uid));
-		jw_ku64("euid", le32(c->euid));
-		jw_ku64("suid", le32(c->suid));
-		jw_ku64("fsuid", le32(c->fsuid));
-		jw_ku64("gid", le32(c->gid));
-		jw_ku64("egid", le32(c->egid));
-		jw_ku64("sgid", le32(c->sgid));
-		jw_ku64("fsgid", le32(c->fsgid));
-		jw_key("groups");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "creds");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "uid", le32(c->uid));
+		jsonw_uint_field(json_wtr, "euid", le32(c->euid));
+		jsonw_uint_field(json_wtr, "suid", le32(c->suid));
+		jsonw_uint_field(json_wtr, "fsuid", le32(c->fsuid));
+		jsonw_uint_field(json_wtr, "gid", le32(c->gid));
+		jsonw_uint_field(json_wtr, "egid", le32(c->egid));
+		jsonw_uint_field(json_wtr, "sgid", le32(c->sgid));
+		jsonw_uint_field(json_wtr, "fsgid", le32(c->fsgid));
+		jsonw_name(json_wtr, "groups");
+		jsonw_start_array(json_wtr);
 		for (i = 0; i < ng; i++)
-			jw_u64(le32(c->groups[i]));
-		jw_arr_end();
-		jw_khex("cap_inheritable", le64(c->cap_inheritable));
-		jw_khex("cap_permitted", le64(c->cap_permitted));
-		jw_khex("cap_effective", le64(c->cap_effective));
-		jw_khex("cap_bset", le64(c->cap_bset));
-		jw_khex("cap_ambient", le64(c->cap_ambient));
-		jw_khex("securebits", le32(c->securebits));
-		jw_obj_end();
+			jsonw_uint(json_wtr, le32(c->groups[i]));
+		jsonw_end_array(json_wtr);
+		jsonw_hex_field(json_wtr, "cap_inheritable", le64(c->cap_inheritable));
+		jsonw_hex_field(json_wtr, "cap_permitted", le64(c->cap_permitted));
+		jsonw_hex_field(json_wtr, "cap_effective", le64(c->cap_effective));
+		jsonw_hex_field(json_wtr, "cap_bset", le64(c->cap_bset));
+		jsonw_hex_field(json_wtr, "cap_ambient", le64(c->cap_ambient));
+		jsonw_hex_field(json_wtr, "securebits", le32(c->securebits));
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  creds: uid %u/%u/%u/%u gid %u/%u/%u/%u (real/effective/saved/fs)\n",
@@ -817,31 +816,31 @@ static int rec_attrs(struct dec *d, uint32_t len)
 		return bad(d, "unknown flags %#x", flags);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "attrs");
-		jw_ku64("pid", d->pid);
-		jw_ku64("policy", le32(a->policy));
-		jw_ku64("rt_priority", le32(a->rt_priority));
-		jw_key("nice");
-		jw_s64((int32_t)le32(a->nice));
-		jw_khex("flags", flags);
-		jw_key("rlimits");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "attrs");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "policy", le32(a->policy));
+		jsonw_uint_field(json_wtr, "rt_priority", le32(a->rt_priority));
+		jsonw_name(json_wtr, "nice");
+		jsonw_int(json_wtr, (int32_t)le32(a->nice));
+		jsonw_hex_field(json_wtr, "flags", flags);
+		jsonw_name(json_wtr, "rlimits");
+		jsonw_start_array(json_wtr);
 		for (i = 0; i < CKPT_NRLIMITS; i++) {
-			jw_obj_start();
-			jw_kstr("name", rlimit_names[i]);
-			jw_ku64("cur", le64(a->rlim[i].cur));
-			jw_ku64("max", le64(a->rlim[i].max));
-			jw_obj_end();
+			jsonw_start_object(json_wtr);
+			jsonw_string_field(json_wtr, "name", rlimit_names[i]);
+			jsonw_uint_field(json_wtr, "cur", le64(a->rlim[i].cur));
+			jsonw_uint_field(json_wtr, "max", le64(a->rlim[i].max));
+			jsonw_end_object(json_wtr);
 		}
-		jw_arr_end();
-		jw_key("cpus");
-		jw_arr_start();
+		jsonw_end_array(json_wtr);
+		jsonw_name(json_wtr, "cpus");
+		jsonw_start_array(json_wtr);
 		for (i = 0; i < nr_cpus; i++)
 			if (le64(a->cpus[i / 64]) & (1ULL << (i % 64)))
-				jw_u64(i);
-		jw_arr_end();
-		jw_obj_end();
+				jsonw_uint(json_wtr, i);
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  attrs: policy %u rt_priority %u nice %d%s%s%s\n", le32(a->policy),
@@ -884,15 +883,15 @@ static int rec_seccomp(struct dec *d, uint32_t len)
 		return bad(d, "mode %u with %u instructions", mode, nr);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "seccomp");
-		jw_ku64("pid", d->pid);
-		jw_kstr("mode", mode == 1 ? "strict" : "filter");
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "seccomp");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_string_field(json_wtr, "mode", mode == 1 ? "strict" : "filter");
 		if (mode == 2) {
-			jw_ku64("index", index);
-			jw_ku64("insns", nr);
+			jsonw_uint_field(json_wtr, "index", index);
+			jsonw_uint_field(json_wtr, "insns", nr);
 		}
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	if (mode == 1)
@@ -949,28 +948,28 @@ static int rec_thread(struct dec *d, uint32_t len)
 	d->threads++;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "thread");
-		jw_ku64("pid", d->pid);
-		jw_ku64("tid", d->tid);
-		jw_kstr("syscall", kind == CKPT_SYSCALL_NONE ? "none" :
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "thread");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "tid", d->tid);
+		jsonw_string_field(json_wtr, "syscall", kind == CKPT_SYSCALL_NONE ? "none" :
 			kind == CKPT_SYSCALL_RESTART ? "restart" : "restart_block");
-		jw_ku64("syscall_nr", nr);
-		jw_kstr("restart", restart == CKPT_RESTART_NONE ? "none" : "nanosleep");
-		jw_ku64("sleep_remaining_ns", le64(t->sleep_remaining_ns));
-		jw_ku64("sleep_clockid", le32(t->sleep_clockid));
-		jw_khex("sleep_rmtp", le64(t->sleep_rmtp));
-		jw_khex("clear_child_tid", le64(t->clear_child_tid));
-		jw_khex("robust_list", le64(t->robust_list));
-		jw_ku64("robust_list_len", le64(t->robust_list_len));
-		jw_khex("rseq", le64(t->rseq));
-		jw_ku64("rseq_len", le32(t->rseq_len));
-		jw_khex("rseq_sig", le32(t->rseq_sig));
-		jw_khex("sas_ss_sp", le64(t->sas_ss_sp));
-		jw_ku64("sas_ss_size", le64(t->sas_ss_size));
-		jw_khex("sas_ss_flags", le32(t->sas_ss_flags));
-		jw_khex("blocked", le64(t->blocked));
-		jw_obj_end();
+		jsonw_uint_field(json_wtr, "syscall_nr", nr);
+		jsonw_string_field(json_wtr, "restart", restart == CKPT_RESTART_NONE ? "none" : "nanosleep");
+		jsonw_uint_field(json_wtr, "sleep_remaining_ns", le64(t->sleep_remaining_ns));
+		jsonw_uint_field(json_wtr, "sleep_clockid", le32(t->sleep_clockid));
+		jsonw_hex_field(json_wtr, "sleep_rmtp", le64(t->sleep_rmtp));
+		jsonw_hex_field(json_wtr, "clear_child_tid", le64(t->clear_child_tid));
+		jsonw_hex_field(json_wtr, "robust_list", le64(t->robust_list));
+		jsonw_uint_field(json_wtr, "robust_list_len", le64(t->robust_list_len));
+		jsonw_hex_field(json_wtr, "rseq", le64(t->rseq));
+		jsonw_uint_field(json_wtr, "rseq_len", le32(t->rseq_len));
+		jsonw_hex_field(json_wtr, "rseq_sig", le32(t->rseq_sig));
+		jsonw_hex_field(json_wtr, "sas_ss_sp", le64(t->sas_ss_sp));
+		jsonw_uint_field(json_wtr, "sas_ss_size", le64(t->sas_ss_size));
+		jsonw_hex_field(json_wtr, "sas_ss_flags", le32(t->sas_ss_flags));
+		jsonw_hex_field(json_wtr, "blocked", le64(t->blocked));
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  thread %u: syscall %s, restart block %s, blocked %#" PRIx64 "\n", d->tid,
@@ -1038,15 +1037,15 @@ static int rec_regset(struct dec *d, uint32_t len)
 	d->regsets++;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "regset");
-		jw_ku64("pid", d->pid);
-		jw_ku64("tid", d->tid);
-		jw_khex("note_type", le32(r->note_type));
-		jw_kstr("note_name", note_name(le32(r->note_type)));
-		jw_ku64("size", size);
-		jw_ku64("stored", stored);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "regset");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "tid", d->tid);
+		jsonw_hex_field(json_wtr, "note_type", le32(r->note_type));
+		jsonw_string_field(json_wtr, "note_name", note_name(le32(r->note_type)));
+		jsonw_uint_field(json_wtr, "size", size);
+		jsonw_uint_field(json_wtr, "stored", stored);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("    regset %s (%#x): %u bytes", note_name(le32(r->note_type)),
 		       le32(r->note_type), size);
@@ -1073,25 +1072,25 @@ static int rec_mm(struct dec *d, uint32_t len)
 	d->nr_vmas = le32(m->nr_vmas);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "mm");
-		jw_ku64("pid", d->pid);
-		jw_khex("start_code", le64(m->start_code));
-		jw_khex("end_code", le64(m->end_code));
-		jw_khex("start_data", le64(m->start_data));
-		jw_khex("end_data", le64(m->end_data));
-		jw_khex("start_brk", le64(m->start_brk));
-		jw_khex("brk", le64(m->brk));
-		jw_khex("start_stack", le64(m->start_stack));
-		jw_khex("arg_start", le64(m->arg_start));
-		jw_khex("arg_end", le64(m->arg_end));
-		jw_khex("env_start", le64(m->env_start));
-		jw_khex("env_end", le64(m->env_end));
-		jw_khex("vdso", le64(m->vdso));
-		jw_ku64("exe_file", exe);
-		jw_kstr("exe", exe ? file_path(d, exe) : "");
-		jw_ku64("nr_vmas", d->nr_vmas);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "mm");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_hex_field(json_wtr, "start_code", le64(m->start_code));
+		jsonw_hex_field(json_wtr, "end_code", le64(m->end_code));
+		jsonw_hex_field(json_wtr, "start_data", le64(m->start_data));
+		jsonw_hex_field(json_wtr, "end_data", le64(m->end_data));
+		jsonw_hex_field(json_wtr, "start_brk", le64(m->start_brk));
+		jsonw_hex_field(json_wtr, "brk", le64(m->brk));
+		jsonw_hex_field(json_wtr, "start_stack", le64(m->start_stack));
+		jsonw_hex_field(json_wtr, "arg_start", le64(m->arg_start));
+		jsonw_hex_field(json_wtr, "arg_end", le64(m->arg_end));
+		jsonw_hex_field(json_wtr, "env_start", le64(m->env_start));
+		jsonw_hex_field(json_wtr, "env_end", le64(m->env_end));
+		jsonw_hex_field(json_wtr, "vdso", le64(m->vdso));
+		jsonw_uint_field(json_wtr, "exe_file", exe);
+		jsonw_string_field(json_wtr, "exe", exe ? file_path(d, exe) : "");
+		jsonw_uint_field(json_wtr, "nr_vmas", d->nr_vmas);
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  mm: exe %s, %u areas\n", exe ? file_path(d, exe) : "none", d->nr_vmas);
@@ -1340,34 +1339,34 @@ static int rec_unix(struct dec *d, uint32_t len)
 	d->unix_msgs = le32(u->end[0].nr_msgs) + (uint64_t)le32(u->end[1].nr_msgs);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "unix");
-		jw_ku64("pid", d->pid);
-		jw_kstr("socket_type", unix_types[type]);
-		jw_kbool("pair", pair);
-		jw_kbool("listen", !!(flags & CKPT_UNIX_LISTEN));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "unix");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_string_field(json_wtr, "socket_type", unix_types[type]);
+		jsonw_bool_field(json_wtr, "pair", pair);
+		jsonw_bool_field(json_wtr, "listen", !!(flags & CKPT_UNIX_LISTEN));
 		if (flags & CKPT_UNIX_LISTEN)
-			jw_ku64("backlog", le32(u->backlog));
+			jsonw_uint_field(json_wtr, "backlog", le32(u->backlog));
 		if (flags & CKPT_UNIX_CONNECT)
-			jw_kstr("connect", nbuf[2]);
-		jw_key("ends");
-		jw_arr_start();
+			jsonw_string_field(json_wtr, "connect", nbuf[2]);
+		jsonw_name(json_wtr, "ends");
+		jsonw_start_array(json_wtr);
 		for (i = 0; i < nends; i++) {
-			jw_obj_start();
-			jw_ku64("file", le32(u->end[i].id));
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "file", le32(u->end[i].id));
 			if (alen[i]) {
-				jw_kstr("name", nbuf[i]);
-				jw_kbool("bound", !!(le32(u->end[i].opts) & CKPT_UNIX_BOUND));
+				jsonw_string_field(json_wtr, "name", nbuf[i]);
+				jsonw_bool_field(json_wtr, "bound", !!(le32(u->end[i].opts) & CKPT_UNIX_BOUND));
 			}
-			jw_ku64("shutdown", le32(u->end[i].shutdown));
-			jw_khex("opts", le32(u->end[i].opts));
-			jw_ku64("sndbuf", le32(u->end[i].sndbuf));
-			jw_ku64("rcvbuf", le32(u->end[i].rcvbuf));
-			jw_ku64("queued", le32(u->end[i].nr_msgs));
-			jw_obj_end();
+			jsonw_uint_field(json_wtr, "shutdown", le32(u->end[i].shutdown));
+			jsonw_hex_field(json_wtr, "opts", le32(u->end[i].opts));
+			jsonw_uint_field(json_wtr, "sndbuf", le32(u->end[i].sndbuf));
+			jsonw_uint_field(json_wtr, "rcvbuf", le32(u->end[i].rcvbuf));
+			jsonw_uint_field(json_wtr, "queued", le32(u->end[i].nr_msgs));
+			jsonw_end_object(json_wtr);
 		}
-		jw_arr_end();
-		jw_obj_end();
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  unix %s socket%s:", unix_types[type], pair ? " pair" : "");
@@ -1417,16 +1416,16 @@ static int rec_unix_data(struct dec *d, uint32_t len)
 	}
 	d->unix_msgs--;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "unix_data");
-		jw_ku64("end", le32(u->end));
-		jw_ku64("len", le32(u->len));
-		jw_key("files");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "unix_data");
+		jsonw_uint_field(json_wtr, "end", le32(u->end));
+		jsonw_uint_field(json_wtr, "len", le32(u->len));
+		jsonw_name(json_wtr, "files");
+		jsonw_start_array(json_wtr);
 		for (i = 0; i < nfds; i++)
-			jw_u64(le32(((const uint32_t *)u->data)[i]));
-		jw_arr_end();
-		jw_obj_end();
+			jsonw_uint(json_wtr, le32(((const uint32_t *)u->data)[i]));
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("    queued to end %u: %u bytes", le32(u->end), le32(u->len));
 		for (i = 0; i < nfds; i++)
@@ -1501,24 +1500,24 @@ static int rec_file(struct dec *d, uint32_t len)
 	open_flags_str(flags, sizeof(flags), o->flags);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "file");
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "file");
 		if (d->in_task)
-			jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_kstr("kind", kind_name(kind));
-		jw_khex("flags", o->flags);
-		jw_kstr("flags_names", flags);
+			jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_string_field(json_wtr, "kind", kind_name(kind));
+		jsonw_hex_field(json_wtr, "flags", o->flags);
+		jsonw_string_field(json_wtr, "flags_names", flags);
 		snprintf(flags, sizeof(flags), "%#o", le32(f->mode));
-		jw_kstr("mode", flags);
-		jw_ku64("pos", o->pos);
-		jw_ku64("size", le64(f->size));
+		jsonw_string_field(json_wtr, "mode", flags);
+		jsonw_uint_field(json_wtr, "pos", o->pos);
+		jsonw_uint_field(json_wtr, "size", le64(f->size));
 		if (kind >= CKPT_FILE_PIPE && kind != CKPT_FILE_DEV_EXCL)
-			jw_ku64("obj", le32(f->obj));
+			jsonw_uint_field(json_wtr, "obj", le32(f->obj));
 		else
-			jw_khex("rdev", le32(f->rdev));
-		jw_kstr("path", o->path);
-		jw_obj_end();
+			jsonw_hex_field(json_wtr, "rdev", le32(f->rdev));
+		jsonw_string_field(json_wtr, "path", o->path);
+		jsonw_end_object(json_wtr);
 	} else if (kind == CKPT_FILE_DEV_EXCL) {
 		printf("  file [%u] device left out %s (rdev %u:%u), %s: /dev/null in its place\n",
 		       id, o->path, (le32(f->rdev) & 0xfff00) >> 8,
@@ -1604,18 +1603,18 @@ static int rec_shmem(struct dec *d, uint32_t len)
 	size_str(sz, sizeof(sz), size);
 	seals_str(sl, sizeof(sl), seals);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "shmem");
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "shmem");
 		if (d->in_task)
-			jw_ku64("pid", d->pid);
-		jw_ku64("id", le32(m->id));
-		jw_kstr("kind", kind == CKPT_SHMEM_ANON ? "anon" : "memfd");
-		jw_ku64("size", size);
+			jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", le32(m->id));
+		jsonw_string_field(json_wtr, "kind", kind == CKPT_SHMEM_ANON ? "anon" : "memfd");
+		jsonw_uint_field(json_wtr, "size", size);
 		if (kind == CKPT_SHMEM_MEMFD) {
-			jw_kstr("name", (const char *)m->name);
-			jw_kstr("seals", sl);
+			jsonw_string_field(json_wtr, "name", (const char *)m->name);
+			jsonw_string_field(json_wtr, "seals", sl);
 		}
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
 	} else if (kind == CKPT_SHMEM_ANON) {
 		printf("  shmem [%u] anon, size %s\n", le32(m->id), sz);
 	} else {
@@ -1644,15 +1643,15 @@ static int rec_unlinked(struct dec *d, uint32_t len)
 	if (cobj_add(d, le32(u->id), 0, size))
 		return -1;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "unlinked");
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "unlinked");
 		if (d->in_task)
-			jw_ku64("pid", d->pid);
-		jw_ku64("id", le32(u->id));
-		jw_kstr("dir", (const char *)u->dir);
-		jw_ku64("mode", mode);
-		jw_ku64("size", size);
-		jw_obj_end();
+			jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", le32(u->id));
+		jsonw_string_field(json_wtr, "dir", (const char *)u->dir);
+		jsonw_uint_field(json_wtr, "mode", mode);
+		jsonw_uint_field(json_wtr, "size", size);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  unlinked [%u] in %s, mode %#o, size %" PRIu64 "\n", le32(u->id),
 		       (const char *)u->dir, mode, size);
@@ -1688,15 +1687,15 @@ static int rec_regfile(struct dec *d, uint32_t len)
 	d->rf_size = size;
 	size_str(sz, sizeof(sz), size);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "regfile");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_kstr("path", (const char *)r->path);
-		jw_ku64("mode", mode);
-		jw_ku64("size", size);
-		jw_ku64("mtime_ns", le64(r->mtime));
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "regfile");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_string_field(json_wtr, "path", (const char *)r->path);
+		jsonw_uint_field(json_wtr, "mode", mode);
+		jsonw_uint_field(json_wtr, "size", size);
+		jsonw_uint_field(json_wtr, "mtime_ns", le64(r->mtime));
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  regfile [%u] %s, mode %#o, size %s, contents follow\n", id,
 		       (const char *)r->path, mode, sz);
@@ -1727,12 +1726,12 @@ static int rec_regfile_data(struct dec *d, uint32_t len)
 	if (!d->list_pages)
 		return 0;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "regfile_data");
-		jw_ku64("file", d->rf_id);
-		jw_ku64("offset", off);
-		jw_ku64("bytes", n);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "regfile_data");
+		jsonw_uint_field(json_wtr, "file", d->rf_id);
+		jsonw_uint_field(json_wtr, "offset", off);
+		jsonw_uint_field(json_wtr, "bytes", n);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("    regfile [%u] bytes %" PRIu64 "-%" PRIu64 "\n", d->rf_id, off, off + n);
 	}
@@ -1756,21 +1755,21 @@ static int rec_sysvshm(struct dec *d, uint32_t len)
 		return -1;
 	size_str(sz, sizeof(sz), size);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "sysvshm");
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "sysvshm");
 		if (d->in_task)
-			jw_ku64("pid", d->pid);
-		jw_ku64("id", le32(m->id));
-		jw_ku64("shmid", le32(m->shmid));
-		jw_khex("key", le32(m->key));
-		jw_ku64("mode", mode);
-		jw_ku64("uid", le32(m->uid));
-		jw_ku64("gid", le32(m->gid));
-		jw_ku64("cuid", le32(m->cuid));
-		jw_ku64("cgid", le32(m->cgid));
-		jw_ku64("size", size);
-		jw_khex("addr", le64(m->addr));
-		jw_obj_end();
+			jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", le32(m->id));
+		jsonw_uint_field(json_wtr, "shmid", le32(m->shmid));
+		jsonw_hex_field(json_wtr, "key", le32(m->key));
+		jsonw_uint_field(json_wtr, "mode", mode);
+		jsonw_uint_field(json_wtr, "uid", le32(m->uid));
+		jsonw_uint_field(json_wtr, "gid", le32(m->gid));
+		jsonw_uint_field(json_wtr, "cuid", le32(m->cuid));
+		jsonw_uint_field(json_wtr, "cgid", le32(m->cgid));
+		jsonw_uint_field(json_wtr, "size", size);
+		jsonw_hex_field(json_wtr, "addr", le64(m->addr));
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  sysvshm [%u] shmid %u key %#x, mode %#o%s, uid %u gid %u cuid %u cgid %u,"
 		       " size %s, at %#" PRIx64 "\n", le32(m->id), le32(m->shmid), le32(m->key),
@@ -1789,12 +1788,12 @@ static int ipc_perm_check(struct dec *d, const struct ckpt_ipc_perm *p)
 
 static void ipc_perm_json(const struct ckpt_ipc_perm *p)
 {
-	jw_khex("key", le32(p->key));
-	jw_ku64("mode", le32(p->mode));
-	jw_ku64("uid", le32(p->uid));
-	jw_ku64("gid", le32(p->gid));
-	jw_ku64("cuid", le32(p->cuid));
-	jw_ku64("cgid", le32(p->cgid));
+	jsonw_hex_field(json_wtr, "key", le32(p->key));
+	jsonw_uint_field(json_wtr, "mode", le32(p->mode));
+	jsonw_uint_field(json_wtr, "uid", le32(p->uid));
+	jsonw_uint_field(json_wtr, "gid", le32(p->gid));
+	jsonw_uint_field(json_wtr, "cuid", le32(p->cuid));
+	jsonw_uint_field(json_wtr, "cgid", le32(p->cgid));
 }
 
 /* At most 16 of @n signed or unsigned 16-bit values, space separated. */
@@ -1839,14 +1838,14 @@ static int rec_sysvsem(struct dec *d, uint32_t len)
 		return -1;
 	values_str(vals, sizeof(vals), m->values, nsems, false);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "sysvsem");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", le32(m->id));
-		jw_ku64("semid", le32(m->semid));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "sysvsem");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", le32(m->id));
+		jsonw_uint_field(json_wtr, "semid", le32(m->semid));
 		ipc_perm_json(&m->perm);
-		jw_ku64("nsems", nsems);
-		jw_obj_end();
+		jsonw_uint_field(json_wtr, "nsems", nsems);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  sysvsem [%u] semid %u key %#x, mode %#o, %u semaphores: %s"
 		       " (uid %u gid %u cuid %u cgid %u)\n", le32(m->id), le32(m->semid),
@@ -1874,12 +1873,12 @@ static int rec_semundo(struct dec *d, uint32_t len)
 			   c->size);
 	values_str(vals, sizeof(vals), u->semadj, nsems, true);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "semundo");
-		jw_ku64("pid", d->pid);
-		jw_ku64("sem", id);
-		jw_ku64("semid", c->kind);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "semundo");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "sem", id);
+		jsonw_uint_field(json_wtr, "semid", c->kind);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  semundo [%u] semid %u: %s\n", id, c->kind, vals);
 	}
@@ -1902,15 +1901,15 @@ static int rec_sysvmsg(struct dec *d, uint32_t len)
 	d->msq_id = le32(m->id);
 	d->msq_left = nr;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "sysvmsg");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", le32(m->id));
-		jw_ku64("msqid", le32(m->msqid));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "sysvmsg");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", le32(m->id));
+		jsonw_uint_field(json_wtr, "msqid", le32(m->msqid));
 		ipc_perm_json(&m->perm);
-		jw_ku64("qbytes", le64(m->qbytes));
-		jw_ku64("messages", nr);
-		jw_obj_end();
+		jsonw_uint_field(json_wtr, "qbytes", le64(m->qbytes));
+		jsonw_uint_field(json_wtr, "messages", nr);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  sysvmsg [%u] msqid %u key %#x, mode %#o, qbytes %" PRIu64
 		       ", %u messages (uid %u gid %u cuid %u cgid %u)\n", le32(m->id),
@@ -1937,12 +1936,12 @@ static int rec_sysvmsg_data(struct dec *d, uint32_t len)
 		return bad(d, "message type %" PRId64, type);
 	d->msq_left--;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "sysvmsg_data");
-		jw_ku64("msq", le32(m->msq));
-		jw_ku64("mtype", type);
-		jw_ku64("bytes", n);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "sysvmsg_data");
+		jsonw_uint_field(json_wtr, "msq", le32(m->msq));
+		jsonw_uint_field(json_wtr, "mtype", type);
+		jsonw_uint_field(json_wtr, "bytes", n);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  sysvmsg_data [%u] type %" PRId64 ", %u bytes\n", le32(m->msq), type, n);
 	}
@@ -1969,12 +1968,12 @@ static int rec_shmem_pages(struct dec *d, uint32_t len)
 			   pgoff, nr, c->size, id);
 	d->obj_pages += nr;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "shmem_pages");
-		jw_ku64("id", id);
-		jw_ku64("pgoff", pgoff);
-		jw_ku64("nr_pages", nr);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "shmem_pages");
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_uint_field(json_wtr, "pgoff", pgoff);
+		jsonw_uint_field(json_wtr, "nr_pages", nr);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("    object [%u] pages %" PRIu64 "-%" PRIu64 " (%u)\n", id, pgoff,
 		       pgoff + nr, nr);
@@ -2027,15 +2026,15 @@ static int rec_pipe(struct dec *d, uint32_t len)
 	d->pipe_left = nr;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "pipe");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_kstr("kind", kind_name(kind));
-		jw_kstr("path", o->path);
-		jw_ku64("size", size);
-		jw_ku64("bytes", nr);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "pipe");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_string_field(json_wtr, "kind", kind_name(kind));
+		jsonw_string_field(json_wtr, "path", o->path);
+		jsonw_uint_field(json_wtr, "size", size);
+		jsonw_uint_field(json_wtr, "bytes", nr);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  pipe [%u] %s%s, size %u, %u bytes\n", id,
 		       kind == CKPT_FILE_FIFO ? "fifo " : "", o->path, size, nr);
@@ -2092,13 +2091,13 @@ static int rec_eventfd(struct dec *d, uint32_t len)
 	d->nfiles++;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "eventfd");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_ku64("count", count);
-		jw_kbool("semaphore", flags & CKPT_EVENTFD_SEMAPHORE);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "eventfd");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_uint_field(json_wtr, "count", count);
+		jsonw_bool_field(json_wtr, "semaphore", flags & CKPT_EVENTFD_SEMAPHORE);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  eventfd [%u] count %" PRIu64 "%s\n", id, count,
 		       flags & CKPT_EVENTFD_SEMAPHORE ? ", semaphore" : "");
@@ -2162,19 +2161,19 @@ static int rec_mqueue(struct dec *d, uint32_t len)
 	d->mq_left = nr;
 	d->mq_msgsize = msgsize;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "mqueue");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_kstr("name", name);
-		jw_ku64("unlinked", !!(flags & CKPT_MQ_UNLINKED));
-		jw_ku64("mode", le32(m->mode));
-		jw_ku64("uid", le32(m->uid));
-		jw_ku64("gid", le32(m->gid));
-		jw_ku64("maxmsg", maxmsg);
-		jw_ku64("msgsize", msgsize);
-		jw_ku64("messages", nr);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "mqueue");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_string_field(json_wtr, "name", name);
+		jsonw_uint_field(json_wtr, "unlinked", !!(flags & CKPT_MQ_UNLINKED));
+		jsonw_uint_field(json_wtr, "mode", le32(m->mode));
+		jsonw_uint_field(json_wtr, "uid", le32(m->uid));
+		jsonw_uint_field(json_wtr, "gid", le32(m->gid));
+		jsonw_uint_field(json_wtr, "maxmsg", maxmsg);
+		jsonw_uint_field(json_wtr, "msgsize", msgsize);
+		jsonw_uint_field(json_wtr, "messages", nr);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  mqueue [%u] /%s%s, mode %04o, uid %u gid %u, maxmsg %" PRIu64
 		       ", msgsize %" PRIu64 ", %u messages\n", id, name,
@@ -2237,22 +2236,22 @@ static int rec_netsock(struct dec *d, uint32_t len)
 		netsock_addr(peer, sizeof(peer), family, n->raddr, le16(n->rport));
 	}
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "netsock");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_ku64("family", family);
-		jw_ku64("sock_type", type);
-		jw_ku64("protocol", proto);
-		jw_kstr("what", netsock_what(family, type, proto));
-		jw_ku64("state", state);
-		jw_khex("flags", flags);
-		jw_ku64("backlog", le32(n->backlog));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "netsock");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_uint_field(json_wtr, "family", family);
+		jsonw_uint_field(json_wtr, "sock_type", type);
+		jsonw_uint_field(json_wtr, "protocol", proto);
+		jsonw_string_field(json_wtr, "what", netsock_what(family, type, proto));
+		jsonw_uint_field(json_wtr, "state", state);
+		jsonw_hex_field(json_wtr, "flags", flags);
+		jsonw_uint_field(json_wtr, "backlog", le32(n->backlog));
 		if (inet) {
-			jw_kstr("local", local);
-			jw_kstr("peer", peer);
+			jsonw_string_field(json_wtr, "local", local);
+			jsonw_string_field(json_wtr, "peer", peer);
 		}
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  network socket [%u] %s, family %u type %u protocol %u, state %u",
 		       id, netsock_what(family, type, proto), family, type, proto, state);
@@ -2285,12 +2284,12 @@ static int rec_mqueue_msg(struct dec *d, uint32_t len)
 			   prio, n);
 	d->mq_left--;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "mqueue_msg");
-		jw_ku64("mq", le32(m->mq));
-		jw_ku64("prio", prio);
-		jw_ku64("bytes", n);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "mqueue_msg");
+		jsonw_uint_field(json_wtr, "mq", le32(m->mq));
+		jsonw_uint_field(json_wtr, "prio", prio);
+		jsonw_uint_field(json_wtr, "bytes", n);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  mqueue_msg [%u] prio %u, %u bytes\n", le32(m->mq), prio, n);
 	}
@@ -2323,13 +2322,13 @@ static int rec_signalfd(struct dec *d, uint32_t len)
 				 used ? " " : "", name);
 	}
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "signalfd");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_khex("mask", mask);
-		jw_kstr("signals", names);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "signalfd");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_hex_field(json_wtr, "mask", mask);
+		jsonw_string_field(json_wtr, "signals", names);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  signalfd [%u] mask %#018" PRIx64 " (%s)\n", id, mask,
 		       used ? names : "-");
@@ -2369,17 +2368,17 @@ static int rec_timerfd(struct dec *d, uint32_t len)
 	if (!anon_obj_new(d, id, CKPT_FILE_TIMERFD, "timerfd"))
 		return -1;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "timerfd");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_kstr("clock", timerfd_clock(clock));
-		jw_ku64("value_ns", value);
-		jw_ku64("interval_ns", interval);
-		jw_ku64("ticks", ticks);
-		jw_kbool("abstime", flags & CKPT_TFD_TIMER_ABSTIME);
-		jw_kbool("cancel_on_set", flags & CKPT_TFD_TIMER_CANCEL_ON_SET);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "timerfd");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_string_field(json_wtr, "clock", timerfd_clock(clock));
+		jsonw_uint_field(json_wtr, "value_ns", value);
+		jsonw_uint_field(json_wtr, "interval_ns", interval);
+		jsonw_uint_field(json_wtr, "ticks", ticks);
+		jsonw_bool_field(json_wtr, "abstime", flags & CKPT_TFD_TIMER_ABSTIME);
+		jsonw_bool_field(json_wtr, "cancel_on_set", flags & CKPT_TFD_TIMER_CANCEL_ON_SET);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  timerfd [%u] clock %s, left %" PRIu64 " ns, interval %" PRIu64
 		       " ns, ticks %" PRIu64 "%s%s\n", id, timerfd_clock(clock), value,
@@ -2431,28 +2430,28 @@ static int rec_pty(struct dec *d, uint32_t len)
 		snprintf(cc + 3 * i, sizeof(cc) - 3 * i, "%s%02x", i ? " " : "", t->cc[i]);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "pty");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_ku64("index", le32(r->index));
-		jw_kstr("path", (const char *)r->path);
-		jw_khex("flags", flags);
-		jw_khex("pktstatus", pkt);
-		jw_khex("iflag", le32(t->iflag));
-		jw_khex("oflag", le32(t->oflag));
-		jw_khex("cflag", le32(t->cflag));
-		jw_khex("lflag", le32(t->lflag));
-		jw_ku64("ispeed", le32(t->ispeed));
-		jw_ku64("ospeed", le32(t->ospeed));
-		jw_kstr("cc", cc);
-		jw_ku64("rows", le16(r->ws_row));
-		jw_ku64("cols", le16(r->ws_col));
-		jw_ku64("sid", sid);
-		jw_ku64("pgrp", pgrp);
-		jw_ku64("bytes_in", nr_in);
-		jw_ku64("bytes_out", nr_out);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "pty");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_uint_field(json_wtr, "index", le32(r->index));
+		jsonw_string_field(json_wtr, "path", (const char *)r->path);
+		jsonw_hex_field(json_wtr, "flags", flags);
+		jsonw_hex_field(json_wtr, "pktstatus", pkt);
+		jsonw_hex_field(json_wtr, "iflag", le32(t->iflag));
+		jsonw_hex_field(json_wtr, "oflag", le32(t->oflag));
+		jsonw_hex_field(json_wtr, "cflag", le32(t->cflag));
+		jsonw_hex_field(json_wtr, "lflag", le32(t->lflag));
+		jsonw_uint_field(json_wtr, "ispeed", le32(t->ispeed));
+		jsonw_uint_field(json_wtr, "ospeed", le32(t->ospeed));
+		jsonw_string_field(json_wtr, "cc", cc);
+		jsonw_uint_field(json_wtr, "rows", le16(r->ws_row));
+		jsonw_uint_field(json_wtr, "cols", le16(r->ws_col));
+		jsonw_uint_field(json_wtr, "sid", sid);
+		jsonw_uint_field(json_wtr, "pgrp", pgrp);
+		jsonw_uint_field(json_wtr, "bytes_in", nr_in);
+		jsonw_uint_field(json_wtr, "bytes_out", nr_out);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  pty [%u] /dev/pts/%u through %s, %ux%u, in %u bytes, out %u bytes",
 		       id, le32(r->index), r->path, le16(r->ws_row), le16(r->ws_col), nr_in,
@@ -2500,11 +2499,11 @@ static int rec_ctty(struct dec *d, uint32_t len)
 	if (!o || !o->pipe || o->kind != CKPT_FILE_PTMX)
 		return bad(d, "controlling terminal: pty %u is not defined before", le32(r->pty));
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "ctty");
-		jw_ku64("pid", d->pid);
-		jw_ku64("pty", le32(r->pty));
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "ctty");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "pty", le32(r->pty));
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  controlling terminal: pty [%u]\n", le32(r->pty));
 	}
@@ -2530,13 +2529,13 @@ static int rec_inotify(struct dec *d, uint32_t len)
 	d->inotify_id = id;
 	d->inotify_left = nr;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "inotify");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_ku64("watches", nr);
-		jw_ku64("next_wd", next);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "inotify");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_uint_field(json_wtr, "watches", nr);
+		jsonw_uint_field(json_wtr, "next_wd", next);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  inotify [%u] %u watches, next wd %u\n", id, nr, next);
 	}
@@ -2563,13 +2562,13 @@ static int rec_inotify_watch(struct dec *d, uint32_t len)
 		return bad(d, "inotify %u: watch %u: mask %#x", d->inotify_id, wd, mask);
 	d->inotify_left--;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "inotify_watch");
-		jw_ku64("inotify", d->inotify_id);
-		jw_ku64("wd", wd);
-		jw_khex("mask", mask);
-		jw_kstr("path", (const char *)r->path);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "inotify_watch");
+		jsonw_uint_field(json_wtr, "inotify", d->inotify_id);
+		jsonw_uint_field(json_wtr, "wd", wd);
+		jsonw_hex_field(json_wtr, "mask", mask);
+		jsonw_string_field(json_wtr, "path", (const char *)r->path);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("    watch %u mask %#x %s\n", wd, mask, (const char *)r->path);
 	}
@@ -2634,22 +2633,22 @@ static int rec_epoll(struct dec *d, uint32_t len)
 	d->nfiles++;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "epoll");
-		jw_ku64("pid", d->pid);
-		jw_ku64("id", id);
-		jw_key("items");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "epoll");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_name(json_wtr, "items");
+		jsonw_start_array(json_wtr);
 		for (i = 0; i < nr; i++) {
-			jw_obj_start();
-			jw_ku64("fd", le32(e->item[i].fd));
-			jw_ku64("file", le32(e->item[i].file));
-			jw_khex("events", le32(e->item[i].events));
-			jw_khex("data", le64(e->item[i].data));
-			jw_obj_end();
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "fd", le32(e->item[i].fd));
+			jsonw_uint_field(json_wtr, "file", le32(e->item[i].file));
+			jsonw_hex_field(json_wtr, "events", le32(e->item[i].events));
+			jsonw_hex_field(json_wtr, "data", le64(e->item[i].data));
+			jsonw_end_object(json_wtr);
 		}
-		jw_arr_end();
-		jw_obj_end();
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  epoll [%u] %u files\n", id, nr);
@@ -2687,16 +2686,16 @@ static int rec_fd(struct dec *d, uint32_t len)
 	open_flags_str(oflags, sizeof(oflags), o->flags);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "fd");
-		jw_ku64("pid", d->pid);
-		jw_ku64("fd", le32(f->fd));
-		jw_ku64("file", id);
-		jw_kstr("path", o->path);
-		jw_kstr("flags", oflags);
-		jw_ku64("pos", o->pos);
-		jw_kbool("cloexec", flags & CKPT_FD_CLOEXEC);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "fd");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "fd", le32(f->fd));
+		jsonw_uint_field(json_wtr, "file", id);
+		jsonw_string_field(json_wtr, "path", o->path);
+		jsonw_string_field(json_wtr, "flags", oflags);
+		jsonw_uint_field(json_wtr, "pos", o->pos);
+		jsonw_bool_field(json_wtr, "cloexec", flags & CKPT_FD_CLOEXEC);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  fd %u -> [%u] %s (%s, pos %" PRIu64 ")%s\n", le32(f->fd), id, o->path,
 		       oflags, o->pos, flags & CKPT_FD_CLOEXEC ? " cloexec" : "");
@@ -2737,19 +2736,19 @@ static int rec_flock(struct dec *d, uint32_t len)
 		snprintf(fdstr, sizeof(fdstr), "fd %u ", fd);
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "lock");
-		jw_ku64("pid", d->pid);
-		jw_kstr("kind", kinds[kind]);
-		jw_kstr("lock", type == CKPT_LOCK_WRITE ? "write" : "read");
-		jw_ku64("file", id);
-		jw_kstr("path", o->path);
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "lock");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_string_field(json_wtr, "kind", kinds[kind]);
+		jsonw_string_field(json_wtr, "lock", type == CKPT_LOCK_WRITE ? "write" : "read");
+		jsonw_uint_field(json_wtr, "file", id);
+		jsonw_string_field(json_wtr, "path", o->path);
 		if (kind == CKPT_LOCK_POSIX)
-			jw_ku64("fd", fd);
-		jw_ku64("start", start);
+			jsonw_uint_field(json_wtr, "fd", fd);
+		jsonw_uint_field(json_wtr, "start", start);
 		if (end != CKPT_LOCK_EOF)
-			jw_ku64("end", end);
-		jw_obj_end();
+			jsonw_uint_field(json_wtr, "end", end);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  lock %s %s %s[%u] %s, bytes %s\n", kinds[kind],
 		       type == CKPT_LOCK_WRITE ? "write" : "read", fdstr, id, o->path, range);
@@ -2777,15 +2776,15 @@ static int rec_fs(struct dec *d, uint32_t len)
 		return -1;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "fs");
-		jw_ku64("pid", d->pid);
-		jw_kstr("cwd", (const char *)f->cwd);
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "fs");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_string_field(json_wtr, "cwd", (const char *)f->cwd);
 		char um[16];
 
 		snprintf(um, sizeof(um), "%04o", le32(f->umask));
-		jw_kstr("umask", um);
-		jw_obj_end();
+		jsonw_string_field(json_wtr, "umask", um);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("  cwd %s, umask %04o\n", f->cwd, le32(f->umask));
 	}
@@ -2801,11 +2800,11 @@ static int rec_sighand(struct dec *d, uint32_t len)
 	if (need_task(d) || check_len(d, len, sizeof(*s)) || once(d, SEEN_SIGHAND))
 		return -1;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "sighand");
-		jw_ku64("pid", d->pid);
-		jw_key("actions");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "sighand");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_name(json_wtr, "actions");
+		jsonw_start_array(json_wtr);
 	}
 	for (i = 0; i < CKPT_NSIG; i++) {
 		const struct ckpt_sigaction *a = &s->action[i];
@@ -2815,17 +2814,17 @@ static int rec_sighand(struct dec *d, uint32_t len)
 			continue;
 		sig_name(name, sizeof(name), i + 1);
 		if (json_output) {
-			jw_obj_start();
-			jw_ku64("signal", i + 1);
-			jw_kstr("name", name);
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "signal", i + 1);
+			jsonw_string_field(json_wtr, "name", name);
 			if (h == 1)
-				jw_kstr("handler", "SIG_IGN");
+				jsonw_string_field(json_wtr, "handler", "SIG_IGN");
 			else
-				jw_khex("handler", h);
-			jw_khex("flags", le64(a->flags));
-			jw_khex("restorer", le64(a->restorer));
-			jw_khex("mask", le64(a->mask));
-			jw_obj_end();
+				jsonw_hex_field(json_wtr, "handler", h);
+			jsonw_hex_field(json_wtr, "flags", le64(a->flags));
+			jsonw_hex_field(json_wtr, "restorer", le64(a->restorer));
+			jsonw_hex_field(json_wtr, "mask", le64(a->mask));
+			jsonw_end_object(json_wtr);
 		} else if (h == 1) {
 			printf("  signal %-11s SIG_IGN\n", name);
 		} else {
@@ -2835,8 +2834,8 @@ static int rec_sighand(struct dec *d, uint32_t len)
 		}
 	}
 	if (json_output) {
-		jw_arr_end();
-		jw_obj_end();
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
 	}
 	return 0;
 }
@@ -2854,16 +2853,16 @@ static void print_siginfo(const struct ckpt_siginfo *e)
 
 	sig_name(name, sizeof(name), signo);
 	if (json_output) {
-		jw_obj_start();
-		jw_key("signo");
-		jw_s64(signo);
-		jw_kstr("name", name);
-		jw_key("code");
-		jw_s64(code);
-		jw_ku64("pid", pid);
-		jw_ku64("uid", uid);
-		jw_ku64("value", value);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_name(json_wtr, "signo");
+		jsonw_int(json_wtr, signo);
+		jsonw_string_field(json_wtr, "name", name);
+		jsonw_name(json_wtr, "code");
+		jsonw_int(json_wtr, code);
+		jsonw_uint_field(json_wtr, "pid", pid);
+		jsonw_uint_field(json_wtr, "uid", uid);
+		jsonw_uint_field(json_wtr, "value", value);
+		jsonw_end_object(json_wtr);
 		return;
 	}
 	printf("    %-11s code %d pid %u uid %u value %" PRIu64 "\n", name, code, pid,
@@ -2884,14 +2883,14 @@ static int sig_queue(struct dec *d, uint32_t len, size_t hdr, uint32_t nr,
 			return bad(d, "queued signal %d not in the pending set", signo);
 	}
 	if (json_output) {
-		jw_khex("set", set);
-		jw_key("queue");
-		jw_arr_start();
+		jsonw_hex_field(json_wtr, "set", set);
+		jsonw_name(json_wtr, "queue");
+		jsonw_start_array(json_wtr);
 	}
 	for (i = 0; i < nr; i++)
 		print_siginfo(&info[i]);
 	if (json_output)
-		jw_arr_end();
+		jsonw_end_array(json_wtr);
 	return 0;
 }
 
@@ -2908,10 +2907,10 @@ static int rec_sigpending(struct dec *d, uint32_t len)
 	if (flags & ~(uint32_t)CKPT_SIGPENDING_STOP)
 		return bad(d, "unknown flags %#x", flags);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "sigpending");
-		jw_ku64("tid", le32(p->tid));
-		jw_ku64("stop_signo", le32(p->stop_signo));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "sigpending");
+		jsonw_uint_field(json_wtr, "tid", le32(p->tid));
+		jsonw_uint_field(json_wtr, "stop_signo", le32(p->stop_signo));
 	} else {
 		printf("  sigpending: tid %u nr %u set %#" PRIx64, le32(p->tid), le32(p->nr),
 		       (uint64_t)le64(p->signal));
@@ -2922,7 +2921,7 @@ static int rec_sigpending(struct dec *d, uint32_t len)
 	if (sig_queue(d, len, sizeof(*p), le32(p->nr), le64(p->signal), p->info))
 		return -1;
 	if (json_output)
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
 	return 0;
 }
 
@@ -2941,11 +2940,11 @@ static int rec_signal(struct dec *d, uint32_t len)
 	if (s->__reserved)
 		return bad(d, "nonzero __reserved");
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "signal");
-		jw_kbool("stopped", flags & CKPT_SIGNAL_STOPPED);
-		jw_kbool("continued", flags & CKPT_SIGNAL_CONTINUED);
-		jw_ku64("group_exit_code", le32(s->group_exit_code));
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "signal");
+		jsonw_bool_field(json_wtr, "stopped", flags & CKPT_SIGNAL_STOPPED);
+		jsonw_bool_field(json_wtr, "continued", flags & CKPT_SIGNAL_CONTINUED);
+		jsonw_uint_field(json_wtr, "group_exit_code", le32(s->group_exit_code));
 	} else {
 		printf("  signal: shared nr %u set %#" PRIx64 "%s%s group_exit_code %u\n",
 		       le32(s->nr), (uint64_t)le64(s->signal),
@@ -2956,7 +2955,7 @@ static int rec_signal(struct dec *d, uint32_t len)
 	if (sig_queue(d, len, sizeof(*s), le32(s->nr), le64(s->signal), s->info))
 		return -1;
 	if (json_output)
-		jw_obj_end();
+		jsonw_end_object(json_wtr);
 	return 0;
 }
 
@@ -2973,19 +2972,19 @@ static int rec_itimers(struct dec *d, uint32_t len)
 	if (flags & ~(uint32_t)CKPT_ITIMER_REAL_EXPIRED)
 		return bad(d, "unknown flags %#x", flags);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "itimers");
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "itimers");
 		for (i = 0; i < CKPT_NR_ITIMERS; i++) {
-			jw_key(names[i]);
-			jw_obj_start();
-			jw_key("value_ns");
-			jw_s64((int64_t)le64(t->it[i].value_ns));
-			jw_ku64("interval_ns", le64(t->it[i].interval_ns));
-			jw_obj_end();
+			jsonw_name(json_wtr, names[i]);
+			jsonw_start_object(json_wtr);
+			jsonw_name(json_wtr, "value_ns");
+			jsonw_int(json_wtr, (int64_t)le64(t->it[i].value_ns));
+			jsonw_uint_field(json_wtr, "interval_ns", le64(t->it[i].interval_ns));
+			jsonw_end_object(json_wtr);
 		}
-		jw_kbool("real_expired", flags & CKPT_ITIMER_REAL_EXPIRED);
-		jw_ku64("next_posix_timer_id", le32(t->next_posix_timer_id));
-		jw_obj_end();
+		jsonw_bool_field(json_wtr, "real_expired", flags & CKPT_ITIMER_REAL_EXPIRED);
+		jsonw_uint_field(json_wtr, "next_posix_timer_id", le32(t->next_posix_timer_id));
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  itimers:");
@@ -3012,25 +3011,25 @@ static int rec_posix_timer(struct dec *d, uint32_t len)
 	if (t->__reserved)
 		return bad(d, "nonzero __reserved");
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "posix_timer");
-		jw_ku64("id", le32(t->id));
-		jw_key("clock");
-		jw_s64((int32_t)le32(t->clockid));
-		jw_ku64("notify", le32(t->notify));
-		jw_ku64("signo", le32(t->signo));
-		jw_ku64("tid", le32(t->tid));
-		jw_ku64("sigev_value", le64(t->sigev_value));
-		jw_khex("flags", flags);
-		jw_key("value_ns");
-		jw_s64((int64_t)le64(t->value_ns));
-		jw_ku64("interval_ns", le64(t->interval_ns));
-		jw_key("overrun");
-		jw_s64((int64_t)le64(t->overrun));
-		jw_key("overrun_last");
-		jw_s64((int64_t)le64(t->overrun_last));
-		jw_ku64("sig_overrun", le32(t->sig_overrun));
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "posix_timer");
+		jsonw_uint_field(json_wtr, "id", le32(t->id));
+		jsonw_name(json_wtr, "clock");
+		jsonw_int(json_wtr, (int32_t)le32(t->clockid));
+		jsonw_uint_field(json_wtr, "notify", le32(t->notify));
+		jsonw_uint_field(json_wtr, "signo", le32(t->signo));
+		jsonw_uint_field(json_wtr, "tid", le32(t->tid));
+		jsonw_uint_field(json_wtr, "sigev_value", le64(t->sigev_value));
+		jsonw_hex_field(json_wtr, "flags", flags);
+		jsonw_name(json_wtr, "value_ns");
+		jsonw_int(json_wtr, (int64_t)le64(t->value_ns));
+		jsonw_uint_field(json_wtr, "interval_ns", le64(t->interval_ns));
+		jsonw_name(json_wtr, "overrun");
+		jsonw_int(json_wtr, (int64_t)le64(t->overrun));
+		jsonw_name(json_wtr, "overrun_last");
+		jsonw_int(json_wtr, (int64_t)le64(t->overrun_last));
+		jsonw_uint_field(json_wtr, "sig_overrun", le32(t->sig_overrun));
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("  posix_timer: id %u clock %d notify %u signo %u value %" PRIu64 " tid %u\n",
@@ -3068,11 +3067,11 @@ static int rec_mac(struct dec *d, uint32_t len)
 	for (i = 0; i < CKPT_MAC_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", m->mac[i]);
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "mac");
-		jw_kstr("alg", "hmac(sha256)");
-		jw_kstr("mac", hex);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "mac");
+		jsonw_string_field(json_wtr, "alg", "hmac(sha256)");
+		jsonw_string_field(json_wtr, "mac", hex);
+		jsonw_end_object(json_wtr);
 		return 0;
 	}
 	printf("mac: HMAC-SHA256 %s\n", hex);
@@ -3098,10 +3097,10 @@ static int rec_task_end(struct dec *d, uint32_t len)
 end:
 	d->in_task = false;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "task_end");
-		jw_ku64("pid", d->pid);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "task_end");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_end_object(json_wtr);
 	}
 	return 0;
 }
@@ -3111,12 +3110,12 @@ static void rec_unknown(struct dec *d, uint32_t type, uint32_t len)
 	d->unknown++;
 	d->unknown_bytes += len;
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("type", "unknown");
-		jw_khex("type_nr", type);
-		jw_ku64("offset", d->rec_off);
-		jw_ku64("len", len);
-		jw_obj_end();
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "unknown");
+		jsonw_hex_field(json_wtr, "type_nr", type);
+		jsonw_uint_field(json_wtr, "offset", d->rec_off);
+		jsonw_uint_field(json_wtr, "len", len);
+		jsonw_end_object(json_wtr);
 	} else {
 		printf("unknown record 0x%04x (%u bytes) at byte %" PRIu64 "\n", type, len,
 		       d->rec_off);
@@ -3365,22 +3364,22 @@ static int decode(struct dec *d)
 static void totals(struct dec *d)
 {
 	if (json_output) {
-		jw_key("totals");
-		jw_obj_start();
-		jw_ku64("tasks", d->tasks);
-		jw_ku64("threads", d->threads);
-		jw_ku64("regsets", d->regsets);
-		jw_ku64("areas", d->vmas);
-		jw_ku64("pages", d->pages);
-		jw_ku64("page_bytes", d->pages * d->page_size);
-		jw_ku64("files", d->nfiles);
-		jw_ku64("objects", d->ncobjs);
-		jw_ku64("object_pages", d->obj_pages);
-		jw_ku64("file_contents_bytes", d->rf_bytes);
-		jw_ku64("fds", d->fds);
-		jw_ku64("unknown_records", d->unknown);
-		jw_ku64("bytes", d->r.off);
-		jw_obj_end();
+		jsonw_name(json_wtr, "totals");
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "tasks", d->tasks);
+		jsonw_uint_field(json_wtr, "threads", d->threads);
+		jsonw_uint_field(json_wtr, "regsets", d->regsets);
+		jsonw_uint_field(json_wtr, "areas", d->vmas);
+		jsonw_uint_field(json_wtr, "pages", d->pages);
+		jsonw_uint_field(json_wtr, "page_bytes", d->pages * d->page_size);
+		jsonw_uint_field(json_wtr, "files", d->nfiles);
+		jsonw_uint_field(json_wtr, "objects", d->ncobjs);
+		jsonw_uint_field(json_wtr, "object_pages", d->obj_pages);
+		jsonw_uint_field(json_wtr, "file_contents_bytes", d->rf_bytes);
+		jsonw_uint_field(json_wtr, "fds", d->fds);
+		jsonw_uint_field(json_wtr, "unknown_records", d->unknown);
+		jsonw_uint_field(json_wtr, "bytes", d->r.off);
+		jsonw_end_object(json_wtr);
 		return;
 	}
 	printf("totals: %" PRIu64 " tasks, %" PRIu64 " threads, %" PRIu64 " areas, %" PRIu64
@@ -3445,24 +3444,24 @@ int do_info(int argc, char **argv)
 	}
 
 	if (json_output) {
-		jw_obj_start();
-		jw_kstr("file", d->name);
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "file", d->name);
 	}
 	ret = decode(d);
 	header_done = d->header_ok;
 	flush_vma(d);
 	if (json_output) {
 		if (header_done)
-			jw_arr_end();
+			jsonw_end_array(json_wtr);
 		totals(d);
-		jw_kbool("ok", !ret);
-		jw_ku64("nr_records", d->nrec);
+		jsonw_bool_field(json_wtr, "ok", !ret);
+		jsonw_uint_field(json_wtr, "nr_records", d->nrec);
 		if (ret)
-			jw_kstr("error", d->err);
+			jsonw_string_field(json_wtr, "error", d->err);
 		else
-			jw_khex("crc32", d->r.crc);
-		jw_obj_end();
-		jw_finish();
+			jsonw_hex_field(json_wtr, "crc32", d->r.crc);
+		jsonw_end_object(json_wtr);
+		jsonw_destroy(&json_wtr);
 	} else if (header_done) {
 		totals(d);
 	}

@@ -18,6 +18,7 @@
 #include "ckpt.h"
 
 bool json_output;
+json_writer_t *json_wtr;
 bool quiet;
 const char *prog = "ckpt";
 
@@ -323,7 +324,7 @@ void excl_names(char *out, size_t size, uint64_t bits)
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
-	int i;
+	int i, ret;
 
 	/* Options before the command. */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -361,5 +362,14 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	return c->func(argc, argv);
+	/* Commands write JSON through it, and may end it themselves. */
+	json_wtr = jsonw_new(stdout);
+	if (!json_wtr) {
+		p_err("out of memory");
+		return EXIT_ENV;
+	}
+	jsonw_pretty(json_wtr, true);
+	ret = c->func(argc, argv);
+	jsonw_destroy(&json_wtr);
+	return ret;
 }

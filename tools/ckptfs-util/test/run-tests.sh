@@ -5,6 +5,7 @@
 #  - "ckpt info" on synthetic images from mkimage.py: valid, through a pipe,
 #    JSON, unknown records, truncated at many offsets, bit-flipped; under
 #    ASan/UBSan (build/ckpt-asan) and valgrind;
+#  - "ckpt format", and the JSON writer alone (build/jsonw-test);
 #  - the cgroup commands against a fake cgroup tree of plain files
 #    (CKPT_CGROUP_ROOT).
 #
@@ -456,6 +457,41 @@ open(sys.argv[2], 'wb').write(img)
 PY
 expect 1 "info task_end length" -- "$ASAN" info "$TMP/tlen.img"
 grep_in "$TMP/err" 'record type 0x01ff (task_end) at byte [0-9]*: length 16, expected 8' "task_end length"
+
+############################################################ JSON writer
+
+JSONW=$PWD/build/jsonw-test
+if [ -x "$JSONW" ]; then
+	for mode in pretty compact; do
+		expect 0 "json writer $mode" -- "$JSONW" $mode
+		json_ok "$TMP/out" "json writer $mode"
+		if cmp -s "$TMP/out" "test/jsonw.$mode"; then
+			ok
+		else
+			ko "json writer $mode: output differs from test/jsonw.$mode"
+			diff "test/jsonw.$mode" "$TMP/out" | head -20 >&2
+		fi
+	done
+	# escapes decode to the bytes written, nesting to the values
+	if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['quote'] == 'say "hi" \\ bye'
+assert d['control'] == 'tab\there\nnewline\r\x01\x1f\x7f'
+assert d['utf8'] == 'caf\u00e9 \u20ac \U0001f600'
+# bytes that are not UTF-8 come out as the code point of their value
+assert d['not_utf8'] == '\xff \xc3 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82'
+assert d['len'] == 'nul' and d['prefix'] == 'abc' and d['null_string'] == ''
+assert d['u64_max'] == 2**64 - 1 and d['s64_min'] == -2**63
+assert d['hex'] == '0xdeadbeef' and d['yes'] is True and d['no'] is False
+assert d['nothing'] is None and d['empty_object'] == {} and d['empty_array'] == []
+assert d['nested'] == [1, {'a': [[], -2, 'x']}, None]
+assert d['"odd" name\n'] is True
+PY
+	then ok; else ko "json writer: values"; fi
+else
+	ko "no $JSONW (make build/jsonw-test)"
+fi
 
 ############################################################ usage
 
