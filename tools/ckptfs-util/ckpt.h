@@ -4,7 +4,8 @@
  *
  * main.c	command table, option parsing, help, error printer
  * cgroup.c	checkpoint, restart, state, exclude: the cgroup files
- * image.c	info: the image decoder
+ * image.c	info: the image decoder: the stream, the walk, the dispatch
+ * img_*.c	info: the records of each kind (task, mm, files, net, ipc, signal)
  * format.c	the record types (CKPT_REC_TYPES()), format: the layout for scripts
  * json_writer.c	a JSON writer (json_wtr, modelled on bpftool's)
  */
