@@ -19,9 +19,11 @@ CGROOT=/sys/fs/cgroup
 PARENT=${CKPT_TEST_PARENT:-$CGROOT/test}
 TIMEOUT=${CKPT_TEST_TIMEOUT:-30}
 
-# Size of struct ckpt_file_header and struct ckpt_trailer.
-HDR_LEN=184
-TRAILER_LEN=32
+# Size of struct ckpt_file_header and struct ckpt_trailer, from the tool.
+read -r HDR_LEN TRAILER_LEN < <("$CKPT" format 2>/dev/null | awk '
+	$1 == "struct" && $2 == "file_header" { h = $3 }
+	$1 == "struct" && $2 == "trailer" { t = $3 }
+	END { print h, t }')
 
 declare -gA ERRNO_NUM=(
 	[EPERM]=1 [ENOENT]=2 [ESRCH]=3 [EINTR]=4 [EBADF]=9 [EAGAIN]=11 [EBUSY]=16

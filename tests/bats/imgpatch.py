@@ -3,24 +3,30 @@
 """imgpatch.py IMAGE TYPE NTH OFFSET SIZE VALUE
 
 Writes VALUE (an integer, little-endian, SIZE bytes) at byte OFFSET of the
-NTH (from 0) record of type TYPE (0x0410...) of a ckpt image, then fixes the
-trailer's CRC, so that restart meets the change itself rather than a bad
-CRC.  Exits 1 if there is no such record.
+NTH (from 0) record of type TYPE (a number, 0x0410..., or a name as "ckpt
+format" prints it, pipe...) of a ckpt image, then fixes the trailer's CRC,
+so that restart meets the change itself rather than a bad CRC.  Exits 1 if
+there is no such record.  The layout comes from "ckpt format --json".
 """
+import os
 import struct
 import sys
 import zlib
 
-HDR_LEN = 184
-TRAILER = 0x00ff
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'tools', 'ckptfs-util'))
+import ckptfmt  # noqa: E402
+
+FMT = ckptfmt.load()
+TRAILER = FMT.rec['trailer']
 
 
 def main():
     path, rtype, nth, off, size, value = sys.argv[1:7]
-    rtype, nth, off, size = int(rtype, 0), int(nth), int(off), int(size)
+    rtype, nth, off, size = FMT.type_of(rtype), int(nth), int(off), int(size)
     value = int(value, 0) & ((1 << (8 * size)) - 1)
     img = bytearray(open(path, 'rb').read())
-    pos, seen = HDR_LEN, 0
+    pos, seen = FMT.header_len, 0
     while True:
         t, ln = struct.unpack_from('<II', img, pos)
         if t == TRAILER:
@@ -30,15 +36,14 @@ def main():
                 img[pos + off:pos + off + size] = value.to_bytes(size, 'little')
                 break
             seen += 1
-        pos += (ln + 7) & ~7
-    else:
-        pass
+        pos += FMT.aligned(ln)
     if t == TRAILER:
         sys.exit(1)
     while t != TRAILER:
-        pos += (ln + 7) & ~7
+        pos += FMT.aligned(ln)
         t, ln = struct.unpack_from('<II', img, pos)
-    struct.pack_into('<I', img, pos + 24, zlib.crc32(bytes(img[:pos])))
+    struct.pack_into('<I', img, pos + FMT.off('trailer', 'crc32'),
+                     zlib.crc32(bytes(img[:pos])))
     open(path, 'wb').write(img)
 
 

@@ -28,18 +28,46 @@ for truncations, CRC_PERCENT (default 85) of the copies get a trailer whose
 record count, byte count and CRC match the mutated stream, so that restart
 meets the mutation itself, not just a checksum error at the end.
 """
+import os
 import random
 import struct
 import sys
 import zlib
 
-HDR_LEN = 184
-TRAILER = 0x00ff
-REC_MAX = 64 * 1024
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'tools', 'ckptfs-util'))
+import ckptfmt  # noqa: E402
+
+# The layout, from "ckpt format --json"
+FMT = ckptfmt.load()
+HDR_LEN = FMT.header_len
+TRAILER = FMT.rec['trailer']
+REC_MAX = FMT.rec_max_len
+REC_LEN = FMT.size('rec')
+# numbers no record type has: the last but one of each range
+UNKNOWN = sorted({(t | 0xff) - 1 for t in FMT.names} - set(FMT.names))
 HOSTILE32 = [0, 1, 2, 7, 0xff, 0xfff, 0xffff, 0x10000, 0x10001, 0x7fffffff,
              0x80000000, 0xfffffff8, 0xfffffffe, 0xffffffff]
 HOSTILE64 = [0, 1, 0xfff, 0x1000, 1 << 32, 1 << 47, (1 << 47) - 4096,
              1 << 63, (1 << 64) - 4096, (1 << 64) - 1]
+
+
+def header_fields():
+    """(offset, size) of the fields of the file header to damage: the
+    integers, and the first and last byte of the strings and the padding."""
+    out = []
+    for name, f in FMT.structs['file_header']['fields'].items():
+        o, size = f['offset'], f['size']
+        if name == 'magic':
+            continue
+        if size in (4, 8):
+            out.append((o, size))
+        else:
+            out += [(o, 1), (o + size - 1, 1)]
+    return out
+
+
+HEADER_FIELDS = header_fields()
 
 
 def split(img):
@@ -48,7 +76,7 @@ def split(img):
     while pos + 8 <= len(img):
         t, ln = struct.unpack_from('<II', img, pos)
         end = pos + ((ln + 7) & ~7)
-        if ln < 8 or end > len(img):
+        if ln < REC_LEN or end > len(img):
             break
         recs.append((t, bytes(img[pos:end])))
         pos = end
@@ -63,9 +91,11 @@ def join(hdr, recs, fix):
     n = 0
     for t, r in recs:
         # a record whose type a mutation made TRAILER may be too short
-        if t == TRAILER and fix and len(r) >= 28:
+        if t == TRAILER and fix and len(r) >= FMT.size('trailer'):
             r = bytearray(r)
-            struct.pack_into('<QQI', r, 8, n, len(out), zlib.crc32(bytes(out)))
+            FMT.put(r, 'trailer', 'nr_records', n)
+            FMT.put(r, 'trailer', 'bytes', len(out))
+            FMT.put(r, 'trailer', 'crc32', zlib.crc32(bytes(out)))
             r = bytes(r)
         out += r
         n += 1
@@ -160,11 +190,7 @@ def mutate(rng, kind, hdr, recs, types):
         recs[i] = (recs[i][0], bytes(r))
         return 'rec %d type %#x @%d %#x -> %#x' % (i, recs[i][0], o, old, v)
     if kind == 'header':
-        # version, header_len, arch, page_size, exclude, nr_tasks, flags,
-        # time_ns, release, machine, pad
-        o, size = rng.choice([(8, 4), (12, 4), (16, 4), (20, 4), (24, 8),
-                              (32, 4), (36, 4), (40, 8), (48, 1), (112, 1),
-                              (178, 1), (183, 1)])
+        o, size = rng.choice(HEADER_FIELDS)
         old = int.from_bytes(hdr[o:o + size], 'little')
         v = rng.choice(HOSTILE64 + [old + 1, old - 1, old * 2]) \
             & ((1 << (8 * size)) - 1)
@@ -174,7 +200,7 @@ def mutate(rng, kind, hdr, recs, types):
         i = pick(rng, recs)
         r = bytearray(recs[i][1])
         old = recs[i][0]
-        v = rng.choice(types + [0, 0x00fe, 0x0199, 0x04ff, 0xffffffff])
+        v = rng.choice(types + [0] + UNKNOWN + [0xffffffff])
         struct.pack_into('<I', r, 0, v)
         recs[i] = (v, bytes(r))
         return 'rec %d type %#x -> %#x' % (i, old, v)

@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include "ckpt.h"
-#include "json.h"
 
 struct cgroup {
 	char	path[PATH_MAX];		/* full path of the directory */
@@ -1029,15 +1028,15 @@ static int print_blockers(const char *raw)
 	int n = 0;
 
 	if (json_output) {
-		jw_obj_start();
-		jw_key("blockers");
-		jw_arr_start();
+		jsonw_start_object(json_wtr);
+		jsonw_name(json_wtr, "blockers");
+		jsonw_start_array(json_wtr);
 	}
 	for (p = raw; *p; p = nl + 1) {
 		nl = strchrnul(p, '\n');
 		if (!strncmp(p, "error ", 6)) {
 			if (json_output)
-				jw_strn(p + 6, nl - p - 6);
+				jsonw_string_len(json_wtr, p + 6, nl - p - 6);
 			else
 				printf("%.*s\n", (int)(nl - p - 6), p + 6);
 			n++;
@@ -1046,9 +1045,9 @@ static int print_blockers(const char *raw)
 			break;
 	}
 	if (json_output) {
-		jw_arr_end();
-		jw_obj_end();
-		jw_finish();
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
+		jsonw_destroy(&json_wtr);
 	}
 	return n;
 }
@@ -1143,25 +1142,25 @@ int do_state(int argc, char **argv)
 		fputs(raw, stdout);
 		return EXIT_OK;
 	}
-	jw_obj_start();
-	jw_kstr("cgroup", cg.path);
-	jw_kstr("state", st.state);
-	jw_kstr("last_op", st.last_op);
-	jw_kstr("last_result", st.last_result);
-	jw_ku64("errno", st.err);
-	jw_kstr("strerror", st.err ? strerror(st.err) : "");
-	jw_ku64("tasks", st.tasks);
-	jw_ku64("bytes", st.bytes);
-	jw_ku64("duration_us", st.duration_us);
+	jsonw_start_object(json_wtr);
+	jsonw_string_field(json_wtr, "cgroup", cg.path);
+	jsonw_string_field(json_wtr, "state", st.state);
+	jsonw_string_field(json_wtr, "last_op", st.last_op);
+	jsonw_string_field(json_wtr, "last_result", st.last_result);
+	jsonw_uint_field(json_wtr, "errno", st.err);
+	jsonw_string_field(json_wtr, "strerror", st.err ? strerror(st.err) : "");
+	jsonw_uint_field(json_wtr, "tasks", st.tasks);
+	jsonw_uint_field(json_wtr, "bytes", st.bytes);
+	jsonw_uint_field(json_wtr, "duration_us", st.duration_us);
 	if (st.has_frozen)
-		jw_ku64("frozen_us", st.frozen_us);
-	jw_key("error");
+		jsonw_uint_field(json_wtr, "frozen_us", st.frozen_us);
+	jsonw_name(json_wtr, "error");
 	if (st.error[0])
-		jw_str(st.error);
+		jsonw_string(json_wtr, st.error);
 	else
-		jw_null();
-	jw_obj_end();
-	jw_finish();
+		jsonw_null(json_wtr);
+	jsonw_end_object(json_wtr);
+	jsonw_destroy(&json_wtr);
 	return EXIT_OK;
 }
 

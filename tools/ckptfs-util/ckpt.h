@@ -4,9 +4,10 @@
  *
  * main.c	command table, option parsing, help, error printer
  * cgroup.c	checkpoint, restart, state, exclude: the cgroup files
- * image.c	info: the image decoder
- * crc32.c	CRC-32 (IEEE 802.3, as zlib's crc32())
- * json.c	a small JSON writer
+ * image.c	info: the image decoder: the stream, the walk, the dispatch
+ * img_*.c	info: the records of each kind (task, mm, files, net, ipc, signal)
+ * format.c	the record types (CKPT_REC_TYPES()), format: the layout for scripts
+ * json_writer.c	a JSON writer (json_wtr, modelled on bpftool's)
  */
 #ifndef CKPT_H
 #define CKPT_H
@@ -14,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "json_writer.h"
 
 #define CKPT_TOOL_VERSION	"0.1"
 
@@ -27,6 +30,7 @@ enum {
 
 /* Options shared by all commands. */
 extern bool json_output;
+extern json_writer_t *json_wtr;	/* stdout, pretty printed */
 extern bool quiet;
 extern const char *prog;
 
@@ -47,8 +51,15 @@ const struct excl_class *excl_class_find(const char *name, size_t len);
 int excl_tokens(const char *cmd, char *out, size_t size, char **tok, int ntok);
 void excl_names(char *out, size_t size, uint64_t bits);
 
-/* crc32.c */
-uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
+/* format.c: the record types, from CKPT_REC_TYPES() */
+struct rec_type {
+	uint32_t	type;
+	const char	*name;
+	uint32_t	min_len, max_len;	/* record header included */
+};
+extern const struct rec_type rec_types[];	/* ends with a NULL name */
+const struct rec_type *rec_type_find(uint32_t type);
+uint64_t rec_type_max(const struct rec_type *t, uint32_t page_size);
 
 /* Commands: each gets argc/argv starting at its own name. */
 int do_checkpoint(int argc, char **argv);
@@ -57,5 +68,6 @@ int do_state(int argc, char **argv);
 int do_check(int argc, char **argv);
 int do_exclude(int argc, char **argv);
 int do_info(int argc, char **argv);
+int do_format(int argc, char **argv);
 
 #endif /* CKPT_H */

@@ -18,6 +18,7 @@
 #include "ckpt.h"
 
 bool json_output;
+json_writer_t *json_wtr;
 bool quiet;
 const char *prog = "ckpt";
 
@@ -131,6 +132,15 @@ static const struct cmd cmds[] = {
 	  "and signal handlers; then the trailer's record count and CRC-32.  With\n"
 	  "--pages also list every block of stored pages.  Exit status 1 and a\n"
 	  "precise message if the image is invalid." },
+	{ "format", do_format,
+	  "format [--json]",
+	  "Print the layout of the image format this tool reads: the version and\n"
+	  "magic, the record types (name, number, least and greatest length,\n"
+	  "header included), and the size and field offsets of the structures\n"
+	  "that scripts patch (file header, trailer, memory records).  For scripts\n"
+	  "that build or change images, so that they keep no copy of their own.\n"
+	  "Without --json, one item a line: \"record NAME NUMBER MIN MAX\",\n"
+	  "\"struct NAME SIZE\", \"field STRUCT.FIELD OFFSET SIZE\", \"NAME VALUE\"." },
 	{ "help", do_help,
 	  "help [COMMAND]",
 	  "Show this help, or the help of one command." },
@@ -314,7 +324,7 @@ void excl_names(char *out, size_t size, uint64_t bits)
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
-	int i;
+	int i, ret;
 
 	/* Options before the command. */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -352,5 +362,14 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	return c->func(argc, argv);
+	/* Commands write JSON through it, and may end it themselves. */
+	json_wtr = jsonw_new(stdout);
+	if (!json_wtr) {
+		p_err("out of memory");
+		return EXIT_ENV;
+	}
+	jsonw_pretty(json_wtr, true);
+	ret = c->func(argc, argv);
+	jsonw_destroy(&json_wtr);
+	return ret;
 }

@@ -31,25 +31,22 @@ before the trailer (its value is not a real MAC: the key is the kernel's).
              [--regfile] [--unix] [--unix-bad-fd] [--page-size N] [--mac]
 """
 import argparse
+import os
 import struct
 import sys
 import zlib
 
-MAGIC = b"LXCKPT\r\n"
-REC = {
-    "TASKS": 0x0001, "TRAILER": 0x00FF, "MAC": 0x0720,
-    "TASK": 0x0101, "CREDS": 0x0102, "TASK_END": 0x01FF,
-    "THREAD": 0x0201, "REGSET": 0x0202, "REGSET_SPARSE": 0x0203,
-    "MM": 0x0301, "VMA": 0x0302, "PAGES": 0x0303,
-    "VMA_ANON": 0x0304, "PAGES_RUN": 0x0305,
-    "SHMEM": 0x0310, "SHMEM_PAGES": 0x0311, "UNLINKED": 0x0312, "SYSVSHM": 0x0313,
-    "FILE": 0x0401, "FD": 0x0402, "FS": 0x0403,
-    "UNIX": 0x0420, "UNIX_DATA": 0x0421,
-    "SIGHAND": 0x0501, "FLOCK": 0x0440,
-    "SYSVSEM": 0x0600, "SEMUNDO": 0x0601, "SYSVMSG": 0x0610, "SYSVMSG_DATA": 0x0611,
-    "MQUEUE": 0x0620, "MQUEUE_MSG": 0x0621,
-    "NETSOCK": 0x0700, "REGFILE": 0x0710, "REGFILE_DATA": 0x0711,
-}
+# The layout, from "ckpt format --json" of the tool next to this directory
+# (or $CKPT_CLI): record types by name, sizes, bounds.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import ckptfmt  # noqa: E402
+
+FMT = ckptfmt.load()
+MAGIC = FMT.magic
+REC = {name.upper(): t for name, t in FMT.rec.items()}
+# a record type from the future: readers skip it
+UNKNOWN = 0x0999
+assert UNKNOWN not in FMT.names
 
 
 def align8(n):
@@ -57,7 +54,8 @@ def align8(n):
 
 
 class Image:
-    def __init__(self, page_size):
+    def __init__(self, page_size, check=True):
+        self.check = check      # records within their type's bounds
         self.out = bytearray()
         self.nrec = 0
         self.page_size = page_size
@@ -65,21 +63,26 @@ class Image:
     def header(self, nr_tasks, exclude, flags=0):
         rel = b"6.1.0-ckpt".ljust(65, b"\0")
         mach = b"x86_64".ljust(65, b"\0")
-        hdr = struct.pack("<8sIIIIQII Q", MAGIC, 1, 184, 1, self.page_size,
+        hdr = struct.pack("<8sIIIIQII Q", MAGIC, FMT.version, FMT.header_len,
+                          FMT.raw["arch_x86_64"], self.page_size,
                           exclude, nr_tasks, flags, 1700000000123456789)
         hdr += rel + mach + b"\0" * 6
-        assert len(hdr) == 184, len(hdr)
+        assert len(hdr) == FMT.header_len, len(hdr)
         self.out += hdr
 
     def rec(self, name, payload):
         length = 8 + len(payload)
+        lo, hi = FMT.bounds[REC[name]]
+        if hi > FMT.rec_max_len:
+            hi = lo + (hi - lo) // FMT.raw["page_size_max"] * self.page_size
+        assert not self.check or lo <= length <= hi, (name, length, lo, hi)
         self.out += struct.pack("<II", REC[name], length) + payload
         self.out += b"\0" * (align8(length) - length)
         self.nrec += 1
 
     def trailer(self):
         crc = zlib.crc32(bytes(self.out)) & 0xFFFFFFFF
-        self.out += struct.pack("<IIQQII", REC["TRAILER"], 32, self.nrec,
+        self.out += struct.pack("<IIQQII", REC["TRAILER"], FMT.size("trailer"), self.nrec,
                                 len(self.out), crc, 0)
 
 
@@ -89,7 +92,7 @@ def cstr(s):
 
 def build(args):
     ps = args.page_size
-    img = Image(ps)
+    img = Image(ps, check=not args.short_bad)
     # pid, tgid, ppid, pgid, sid, flags; 202 is a second thread of 201
     table = [(200, 200, 0, 200, 200, 0),
              (201, 201, 200, 200, 200, 0),
@@ -114,7 +117,7 @@ def build(args):
     if args.unknown:
         # a record type from the future: readers skip it
         length = 8 + 5
-        img.out += struct.pack("<II", 0x0999, length) + b"hello" + b"\0" * 3
+        img.out += struct.pack("<II", UNKNOWN, length) + b"hello" + b"\0" * 3
         img.nrec += 1
 
     for pid, nthreads, comm in ((200, 1, b"sh"), (201, 2, b"sleep")):

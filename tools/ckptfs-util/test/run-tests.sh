@@ -5,6 +5,7 @@
 #  - "ckpt info" on synthetic images from mkimage.py: valid, through a pipe,
 #    JSON, unknown records, truncated at many offsets, bit-flipped; under
 #    ASan/UBSan (build/ckpt-asan) and valgrind;
+#  - "ckpt format", and the JSON writer alone (build/jsonw-test);
 #  - the cgroup commands against a fake cgroup tree of plain files
 #    (CKPT_CGROUP_ROOT).
 #
@@ -394,6 +395,102 @@ if [ "${VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
 	for i in 0 1 2 3 4 5 6 7 8 9; do
 		expect 1 "valgrind flip $i" -- vg "$CKPT" info --pages "$TMP/flip.$i"
 	done
+fi
+
+############################################################ format
+
+expect 0 "format --json" -- "$CKPT" format --json
+json_ok "$TMP/out" "format --json"
+cp "$TMP/out" "$TMP/format.json"
+# every CKPT_REC_* define of the header is in the table with its number,
+# and nothing else; bounds are sane; the structures scripts patch
+if python3 - "$TMP/format.json" ../../include/uapi/ckpt_cgroup.h <<'PY'
+import json, re, sys
+f = json.load(open(sys.argv[1]))
+hdr = open(sys.argv[2]).read()
+defs = {m.group(1).lower(): int(m.group(2), 16) for m in
+        re.finditer(r'#define CKPT_REC_(\w+)\s+(0x[0-9a-fA-F]+)', hdr)}
+recs = {r['name']: r for r in f['records']}
+assert len(recs) == len(f['records'])
+assert {n: r['type'] for n, r in recs.items()} == defs, set(defs) ^ set(recs)
+pages = ('pages', 'pages_run', 'shmem_pages')
+for r in f['records']:
+    assert 8 <= r['min_len'] <= r['max_len'], r
+    assert (r['max_len'] > f['rec_max_len']) == (r['name'] in pages), r
+assert recs['task_end']['min_len'] == recs['task_end']['max_len'] == 8
+assert recs['trailer']['min_len'] == recs['trailer']['max_len'] == 32
+assert recs['creds']['max_len'] == f['rec_max_len']
+assert recs['pages']['max_len'] == 24 + f['pages_max'] * f['page_size_max']
+assert recs['pages_run']['max_len'] == 16 + f['run_max'] * f['page_size_max']
+assert f['magic'] == 'LXCKPT\r\n' and f['version'] == 1 and f['align'] == 8
+s = f['structs']
+assert s['file_header']['size'] == 184 and s['trailer']['size'] == 32
+assert s['file_header']['fields']['page_size'] == {'offset': 20, 'size': 4}
+assert s['trailer']['fields']['crc32'] == {'offset': 24, 'size': 4}
+assert s['vma_anon']['fields']['prot'] == {'offset': 22, 'size': 1}
+PY
+then ok; else ko "format --json: the table"; fi
+expect 0 "format" -- "$CKPT" format
+grep_in "$TMP/out" '^record pages_run  *0x0305 16 67108880$' "format: a record"
+grep_in "$TMP/out" '^struct file_header 184$' "format: a struct"
+grep_in "$TMP/out" '^field trailer.crc32 24 4$' "format: a field"
+grep_in "$TMP/out" '^rec_max_len 65536$' "format: a constant"
+[ "$(grep -c '^record ' "$TMP/out")" = "$(grep -c '^#define CKPT_REC_[A-Z_]*[[:space:]]*0x' ../../include/uapi/ckpt_cgroup.h)" ] &&
+	ok || ko "format: not one record line per CKPT_REC_ define"
+expect 2 "format extra argument" -- "$CKPT" format x
+expect 2 "format bad option" -- "$CKPT" format --pages
+
+# info checks lengths by the table: a task_end record of 16 bytes
+python3 - "$TMP/good.img" "$TMP/tlen.img" "$TMP/format.json" <<'PY'
+import json, struct, sys
+img = bytearray(open(sys.argv[1], 'rb').read())
+f = json.load(open(sys.argv[3]))
+task_end = next(r['type'] for r in f['records'] if r['name'] == 'task_end')
+pos = f['structs']['file_header']['size']
+while True:
+    t, ln = struct.unpack_from('<II', img, pos)
+    if t == task_end:
+        struct.pack_into('<I', img, pos + 4, 16)
+        break
+    pos += (ln + 7) & ~7
+open(sys.argv[2], 'wb').write(img)
+PY
+expect 1 "info task_end length" -- "$ASAN" info "$TMP/tlen.img"
+grep_in "$TMP/err" 'record type 0x01ff (task_end) at byte [0-9]*: length 16, expected 8' "task_end length"
+
+############################################################ JSON writer
+
+JSONW=$PWD/build/jsonw-test
+if [ -x "$JSONW" ]; then
+	for mode in pretty compact; do
+		expect 0 "json writer $mode" -- "$JSONW" $mode
+		json_ok "$TMP/out" "json writer $mode"
+		if cmp -s "$TMP/out" "test/jsonw.$mode"; then
+			ok
+		else
+			ko "json writer $mode: output differs from test/jsonw.$mode"
+			diff "test/jsonw.$mode" "$TMP/out" | head -20 >&2
+		fi
+	done
+	# escapes decode to the bytes written, nesting to the values
+	if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['quote'] == 'say "hi" \\ bye'
+assert d['control'] == 'tab\there\nnewline\r\x01\x1f\x7f'
+assert d['utf8'] == 'caf\u00e9 \u20ac \U0001f600'
+# bytes that are not UTF-8 come out as the code point of their value
+assert d['not_utf8'] == '\xff \xc3 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82'
+assert d['len'] == 'nul' and d['prefix'] == 'abc' and d['null_string'] == ''
+assert d['u64_max'] == 2**64 - 1 and d['s64_min'] == -2**63
+assert d['hex'] == '0xdeadbeef' and d['yes'] is True and d['no'] is False
+assert d['nothing'] is None and d['empty_object'] == {} and d['empty_array'] == []
+assert d['nested'] == [1, {'a': [[], -2, 'x']}, None]
+assert d['"odd" name\n'] is True
+PY
+	then ok; else ko "json writer: values"; fi
+else
+	ko "no $JSONW (make build/jsonw-test)"
 fi
 
 ############################################################ usage
