@@ -472,13 +472,11 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
-struct file *ckpt_arch_eventfd(int flags);
 struct file *ckpt_arch_epoll(void);
 /*
- * The eventfd2() and epoll_create1() entries (arch-x86.c): 6.1 has no
- * in-kernel way to create these files.
+ * The epoll_create1() entry (arch-x86.c): 6.1 has no in-kernel way to
+ * create an epoll instance.
  */
-long __x64_sys_eventfd2(const struct pt_regs *regs);
 long __x64_sys_epoll_create1(const struct pt_regs *regs);
 long __x64_sys_semctl(const struct pt_regs *regs);
 long __x64_sys_msgctl(const struct pt_regs *regs);
