@@ -472,12 +472,6 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
-struct file *ckpt_arch_epoll(void);
-/*
- * The epoll_create1() entry (arch-x86.c): 6.1 has no in-kernel way to
- * create an epoll instance.
- */
-long __x64_sys_epoll_create1(const struct pt_regs *regs);
 long __x64_sys_semctl(const struct pt_regs *regs);
 long __x64_sys_msgctl(const struct pt_regs *regs);
 long ckpt_arch_semctl(int semid, int semnum, int cmd, unsigned long arg);
