@@ -563,27 +563,25 @@ int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len);
 struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
 				     u32 flags);
 
-/* anonfd.c: signalfd, timerfd */
+/* anonfile.c: files on anonymous inodes */
 bool ckpt_anon_file_is(struct file *file, const char *name);
 bool ckpt_holds_state(struct file *file);
-int ckpt_fdinfo(struct file *file, char *buf, size_t size);
 unsigned long ckpt_user_scratch(void);
 void ckpt_user_scratch_free(unsigned long addr);
+struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
+				      u32 id, u32 flags);
+
+/* signalfd.c */
 bool ckpt_is_signalfd(struct file *file);
 int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		       struct file *file, u32 *id);
 int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len);
+
+/* timerfd.c */
 bool ckpt_is_timerfd(struct file *file);
 int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		      struct file *file, u32 *id);
 int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
-				      u32 id, u32 flags);
-/* The system calls that create them (no in-kernel way in 6.1). */
-long __x64_sys_signalfd4(const struct pt_regs *regs);
-long __x64_sys_timerfd_create(const struct pt_regs *regs);
-long __x64_sys_timerfd_settime(const struct pt_regs *regs);
-long __x64_sys_ioctl(const struct pt_regs *regs);
 
 /* inotify.c */
 bool ckpt_is_inotify(struct file *file);

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ckpt: what the files on anonymous inodes that hold state of their own
+ * (signalfd.c, timerfd.c, inotify.c) share.
+ *
+ * Each is one open file, which fds and processes share; its state is
+ * written in a record of its own before the file record, which names it.
+ * Like pipes, such a file also held outside the group is refused
+ * (files.c).
+ */
+#define pr_fmt(fmt) "ckpt: " fmt
+
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include "ckpt.h"
+
+/* Flags of a signalfd or timerfd file that restart sets again. */
+#define CKPT_ANONFD_FLAGS	(O_NONBLOCK | O_LARGEFILE)
+
+/**
+ * ckpt_anon_file_is() - whether @file is an anonymous inode file named @name
+ * @file: an open file
+ * @name: the name anon_inode_getfile() gave it ("[signalfd]")
+ *
+ * Return: true if it is.
+ */
+bool ckpt_anon_file_is(struct file *file, const char *name)
+{
+	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	       !strcmp(file->f_path.dentry->d_name.name, name);
+}
+
+/**
+ * ckpt_holds_state() - whether @file is one of the files of this file
+ * @file: an open file
+ *
+ * Such a file must be held by the group alone (ckpt_check_held_files()).
+ *
+ * Return: true for a signalfd, a timerfd or an inotify instance.
+ */
+bool ckpt_holds_state(struct file *file)
+{
+	return ckpt_is_signalfd(file) || ckpt_is_timerfd(file) ||
+	       ckpt_is_inotify(file);
+}
+
+/**
+ * ckpt_user_scratch() - map a scratch page in the current mm
+ *
+ * For system calls that take their arguments from user memory only.
+ *
+ * Return: its address, or a negative errno as an unsigned long
+ * (IS_ERR_VALUE()).
+ */
+unsigned long ckpt_user_scratch(void)
+{
+	return vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+}
+
+/**
+ * ckpt_user_scratch_free() - unmap what ckpt_user_scratch() mapped
+ * @addr: its address
+ */
+void ckpt_user_scratch_free(unsigned long addr)
+{
+	vm_munmap(addr, PAGE_SIZE);
+}
+
+/**
+ * ckpt_restore_anonfd_file() - the file of a CKPT_REC_FILE on a signalfd
+ *	or timerfd
+ * @rt:    the task being restored (current)
+ * @kind:  CKPT_FILE_SIGNALFD or CKPT_FILE_TIMERFD
+ * @id:    object id of its record
+ * @flags: O_* flags of the file
+ *
+ * Return: the file, referenced, or an ERR_PTR() (with the reason).
+ */
+struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
+				      u32 id, u32 flags)
+{
+	bool sfd = kind == CKPT_FILE_SIGNALFD;
+	struct file *file;
+
+	if ((flags & O_ACCMODE) != O_RDWR ||
+	    (flags & ~(O_ACCMODE | CKPT_ANONFD_FLAGS)))
+		return ERR_PTR(ckpt_fail(rt->ctx, -EINVAL,
+					 "image: pid %d: bad flags %#o of %s %u",
+					 rt->pid, flags,
+					 sfd ? "signalfd" : "timerfd", id));
+	file = ckpt_obj_get(rt->ctx, id, sfd ? CKPT_OBJ_SIGNALFD :
+					       CKPT_OBJ_TIMERFD);
+	if (!file)
+		return ERR_PTR(-EINVAL);
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~CKPT_ANONFD_FLAGS) |
+			(flags & CKPT_ANONFD_FLAGS);
+	spin_unlock(&file->f_lock);
+	return file;
+}
