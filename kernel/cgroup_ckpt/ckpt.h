@@ -593,8 +593,6 @@ struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt, u32 id,
 				       u32 flags);
 void ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
 void ckpt_rinotify_put(void *ptr);
-long __x64_sys_inotify_init1(const struct pt_regs *regs);
-long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 
 /* pty.c */
 struct ckpt_rpty;
