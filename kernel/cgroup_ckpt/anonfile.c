@@ -13,8 +13,6 @@
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
-#include <linux/mm.h>
-#include <linux/mman.h>
 #include "ckpt.h"
 
 /* Flags of a signalfd or timerfd file that restart sets again. */
@@ -45,29 +43,6 @@ bool ckpt_holds_state(struct file *file)
 {
 	return ckpt_is_signalfd(file) || ckpt_is_timerfd(file) ||
 	       ckpt_is_inotify(file);
-}
-
-/**
- * ckpt_user_scratch() - map a scratch page in the current mm
- *
- * For system calls that take their arguments from user memory only.
- *
- * Return: its address, or a negative errno as an unsigned long
- * (IS_ERR_VALUE()).
- */
-unsigned long ckpt_user_scratch(void)
-{
-	return vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
-}
-
-/**
- * ckpt_user_scratch_free() - unmap what ckpt_user_scratch() mapped
- * @addr: its address
- */
-void ckpt_user_scratch_free(unsigned long addr)
-{
-	vm_munmap(addr, PAGE_SIZE);
 }
 
 /**

@@ -566,8 +566,6 @@ struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt, u32 id,
 /* anonfile.c: files on anonymous inodes */
 bool ckpt_anon_file_is(struct file *file, const char *name);
 bool ckpt_holds_state(struct file *file);
-unsigned long ckpt_user_scratch(void);
-void ckpt_user_scratch_free(unsigned long addr);
 struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt, u32 kind,
 				      u32 id, u32 flags);
 
@@ -650,8 +648,6 @@ struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt, u32 id, u32 flags,
 				      loff_t pos);
 void ckpt_mqueue_commit(struct ckpt_ctx *ctx);
 void ckpt_rmq_put(void *ptr);
-long __x64_sys_mq_open(const struct pt_regs *regs);
-long __x64_sys_mq_timedsend(const struct pt_regs *regs);
 
 /* regfile.c */
 bool ckpt_regfile_saved(struct ckpt_ctx *ctx, int fd, bool shared);
