@@ -205,34 +205,6 @@ int ckpt_arch_map_vdso(unsigned long addr)
 }
 
 /**
- * ckpt_arch_eventfd() - create an eventfd file, with a zero count
- * @flags: EFD_* flags
- *
- * Goes through the system call, which installs the file at a free fd of
- * the current task for a moment.
- *
- * Return: the file, referenced, or an ERR_PTR().
- */
-struct file *ckpt_arch_eventfd(int flags)
-{
-	struct pt_regs regs = { .di = 0, .si = flags };
-
-	return ckpt_take_fd(__x64_sys_eventfd2(&regs));
-}
-
-/**
- * ckpt_arch_epoll() - create an epoll instance, as epoll_create1(0) does
- *
- * Return: its file, referenced, or an ERR_PTR().
- */
-struct file *ckpt_arch_epoll(void)
-{
-	struct pt_regs regs = { .di = 0 };
-
-	return ckpt_take_fd(__x64_sys_epoll_create1(&regs));
-}
-
-/**
  * ckpt_arch_semctl() - semctl() as the current task would call it
  * @semid:  the set
  * @semnum: a semaphore of it

@@ -660,14 +660,6 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
-struct file *ckpt_arch_eventfd(int flags);
-struct file *ckpt_arch_epoll(void);
-/*
- * The eventfd2() and epoll_create1() entries (arch-x86.c): 6.1 has no
- * in-kernel way to create these files.
- */
-long __x64_sys_eventfd2(const struct pt_regs *regs);
-long __x64_sys_epoll_create1(const struct pt_regs *regs);
 long __x64_sys_semctl(const struct pt_regs *regs);
 long __x64_sys_msgctl(const struct pt_regs *regs);
 long ckpt_arch_semctl(int semid, int semnum, int cmd, unsigned long arg);
@@ -750,27 +742,23 @@ struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt,
 				     const struct ckpt_file *r,
 				     const char *path);
 
-/* anonfd.c: signalfd, timerfd */
+/* anonfile.c: files on anonymous inodes */
 bool ckpt_anon_file_is(struct file *file, const char *name);
-int ckpt_fdinfo(struct file *file, char *buf, size_t size);
-unsigned long ckpt_user_scratch(void);
-void ckpt_user_scratch_free(unsigned long addr);
+struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt,
+				      const struct ckpt_file *r,
+				      const char *path);
+
+/* signalfd.c */
 bool ckpt_is_signalfd(struct file *file);
 int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		       struct file *file, u32 *id);
 int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len);
+
+/* timerfd.c */
 bool ckpt_is_timerfd(struct file *file);
 int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		      struct file *file, u32 *id);
 int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt,
-				      const struct ckpt_file *r,
-				      const char *path);
-/* The system calls that create them (no in-kernel way in 6.1). */
-long __x64_sys_signalfd4(const struct pt_regs *regs);
-long __x64_sys_timerfd_create(const struct pt_regs *regs);
-long __x64_sys_timerfd_settime(const struct pt_regs *regs);
-long __x64_sys_ioctl(const struct pt_regs *regs);
 
 /* inotify.c */
 bool ckpt_is_inotify(struct file *file);
@@ -783,8 +771,6 @@ struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt,
 				       const char *path);
 int ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
 void ckpt_rinotify_put(void *ptr);
-long __x64_sys_inotify_init1(const struct pt_regs *regs);
-long __x64_sys_inotify_add_watch(const struct pt_regs *regs);
 
 /* pty.c */
 struct ckpt_rpty;
@@ -843,8 +829,6 @@ struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
 				      const char *path);
 void ckpt_mqueue_commit(struct ckpt_ctx *ctx);
 void ckpt_rmq_put(void *ptr);
-long __x64_sys_mq_open(const struct pt_regs *regs);
-long __x64_sys_mq_timedsend(const struct pt_regs *regs);
 
 /* regfile.c */
 

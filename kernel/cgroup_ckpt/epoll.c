@@ -4,21 +4,21 @@
  *
  * An epoll instance is an object written with the files it watches: for
  * each, the fd number it was added through, its events mask (EPOLLET,
- * EPOLLONESHOT... included) and data, as the instance's fdinfo shows them,
- * and the file itself, found with get_epoll_tfile_raw_ptr() (what kcmp()
- * uses).  That file must be open at that fd in the process the instance is
- * written from, and is written (defined) before the instance.
+ * EPOLLONESHOT... included) and data, read with ep_for_each_item() in the
+ * order of the instance's fdinfo, and the file itself, found with
+ * get_epoll_tfile_raw_ptr() (what kcmp() uses).  That file must be open at
+ * that fd in the process the instance is written from, and is written
+ * (defined) before the instance.
  *
- * Restart creates an instance and adds each file again with
- * EPOLL_CTL_ADD through the same fd number: a file not installed yet is
- * installed there early; its own fd record installs it again later.
+ * Restart creates an instance (do_epoll_create()) and adds each file again
+ * with EPOLL_CTL_ADD through the same fd number: a file not installed yet
+ * is installed there early; its own fd record installs it again later.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/eventpoll.h>	/* after fs.h and uaccess.h, which it needs */
@@ -51,59 +51,49 @@ bool ckpt_is_epoll(struct file *file)
 	return PTR_ERR(get_epoll_tfile_raw_ptr(file, -1, 0)) == -ENOENT;
 }
 
-/* The fdinfo of @file in a buffer large enough, or NULL. */
-static char *ckpt_epoll_fdinfo(struct file *file)
+/* ep_for_each_item() callback, under the instance's lock: note an item. */
+static int ckpt_epoll_note(void *arg, int fd, const struct epoll_event *ev)
 {
-	size_t size;
+	struct ckpt_epoll *r = arg;
+	u32 nr = le32_to_cpu(r->nr);
 
-	for (size = 16 * PAGE_SIZE; size <= 64 * 16 * PAGE_SIZE; size *= 4) {
-		struct seq_file m = { .size = size - 1 };
-
-		m.buf = kvmalloc(size, GFP_KERNEL);
-		if (!m.buf)
-			return NULL;
-		file->f_op->show_fdinfo(&m, file);
-		if (!seq_has_overflowed(&m)) {
-			m.buf[m.count] = '\0';
-			return m.buf;
-		}
-		kvfree(m.buf);
-	}
-	return NULL;
+	if (nr == CKPT_EPOLL_MAX_ITEMS)
+		return -E2BIG;
+	r->item[nr].fd = cpu_to_le32(fd);
+	r->item[nr].events = cpu_to_le32((__force u32)ev->events);
+	r->item[nr].data = cpu_to_le64(ev->data);
+	r->nr = cpu_to_le32(nr + 1);
+	return 0;
 }
 
-/* Fill @r with the items listed in @info; dump the files watched. */
+/* Fill @r with the items of @file; dump the files watched. */
 static int ckpt_epoll_items(struct ckpt_ctx *ctx, struct task_struct *t,
-			    int fd, struct file *file, char *info,
-			    struct ckpt_epoll *r)
+			    int fd, struct file *file, struct ckpt_epoll *r)
 {
 	pid_t pid = task_pid_vnr(t);
-	char *line, *next;
-	u32 i, nr = 0;
+	u32 i, j, nr;
 	int ret;
 
-	for (line = info; *line; line = next) {
-		struct ckpt_epoll_item *it = &r->item[nr];
+	ret = ep_for_each_item(file, r, ckpt_epoll_note);
+	if (ret == -E2BIG)
+		return ckpt_fail(ctx, -EOPNOTSUPP,
+				 "pid %d fd %d: an epoll instance watching more than %u files; not supported",
+				 pid, fd, CKPT_EPOLL_MAX_ITEMS);
+	/* Our own bug: ckpt_is_epoll() said it is one. */
+	if (WARN_ON_ONCE(ret))
+		return ckpt_fail(ctx, ret, "pid %d fd %d: not an epoll instance",
+				 pid, fd);
+	nr = le32_to_cpu(r->nr);
+	for (i = 0; i < nr; i++) {
+		struct ckpt_epoll_item *it = &r->item[i];
+		int tfd = le32_to_cpu(it->fd);
 		unsigned long toff = 0;
 		struct file *target, *f;
-		unsigned int events;
-		u64 data;
 		u32 id;
-		int tfd;
 
-		next = strchrnul(line, '\n');
-		if (*next)
-			*next++ = '\0';
-		if (sscanf(line, "tfd: %d events: %x data: %llx", &tfd, &events,
-			   &data) != 3)
-			continue;
-		if (nr == CKPT_EPOLL_MAX_ITEMS)
-			return ckpt_fail(ctx, -EOPNOTSUPP,
-					 "pid %d fd %d: an epoll instance watching more than %u files; not supported",
-					 pid, fd, CKPT_EPOLL_MAX_ITEMS);
 		/* items on the same fd number come in the order kcmp counts */
-		for (i = 0; i < nr; i++)
-			toff += le32_to_cpu(r->item[i].fd) == tfd;
+		for (j = 0; j < i; j++)
+			toff += le32_to_cpu(r->item[j].fd) == tfd;
 		target = get_epoll_tfile_raw_ptr(file, tfd, toff);
 		f = tfd >= 0 ? fget_task(t, tfd) : NULL;
 		if (IS_ERR(target) || f != target) {
@@ -123,13 +113,8 @@ static int ckpt_epoll_items(struct ckpt_ctx *ctx, struct task_struct *t,
 		fput(f);
 		if (ret)
 			return ret;
-		it->fd = cpu_to_le32(tfd);
 		it->file = cpu_to_le32(id);
-		it->events = cpu_to_le32(events);
-		it->data = cpu_to_le64(data);
-		nr++;
 	}
-	r->nr = cpu_to_le32(nr);
 	return 0;
 }
 
@@ -147,7 +132,6 @@ int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		    struct file *file, u32 *id)
 {
 	struct ckpt_epoll *r;
-	char *info;
 	bool new;
 	int ret;
 
@@ -156,20 +140,15 @@ int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	if (!new)
 		return 0;
-	info = ckpt_epoll_fdinfo(file);
 	r = kvzalloc(CKPT_REC_MAX_LEN, GFP_KERNEL);
-	if (!info || !r) {
-		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!r)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	r->id = cpu_to_le32(*id);
-	ret = ckpt_epoll_items(ctx, t, fd, file, info, r);
+	ret = ckpt_epoll_items(ctx, t, fd, file, r);
 	if (!ret)
 		ret = ckpt_write(ctx, r, CKPT_REC_EPOLL,
 				 struct_size(r, item, le32_to_cpu(r->nr)));
-out:
 	kvfree(r);
-	kvfree(info);
 	return ret;
 }
 
@@ -228,7 +207,7 @@ int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len)
 		    (le32_to_cpu(r->item[i].events) & ~CKPT_EPOLL_EVENTS))
 			goto bad;
 
-	file = ckpt_arch_epoll();
+	file = ckpt_take_fd(do_epoll_create(0));
 	if (IS_ERR(file))
 		return ckpt_fail(ctx, PTR_ERR(file),
 				 "pid %d: cannot create an epoll instance (error %ld)",

@@ -3,9 +3,9 @@
  * ckpt: eventfd.
  *
  * An eventfd is one open file on one counter.  The counter and the
- * EFD_SEMAPHORE mode are read from the file's fdinfo, as /proc shows it,
- * without touching the counter; the file record then names the eventfd
- * record.  Restart creates an eventfd with the mode and adds the count.
+ * EFD_SEMAPHORE mode are read with eventfd_ctx_state(), without touching
+ * the counter; the file record then names the eventfd record.  Restart
+ * creates an eventfd with the mode (do_eventfd()) and adds the count.
  * Like a pipe, an eventfd whose file is also held outside the group is
  * refused (files.c): the two sides would no longer share it.
  */
@@ -14,7 +14,6 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "ckpt.h"
 
@@ -39,29 +38,17 @@ bool ckpt_is_eventfd(struct file *file)
 	return true;
 }
 
-/* Count and mode, from the fdinfo lines "eventfd-count: %16llx" and
- * "eventfd-semaphore: %d".
- */
+/* Count and mode of @file, an eventfd. */
 static int ckpt_eventfd_state(struct file *file, u64 *count, u32 *flags)
 {
-	char buf[192];
-	struct seq_file m = { .buf = buf, .size = sizeof(buf) - 1 };
-	const char *p;
-	int sem;
+	struct eventfd_ctx *ectx = eventfd_ctx_fileget(file);
+	unsigned int efd_flags;
 
-	if (!file->f_op->show_fdinfo)
-		return -EOPNOTSUPP;
-	file->f_op->show_fdinfo(&m, file);
-	if (seq_has_overflowed(&m))
-		return -EOPNOTSUPP;
-	buf[m.count] = '\0';
-	p = strstr(buf, "eventfd-count:");
-	if (!p || sscanf(p, "eventfd-count: %llx", count) != 1)
-		return -EOPNOTSUPP;
-	p = strstr(buf, "eventfd-semaphore:");
-	if (!p || sscanf(p, "eventfd-semaphore: %d", &sem) != 1)
-		return -EOPNOTSUPP;
-	*flags = sem ? CKPT_EVENTFD_SEMAPHORE : 0;
+	if (IS_ERR(ectx))
+		return PTR_ERR(ectx);
+	eventfd_ctx_state(ectx, count, &efd_flags);
+	eventfd_ctx_put(ectx);
+	*flags = efd_flags & EFD_SEMAPHORE ? CKPT_EVENTFD_SEMAPHORE : 0;
 	return 0;
 }
 
@@ -88,7 +75,7 @@ int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	if (!new)
 		return 0;
-	/* Our own bug, or a kernel without the eventfd-semaphore hook. */
+	/* Our own bug: ckpt_is_eventfd() said it is one. */
 	if (WARN_ON_ONCE(ckpt_eventfd_state(file, &count, &flags)))
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d fd %d: cannot read the state of the eventfd",
@@ -121,7 +108,8 @@ int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len)
 	    count == ULLONG_MAX)
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: malformed eventfd record", rt->pid);
-	file = ckpt_arch_eventfd(flags & CKPT_EVENTFD_SEMAPHORE ? EFD_SEMAPHORE : 0);
+	file = ckpt_take_fd(do_eventfd(0, flags & CKPT_EVENTFD_SEMAPHORE ?
+					  EFD_SEMAPHORE : 0));
 	if (IS_ERR(file))
 		return ckpt_fail(rt->ctx, PTR_ERR(file),
 				 "pid %d: cannot create an eventfd (error %ld)",

@@ -10,10 +10,10 @@
  * inode.  Events queued and not read are refused, not dropped: a program
  * would miss them silently.
  *
- * Restart makes an instance with inotify_init1(), and adds each watch with
- * inotify_add_watch() after setting the next watch descriptor
- * (INOTIFY_IOC_SETNEXTWD of CONFIG_CHECKPOINT_RESTORE), through an fd
- * installed for the time of the call and a scratch page for the path.
+ * Restart makes an instance with do_inotify_init(), as inotify_init1()
+ * does, and adds each watch with inotify_update_watch() after setting the
+ * next watch descriptor (INOTIFY_IOC_SETNEXTWD of CONFIG_CHECKPOINT_RESTORE)
+ * and making the checks inotify_add_watch() makes on the path.
  * Events the restore itself causes (reopening a watched file, say) are
  * dropped once every task has read its records.
  */
@@ -28,8 +28,8 @@
 #include <linux/inotify.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/security.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include "../../fs/notify/inotify/inotify.h"
 #include "ckpt.h"
 
@@ -285,16 +285,6 @@ void ckpt_rinotify_put(void *ptr)
 	kfree(ri);
 }
 
-/* Install @file at a free fd of current for a system call; -errno. */
-static int ckpt_lend_fd(struct file *file)
-{
-	int fd = get_unused_fd_flags(O_CLOEXEC);
-
-	if (fd >= 0)
-		fd_install(fd, get_file(file));
-	return fd;
-}
-
 /**
  * ckpt_restore_inotify() - create an inotify instance, without watches yet
  * @rt:  the task being restored (current)
@@ -306,25 +296,18 @@ static int ckpt_lend_fd(struct file *file)
 int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_inotify *r = rec;
-	struct pt_regs regs = { .di = 0 };
 	struct ckpt_rinotify *ri;
 	u32 next_wd = le32_to_cpu(r->next_wd);
 	struct file *file;
-	long fd;
 
 	if (len != sizeof(*r) || r->__reserved || next_wd > INT_MAX)
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: malformed inotify record", rt->pid);
-	fd = __x64_sys_inotify_init1(&regs);
-	if (fd < 0)
-		return ckpt_fail(rt->ctx, fd,
+	file = ckpt_take_fd(do_inotify_init(0));
+	if (IS_ERR(file))
+		return ckpt_fail(rt->ctx, PTR_ERR(file),
 				 "pid %d: cannot create an inotify instance (error %ld)",
-				 rt->pid, fd);
-	file = fget(fd);
-	close_fd(fd);
-	if (!file)
-		return ckpt_fail(rt->ctx, -EBADF, "pid %d: inotify instance gone",
-				 rt->pid);
+				 rt->pid, PTR_ERR(file));
 	ri = kzalloc(sizeof(*ri), GFP_KERNEL);
 	if (!ri) {
 		fput(file);
@@ -337,26 +320,34 @@ int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len)
 				  ri, ckpt_rinotify_put);
 }
 
-/* Add watch @wd on @path to the instance at @fd. */
-static long ckpt_inotify_add(struct file *file, int fd, const char *path,
-			     u32 wd, u32 mask)
+/*
+ * Add watch @wd on @name to the instance @file, as inotify_add_watch(fd,
+ * name, mask | IN_DONT_FOLLOW) does.
+ */
+static long ckpt_inotify_add(struct file *file, const char *name, u32 wd,
+			     u32 mask)
 {
-	struct pt_regs regs = { .di = fd, .dx = mask | IN_DONT_FOLLOW };
-	unsigned long ubuf;
+	struct fsnotify_group *group = ckpt_inotify_group(file);
+	struct path path;
 	long ret;
 
+	if (!group)
+		return -EINVAL;
 	ret = file->f_op->unlocked_ioctl(file, INOTIFY_IOC_SETNEXTWD, wd);
 	if (ret)
 		return ret;
-	ubuf = ckpt_user_scratch();
-	if (IS_ERR_VALUE(ubuf))
-		return (long)ubuf;
-	ret = -EFAULT;
-	if (!copy_to_user((void __user *)ubuf, path, strlen(path) + 1)) {
-		regs.si = ubuf;
-		ret = __x64_sys_inotify_add_watch(&regs);
-	}
-	ckpt_user_scratch_free(ubuf);
+	ret = kern_path(name, 0, &path);
+	if (ret)
+		return ret;
+	/* inotify_find_inode(): read permission, and the LSM's word */
+	ret = path_permission(&path, MAY_READ);
+	if (!ret)
+		ret = security_path_notify(&path, mask & IN_ALL_EVENTS,
+					   FSNOTIFY_OBJ_TYPE_INODE);
+	if (!ret)
+		ret = inotify_update_watch(group, d_inode(path.dentry),
+					   mask | IN_DONT_FOLLOW);
+	path_put(&path);
 	return ret;
 }
 
@@ -375,7 +366,6 @@ int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len)
 	struct ckpt_rinotify *ri;
 	const char *path;
 	long ret;
-	int fd;
 
 	if (len < sizeof(*r))
 		goto bad;
@@ -391,12 +381,7 @@ int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len)
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: inotify %u has more than %u watches",
 				 rt->pid, le32_to_cpu(r->inotify), ri->nr);
-	fd = ckpt_lend_fd(ri->file);
-	if (fd < 0)
-		return ckpt_fail(rt->ctx, fd, "pid %d: no free fd (error %d)",
-				 rt->pid, fd);
-	ret = ckpt_inotify_add(ri->file, fd, path, wd, mask);
-	close_fd(fd);
+	ret = ckpt_inotify_add(ri->file, path, wd, mask);
 	if (ret < 0)
 		return ckpt_fail(rt->ctx, ret,
 				 "pid %d: cannot watch %s with inotify (error %ld)",

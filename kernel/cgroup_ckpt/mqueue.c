@@ -24,9 +24,12 @@
  * kernel_read() refuses a file without read_iter.
  *
  * Restart creates the queue in the restarter's IPC namespace through
- * mq_open(O_CREAT | O_EXCL) (a name in use fails the restart with EBUSY),
- * sets its owner and mode, sends the messages back with mq_timedsend(),
- * then opens each file on it.  A queue whose name was removed while open
+ * do_mq_open(O_CREAT | O_EXCL) (a name in use fails the restart with EBUSY),
+ * sets its owner and mode, sends the messages back with do_mq_timedsend(),
+ * then opens each file on it.  These two read the name and the message
+ * from user memory only: a page of the restored process's is lent to them
+ * (6.1 has no variant taking kernel memory, and one would be a long change
+ * of ipc/mqueue.c).  A queue whose name was removed while open
  * is made under a name of the restart's own, removed at once.  A failed
  * restart removes the names of the queues it made.
  *
@@ -527,21 +530,14 @@ static struct file *ckpt_mq_create(const char *name, u64 maxmsg, u64 msgsize)
 	unsigned long ubuf;
 	long fd = -EFAULT;
 
-	ubuf = ckpt_user_scratch();
+	ubuf = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(ubuf))
 		return ERR_PTR((long)ubuf);
-	if (!copy_to_user((void __user *)ubuf, name, strlen(name) + 1) &&
-	    !copy_to_user((void __user *)ubuf + NAME_MAX + 1, &attr, sizeof(attr))) {
-		struct pt_regs regs = {
-			.di = ubuf,
-			.si = O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
-			.dx = 0,
-			.r10 = ubuf + NAME_MAX + 1,
-		};
-
-		fd = __x64_sys_mq_open(&regs);
-	}
-	ckpt_user_scratch_free(ubuf);
+	if (!copy_to_user((void __user *)ubuf, name, strlen(name) + 1))
+		fd = do_mq_open((const char __user *)ubuf,
+				O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK, 0, &attr);
+	vm_munmap(ubuf, PAGE_SIZE);
 	return ckpt_take_fd(fd);
 }
 
@@ -689,12 +685,9 @@ static long ckpt_mq_send(struct ckpt_rmq *o, const void *data, u32 len,
 	if (!ret && fd < 0)
 		ret = fd;
 	if (!ret) {
-		struct pt_regs regs = {
-			.di = fd, .si = ubuf, .dx = len, .r10 = prio, .r8 = 0,
-		};
-
 		fd_install(fd, get_file(o->file));
-		ret = __x64_sys_mq_timedsend(&regs);
+		ret = do_mq_timedsend(fd, (const char __user *)ubuf, len, prio,
+				      NULL);
 		close_fd(fd);
 	}
 	vm_munmap(ubuf, size);

@@ -217,42 +217,26 @@ static struct file *ckpt_tty_file(struct tty_struct *tty, bool read)
 }
 
 /*
- * Whether the line discipline of @tty holds any byte.  In canonical mode
- * n_tty counts only whole lines (TIOCINQ, poll) unless EXTPROC is set:
- * it is set the time of a TIOCINQ, without telling n_tty, whose state
- * stays as it is.  TIOCINQ gives its count to user memory: a scratch page
- * of the writer's.  The pair is frozen and held by the group alone.
+ * Whether the line discipline of @tty, N_TTY (ckpt_pty_check()), holds any
+ * byte, whole lines or not: TIOCINQ counts only whole lines in canonical
+ * mode, n_tty_read_cnt() all.  The pair is frozen and held by the group
+ * alone.
  */
 static int ckpt_pty_busy(struct tty_struct *tty)
 {
 	struct tty_ldisc *ld;
-	unsigned long ubuf;
-	unsigned int nr = 0;
-	tcflag_t lflag;
-	int ret = 0;
+	size_t nr = 0;
 
 	ld = tty_ldisc_ref(tty);
 	if (!ld)
 		return 0;
-	ubuf = ckpt_user_scratch();
-	if (IS_ERR_VALUE(ubuf)) {
-		tty_ldisc_deref(ld);
-		return (long)ubuf;
-	}
+	/* as TIOCINQ does */
 	down_write(&tty->termios_rwsem);
-	lflag = tty->termios.c_lflag;
-	tty->termios.c_lflag |= EXTPROC;
-	up_write(&tty->termios_rwsem);
-	if (ld->ops->ioctl)
-		ret = ld->ops->ioctl(tty, TIOCINQ, ubuf);
-	down_write(&tty->termios_rwsem);
-	tty->termios.c_lflag = lflag;
+	if (ld->ops->num == N_TTY)
+		nr = n_tty_read_cnt(tty);
 	up_write(&tty->termios_rwsem);
 	tty_ldisc_deref(ld);
-	if (!ret && get_user(nr, (unsigned int __user *)ubuf))
-		ret = -EFAULT;
-	ckpt_user_scratch_free(ubuf);
-	return ret ?: !!nr;
+	return !!nr;
 }
 
 /*

@@ -34,6 +34,29 @@ teardown() { common_teardown; }
 	wl_check "$pid" e
 }
 
+@test "epoll: an instance watching 2000 files survives a restart, each with its events and data" {
+	G=$(new_group a)
+	wl_start "$G" e epolls -n 2000
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^  epoll \[[0-9]+\] 2000 files$" <<< "$output"
+	grep -Eq "^    fd 2099 -> \[[0-9]+\] anon_inode:\[eventfd\], events 0x19 \(EPOLLIN\|EPOLLERR\|EPOLLHUP\), data 0x107cf$" <<< "$output"
+	restart "$G" "$T/img"
+	wl_check "$pid" e
+}
+
+@test "epoll: an instance watching more files than a record holds is refused, and left as it was" {
+	G=$(new_group a)
+	wl_start "$G" e epolls -n 2731
+	image_out "$G" "$T/img"
+	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
+	assert_failed "$G" EOPNOTSUPP
+	grep -Ex "error pid $pid fd 32: an epoll instance watching more than 2730 files; not supported" "$G/ckpt.state"
+	wl_check "$pid" e
+}
+
 @test "epoll: refused when a file is watched through an fd number no longer open" {
 	G=$(new_group a)
 	wl_start "$G" e epolls -c

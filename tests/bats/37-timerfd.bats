@@ -22,6 +22,7 @@ teardown() { common_teardown; }
 	grep -Eq "^  timerfd \[[0-9]+\] clock monotonic, left 0 ns, interval 0 ns, ticks 1$" <<< "$output"
 	grep -Eq "^  timerfd \[[0-9]+\] clock realtime, left 0 ns, interval 50000000 ns, ticks 1, abstime$" <<< "$output"
 	grep -Eq "^  timerfd \[[0-9]+\] clock boottime, left 0 ns, interval 5000000000 ns, ticks 0$" <<< "$output"
+	grep -Eq "^  timerfd \[[0-9]+\] clock realtime, left 9[0-9]{11} ns, interval 0 ns, ticks 0, abstime$" <<< "$output"
 	grep -Eq "^  file \[[0-9]+\] timerfd anon_inode:\[timerfd\] on timerfd \[[0-9]+\], O_RDWR\|O_NONBLOCK" <<< "$output"
 	sleep 3
 	restart "$G" "$T/img"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * epolls -d DIR
+ * epolls -d DIR [-c] [-n N]
  *
  * Sets up two epoll instances, waits; SIGUSR1 verifies once what a series
  * of epoll_wait() calls report, writing "OK epolls" or FAIL lines to
@@ -20,19 +20,27 @@
  *	EPOLL_CTL_MOD re-arms fd 24 (found by its fd number), 30: 1111 3333 4444
  * With -c, fd 23 is moved to fd 40 after it is added: the instance then
  * watches a file through an fd number that is closed (checkpoint refuses).
+ * With -n N, instance fd 32 also watches N eventfds at fds 100..., EPOLLIN,
+ * data 0x10000 + i, those of odd i with a count of 1; expected: 32 gives
+ * the odd ones, then, 1 added to every eventfd, all N.
  */
 #include "wl.h"
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 
-static int moved;
+static int moved, many;
 
 static int opt(int c, char *arg)
 {
-	(void)arg;
-	moved = c == 'c';
-	return !moved;
+	if (c == 'c')
+		moved = 1;
+	else if (c == 'n')
+		many = atoi(arg);
+	else
+		return 1;
+	return 0;
 }
 
 static void to(int fd, int want)
@@ -74,6 +82,35 @@ static void waitstr(int ep, char *s, size_t len)
 				 (unsigned long long)ev[i].data.u64, ev[i].events);
 }
 
+/* Instance 32 gives the items of the eventfds of odd i, or of all. */
+static void expect_many(const char *what, int all)
+{
+	struct epoll_event *ev = calloc(many + 1, sizeof(*ev));
+	char *seen = calloc(many, 1);
+	int n, i, nr = 0;
+
+	if (!ev || !seen)
+		wl_die("calloc: %m");
+	n = epoll_wait(32, ev, many + 1, 0);
+	for (i = 0; i < n; i++) {
+		uint64_t d = ev[i].data.u64 - 0x10000;
+
+		if (d >= (uint64_t)many || seen[d] || (!all && !(d & 1)) ||
+		    ev[i].events != EPOLLIN)
+			wl_fail("%s: 32 gives %llx:%x", what,
+				(unsigned long long)ev[i].data.u64, ev[i].events);
+		else
+			seen[d] = 1;
+	}
+	for (i = 0; i < many; i++)
+		nr += seen[i];
+	if (n < 0 || nr != (all ? many : many / 2))
+		wl_fail("%s: 32 gives %d items (%d right), want %d", what, n, nr,
+			all ? many : many / 2);
+	free(ev);
+	free(seen);
+}
+
 static void expect(int ep, const char *what, const char *want)
 {
 	char got[256];
@@ -88,9 +125,11 @@ int main(int argc, char **argv)
 	struct epoll_event ev = { .events = EPOLLOUT | EPOLLONESHOT, .data.u64 = 0x4444 };
 	int p[2], q[2], r[2];
 	uint64_t one = 1;
+	struct rlimit rl;
 	char s[256];
+	int i;
 
-	wl_init(argc, argv, "c", opt);
+	wl_init(argc, argv, "cn:", opt);
 	if (pipe(p) || pipe(q) || pipe(r))
 		wl_die("pipe: %m");
 	to(p[0], 20);
@@ -111,6 +150,20 @@ int main(int argc, char **argv)
 	add(31, 26, EPOLLOUT | EPOLLONESHOT, 0x5555);
 	if (moved)
 		to(23, 40);
+	if (many) {
+		if (getrlimit(RLIMIT_NOFILE, &rl))
+			wl_die("getrlimit: %m");
+		rl.rlim_cur = rl.rlim_max;
+		if (rl.rlim_cur < 100 + (rlim_t)many + 10 ||
+		    setrlimit(RLIMIT_NOFILE, &rl))
+			wl_die("RLIMIT_NOFILE %llu: too low for %d fds",
+			       (unsigned long long)rl.rlim_max, many);
+		to(epoll_create1(0), 32);
+		for (i = 0; i < many; i++) {
+			to(eventfd(i & 1, 0), 100 + i);
+			add(32, 100 + i, EPOLLIN, 0x10000 + i);
+		}
+	}
 	waitstr(31, s, sizeof(s));
 	if (strcmp(s, "5555:4"))
 		wl_die("setup: 31 gives %s", s);
@@ -130,6 +183,13 @@ int main(int argc, char **argv)
 	if (epoll_ctl(30, EPOLL_CTL_MOD, 24, &ev))
 		wl_fail("EPOLL_CTL_MOD fd 24: %m");
 	expect(30, "re-armed", "1111:1 3333:1 4444:4");
+	if (many) {
+		expect_many("odd ones", 0);
+		for (i = 0; i < many; i++)
+			if (write(100 + i, &one, 8) != 8)
+				wl_fail("write %d: %m", 100 + i);
+		expect_many("all", 1);
+	}
 	if (!wl_failures)
 		wl_put("result", 1, "OK epolls\n");
 	for (;;)

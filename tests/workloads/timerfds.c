@@ -8,19 +8,21 @@
  *	fd 11  MONOTONIC, TFD_NONBLOCK|TFD_CLOEXEC, one shot that fired: 1 tick unread
  *	fd 12  REALTIME, TFD_TIMER_ABSTIME, every 50 ms, fired, unread
  *	fd 13  BOOTTIME, disarmed, interval 5 s
+ *	fd 14  REALTIME, TFD_TIMER_ABSTIME, one shot at 1000 s from setup
  * The fdinfo lines "clockid", "settime flags", "it_interval", F_GETFL and
  * FD_CLOEXEC of each are compared with those at setup.  Then: fd 10 has
  * less time left than at setup, and at least SEC seconds more than the
  * time since setup would leave (-g: time the image spent on disk, which
  * does not count); fd 11 reads 1, then EAGAIN; fd 12 reads at least 1 at
- * once, then ticks again within 2 s; fd 13 is disarmed with its interval.
+ * once, then ticks again within 2 s; fd 13 is disarmed with its interval;
+ * fd 14 has not fired, and has more than 900 s left, less than at setup.
  */
 #include "wl.h"
 #include <poll.h>
 #include <stdint.h>
 #include <sys/timerfd.h>
 
-static const int fds[] = { 10, 11, 12, 13 };
+static const int fds[] = { 10, 11, 12, 13, 14 };
 #define NFDS	(int)(sizeof(fds) / sizeof(fds[0]))
 
 struct fdstate {
@@ -108,7 +110,7 @@ static int64_t rd(int fd)
 int main(int argc, char **argv)
 {
 	struct fdstate before[NFDS], after[NFDS];
-	double t0, rem0, rem, iv, elapsed;
+	double t0, rem0, rem, iv, elapsed, abs0, abs;
 	int64_t v;
 	int i;
 
@@ -117,16 +119,19 @@ int main(int argc, char **argv)
 	make(11, CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC, 0, 0.01, 0);
 	make(12, CLOCK_REALTIME, 0, TFD_TIMER_ABSTIME, wl_now(CLOCK_REALTIME) + 0.02, 0.05);
 	make(13, CLOCK_BOOTTIME, 0, 0, 0, 5);
+	make(14, CLOCK_REALTIME, 0, TFD_TIMER_ABSTIME, wl_now(CLOCK_REALTIME) + 1000, 0);
 	wl_msleep(100);
 	state(before);
 	t0 = wl_now(CLOCK_MONOTONIC);
 	rem0 = left(10, NULL);
+	abs0 = left(14, NULL);
 	wl_catch_usr1();
 	wl_ready();
 	wl_wait_usr1();
 
 	elapsed = wl_now(CLOCK_MONOTONIC) - t0;
 	rem = left(10, NULL);
+	abs = left(14, NULL);
 	state(after);
 	for (i = 0; i < NFDS; i++)
 		if (after[i].fl != before[i].fl || after[i].fdfl != before[i].fdfl ||
@@ -135,10 +140,12 @@ int main(int argc, char **argv)
 				after[i].fl, after[i].fdfl, after[i].info, before[i].fl,
 				before[i].fdfl, before[i].info);
 	if (after[0].revents || after[1].revents != POLLIN ||
-	    after[2].revents != POLLIN || after[3].revents)
-		wl_fail("readiness %#x %#x %#x %#x, want 0 POLLIN POLLIN 0",
+	    after[2].revents != POLLIN || after[3].revents || after[4].revents)
+		wl_fail("readiness %#x %#x %#x %#x %#x, want 0 POLLIN POLLIN 0 0",
 			after[0].revents, after[1].revents, after[2].revents,
-			after[3].revents);
+			after[3].revents, after[4].revents);
+	if (abs > abs0 || abs < 900)
+		wl_fail("fd 14: %.3f s left, %.3f at setup", abs, abs0);
 	/* the two clock readings of each pair are not one instant: 50 ms */
 	if (rem > rem0 || rem < rem0 - elapsed + gap - 0.05 || rem < 900)
 		wl_fail("fd 10: %.3f s left, %.3f at setup, %.3f s ago, %.1f s not counted",
