@@ -9,14 +9,14 @@
 #   tests/kunit-results.sh < build/guest/run.*/console.log
 #
 # SUITE defaults to every ckpt suite: ckpt_stream ckpt_tree ckpt_objtab
-# ckpt_exclude.  Prints one line per suite; for a suite that failed, its
+# ckpt_exclude ckpt_resource.  Prints one line per suite; for a suite that failed, its
 # failing cases (and parameters) and KUnit's messages about them.  Exits 1
 # if a case failed, a suite did not run at all or did not finish.
 
 set -u -o pipefail
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(ckpt_stream ckpt_tree ckpt_objtab ckpt_exclude)
+[ ${#suites[@]} -gt 0 ] || suites=(ckpt_stream ckpt_tree ckpt_objtab ckpt_exclude ckpt_resource)
 
 # KTAP as KUnit 6.1 prints it (lines may carry a printk time stamp):
 #     # Subtest: SUITE		a suite starts

@@ -473,6 +473,7 @@ extern const struct ckpt_resource
 #undef CKPT_RESOURCE
 
 /* resource.c */
+const char *ckpt_rec_name(u32 type);
 const struct ckpt_rec_op *ckpt_rec_op_find(u32 type,
 					   const struct ckpt_resource **res);
 int ckpt_res_dump(struct ckpt_ctx *ctx, struct task_struct *t);

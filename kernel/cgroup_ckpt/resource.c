@@ -28,6 +28,51 @@ static bool ckpt_file_ops_end(const struct ckpt_file_ops *k)
 	return !k->is && !k->match && !k->open;
 }
 
+/* One line of CKPT_REC_TYPES(), the table of record types of the format. */
+struct ckpt_rec_type {
+	u32		type;
+	const char	*name;
+	size_t		min_len;
+	size_t		max_len;
+};
+
+#define CKPT_REC_ENTRY(n, num, name, min, max)	{ num, name, min, max },
+static const struct ckpt_rec_type ckpt_rec_types[] = {
+	CKPT_REC_TYPES(CKPT_REC_ENTRY)
+};
+
+#undef CKPT_REC_ENTRY
+
+/* Read by the orchestrator and the stream, not by a resource. */
+static bool ckpt_rec_core(u32 type)
+{
+	return type == CKPT_REC_TASKS || type == CKPT_REC_TRAILER ||
+	       type == CKPT_REC_TASK_END || type == CKPT_REC_MAC;
+}
+
+static const struct ckpt_rec_type *ckpt_rec_type_find(u32 type)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_rec_types); i++)
+		if (ckpt_rec_types[i].type == type)
+			return &ckpt_rec_types[i];
+	return NULL;
+}
+
+/**
+ * ckpt_rec_name() - the name of a record type, for messages
+ * @type: CKPT_REC_*, as read from an image
+ *
+ * Return: its name in CKPT_REC_TYPES(), or "unknown".
+ */
+const char *ckpt_rec_name(u32 type)
+{
+	const struct ckpt_rec_type *t = ckpt_rec_type_find(type);
+
+	return t ? t->name : "unknown";
+}
+
 /**
  * ckpt_rec_op_find() - how restart applies a type of record
  * @type: CKPT_REC_* as read from the image
@@ -265,12 +310,32 @@ static void __init ckpt_resource_check(const struct ckpt_resource *r)
 	}
 }
 
+/*
+ * The format's table of record types and the resources agree: each type is
+ * owned by a resource or read by the core, and nothing else is owned.
+ */
 static int __init ckpt_resources_check(void)
 {
+	const struct ckpt_resource *owner;
+	const struct ckpt_rec_op *op;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(ckpt_resources); i++)
+	for (i = 0; i < ARRAY_SIZE(ckpt_resources); i++) {
 		ckpt_resource_check(ckpt_resources[i]);
+		for (op = ckpt_resources[i]->recs; op && op->type; op++)
+			WARN(!ckpt_rec_type_find(op->type) || ckpt_rec_core(op->type),
+			     "ckpt: %s owns record type %#x, not one of its own\n",
+			     ckpt_resources[i]->name, op->type);
+	}
+	for (i = 0; i < ARRAY_SIZE(ckpt_rec_types); i++)
+		WARN(!ckpt_rec_core(ckpt_rec_types[i].type) &&
+		     !ckpt_rec_op_find(ckpt_rec_types[i].type, &owner),
+		     "ckpt: no resource owns record type %s\n",
+		     ckpt_rec_types[i].name);
 	return 0;
 }
 late_initcall(ckpt_resources_check);
+
+#if IS_ENABLED(CONFIG_CKPT_KUNIT_TEST)
+#include "resource-test.h"
+#endif

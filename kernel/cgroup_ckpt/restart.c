@@ -105,8 +105,8 @@ static int ckpt_restore_records(struct ckpt_rtask *rt)
 	}
 unexpected:
 	return ckpt_fail(ctx, -EINVAL,
-			 "image: pid %d: unexpected record type %#x at byte %llu",
-			 rt->pid, rec.type, ctx->s.bytes);
+			 "image: pid %d: unexpected record type %#x (%s) at byte %llu",
+			 rt->pid, rec.type, ckpt_rec_name(rec.type), ctx->s.bytes);
 }
 
 /*
