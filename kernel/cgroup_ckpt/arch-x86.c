@@ -204,35 +204,3 @@ int ckpt_arch_map_vdso(unsigned long addr)
 	return 0;
 }
 
-/**
- * ckpt_arch_semctl() - semctl() as the current task would call it
- * @semid:  the set
- * @semnum: a semaphore of it
- * @cmd:    IPC_STAT, GETALL, SETALL, GETPID, IPC_RMID...
- * @arg:    the user address or value of the command
- *
- * 6.1 keeps ksys_semctl() static: go through the system call entry.
- *
- * Return: what the system call returns.
- */
-long ckpt_arch_semctl(int semid, int semnum, int cmd, unsigned long arg)
-{
-	struct pt_regs regs = { .di = semid, .si = semnum, .dx = cmd, .r10 = arg };
-
-	return __x64_sys_semctl(&regs);
-}
-
-/**
- * ckpt_arch_msgctl() - msgctl() as the current task would call it
- * @msqid: the queue
- * @cmd:   IPC_STAT, IPC_SET, IPC_RMID
- * @buf:   user memory for the command
- *
- * Return: what the system call returns.
- */
-long ckpt_arch_msgctl(int msqid, int cmd, void __user *buf)
-{
-	struct pt_regs regs = { .di = msqid, .si = cmd, .dx = (unsigned long)buf };
-
-	return __x64_sys_msgctl(&regs);
-}

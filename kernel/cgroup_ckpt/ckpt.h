@@ -583,7 +583,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_INODE,
 	/* restart: a file on the inode of a CKPT_REC_SHMEM or _UNLINKED */
 	CKPT_OBJ_CONTENTS,
-	/* restart: a SysV shm segment created, struct ckpt_sysv (shmem.c) */
+	/* restart: a SysV shm segment created, struct ckpt_sysv (sysvshm.c) */
 	CKPT_OBJ_SYSVSHM,
 	CKPT_OBJ_SIGNALFD,	/* struct file of a signalfd */
 	CKPT_OBJ_TIMERFD,	/* struct file of a timerfd */
@@ -591,7 +591,7 @@ enum ckpt_obj_type {
 	CKPT_OBJ_RINOTIFY,	/* restart: struct ckpt_rinotify (inotify.c) */
 	/* checkpoint: a struct file_lock, held by a frozen task (locks.c) */
 	CKPT_OBJ_LOCK,
-	/* checkpoint: a SysV object written, keyed by kind and id (sysvipc.c) */
+	/* checkpoint: a SysV object written, keyed by kind and id (sysvipc.h) */
 	CKPT_OBJ_IPCID,
 	/* restart: a SysV semaphore set or queue made, struct ckpt_ripc */
 	CKPT_OBJ_SYSVIPC,
@@ -661,10 +661,6 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 			    const void *regs, u32 size, struct ckpt_thread *th);
 int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
 int ckpt_arch_map_vdso(unsigned long addr);
-long __x64_sys_semctl(const struct pt_regs *regs);
-long __x64_sys_msgctl(const struct pt_regs *regs);
-long ckpt_arch_semctl(int semid, int semnum, int cmd, unsigned long arg);
-long ckpt_arch_msgctl(int msqid, int cmd, void __user *buf);
 void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
 void ckpt_arch_set_return(unsigned long ax);
 
@@ -788,7 +784,7 @@ int ckpt_restore_ctty(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_ptys_end(struct ckpt_ctx *ctx);
 void ckpt_rpty_put(void *ptr);
 
-/* shmem.c */
+/* shmem.c; sysvshm.c: ckpt_sysv*, ckpt_*sysvshm* */
 int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 			struct file *file, u32 *kind);
 int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
@@ -803,14 +799,16 @@ int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
 				u64 start, u64 end, u32 prot, u64 pgoff);
 void ckpt_sysvshm_commit(struct ckpt_ctx *ctx);
 void ckpt_sysv_free(void *ptr);
+struct file *ckpt_sysvshm_file_get(struct ckpt_ctx *ctx, u32 id);
 int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
 struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt,
 					const struct ckpt_file *r,
 					const char *path);
+int ckpt_dump_shmem_pages(struct ckpt_ctx *ctx, u32 id, struct inode *inode);
 
-/* sysvipc.c */
+/* sysvipc.c, sysvsem.c, sysvmsg.c */
 int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_restore_sysvsem(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_semundo(struct ckpt_rtask *rt, void *rec, u32 len);

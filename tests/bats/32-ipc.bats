@@ -89,6 +89,39 @@ ipc_start() {
 	wait_until values_are "$s1" "5 0 100"
 }
 
+# sem_pids ID: the last process to change each semaphore of set ID (GETPID)
+sem_pids() { ipcs -s -i "$1" | awk '$1 ~ /^[0-9]+$/ && NF >= 5 { printf "%s ", $5 }' | sed 's/ $//'; }
+# sysv_info IMAGE: the SysV records of IMAGE, without their object ids
+sysv_info() {
+	"$CKPT" info "$1" | grep -E '^  (sysvsem|semundo|sysvmsg|sysvmsg_data) ' | sed 's/ \[[0-9]*\]//'
+}
+
+@test "ipc: a restarted group is checkpointed again with the same objects, its processes last to change every semaphore" {
+	G=$(new_group a)
+	ipc_start "$G"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	ipcrm -s "$s1" -s "$s2" -q "$q" -q "$q2"
+	restart "$G" "$T/img"
+	# semaphores at 0 too: S1's second, which no undo adjustment replays
+	[ "$(sem_pids "$s2")" = "$pid" ]
+	[ "$(sem_pids "$s1" | awk '{ print $2 }')" = "$pid" ]
+	refute grep -qvxE "$pid|$child" <<< "$(sem_pids "$s1" | tr ' ' '\n')"
+	# so that the next checkpoint finds the same objects, with the same contents
+	checkpoint "$G" "$T/img2" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	sysv_info "$T/img" > "$T/info1"
+	sysv_info "$T/img2" > "$T/info2"
+	[ "$(grep -c '^  sysvsem ' "$T/info1") $(grep -c '^  sysvmsg ' "$T/info1")" = "2 2" ]
+	[ "$(grep -c '^  sysvmsg_data ' "$T/info1")" = 5 ]
+	diff -u "$T/info1" "$T/info2"
+	ipcrm -s "$s1" -s "$s2" -q "$q" -q "$q2"
+	restart "$G" "$T/img2"
+	wl_check "$pid" v
+}
+
 @test "ipc: a failed restart removes the objects it made" {
 	G=$(new_group a)
 	ipc_start "$G"
