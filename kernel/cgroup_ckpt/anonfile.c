@@ -6,7 +6,7 @@
  * Each is one open file, which fds and processes share; its state is
  * written in a record of its own before the file record, which names it.
  * Like pipes, such a file also held outside the group is refused
- * (files.c).
+ * (held.c).
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 

@@ -722,22 +722,8 @@ int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
 /* pipe.c */
 
 /* eventfd.c */
-bool ckpt_is_eventfd(struct file *file);
-int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id);
-int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt,
-				       const struct ckpt_file *r,
-				       const char *path);
 
 /* epoll.c */
-bool ckpt_is_epoll(struct file *file);
-int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		    struct file *file, u32 *id);
-int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt,
-				     const struct ckpt_file *r,
-				     const char *path);
 
 /* anonfile.c: files on anonymous inodes */
 bool ckpt_anon_file_is(struct file *file, const char *name);
@@ -746,88 +732,28 @@ struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt,
 				      const char *path);
 
 /* signalfd.c */
-bool ckpt_is_signalfd(struct file *file);
-int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		       struct file *file, u32 *id);
-int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len);
 
 /* timerfd.c */
-bool ckpt_is_timerfd(struct file *file);
-int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id);
-int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len);
 
 /* inotify.c */
-bool ckpt_is_inotify(struct file *file);
-int ckpt_dump_inotify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id);
-int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt,
-				       const struct ckpt_file *r,
-				       const char *path);
-int ckpt_restore_inotify_end(struct ckpt_ctx *ctx);
-void ckpt_rinotify_put(void *ptr);
 
 /* pty.c */
 struct ckpt_rpty;
-bool ckpt_is_pty(struct file *file);
-u32 ckpt_pty_kind(struct file *file);
-int ckpt_dump_pty(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		  struct file *file, u32 *id);
-int ckpt_dump_ctty(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt,
-				   const struct ckpt_file *r,
-				   const char *path);
-int ckpt_restore_ctty(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_ptys_end(struct ckpt_ctx *ctx);
-void ckpt_rpty_put(void *ptr);
 
 /* shmem.c; sysvshm.c: ckpt_sysv*, ckpt_*sysvshm* */
-int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-			struct file *file, u32 *kind);
-int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		       struct file *file, u32 kind, u32 *id);
 int ckpt_sysv_shm_check(struct ckpt_ctx *ctx, struct task_struct *t,
 			struct vm_area_struct *vma);
 bool ckpt_sysv_shm_file(struct file *file);
 int ckpt_dump_sysvshm(struct ckpt_ctx *ctx, struct task_struct *t,
 		      struct file *file, unsigned long addr);
-int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len);
 int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
 				u64 start, u64 end, u32 prot, u64 pgoff);
-void ckpt_sysvshm_commit(struct ckpt_ctx *ctx);
-void ckpt_sysv_free(void *ptr);
 struct file *ckpt_sysvshm_file_get(struct ckpt_ctx *ctx, u32 id);
-int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec);
-struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt,
-					const struct ckpt_file *r,
-					const char *path);
 int ckpt_dump_shmem_pages(struct ckpt_ctx *ctx, u32 id, struct inode *inode);
 
 /* sysvipc.c, sysvsem.c, sysvmsg.c */
-int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_restore_sysvsem(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_semundo(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len);
-void ckpt_sysvipc_commit(struct ckpt_ctx *ctx);
-void ckpt_ripc_put(void *ptr);
 
 /* mqueue.c */
-bool ckpt_is_mqueue(struct file *file);
-int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		     struct file *file, u32 *id);
-int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len);
-int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len);
-struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
-				      const struct ckpt_file *r,
-				      const char *path);
-void ckpt_mqueue_commit(struct ckpt_ctx *ctx);
-void ckpt_rmq_put(void *ptr);
 
 /* regfile.c */
 

@@ -45,7 +45,7 @@ static_assert(struct_size((struct ckpt_epoll *)NULL, item,
  *
  * Return: true for an epoll instance.
  */
-bool ckpt_is_epoll(struct file *file)
+static bool ckpt_is_epoll(struct file *file)
 {
 	/* -EINVAL for other files; no fd is ever -1 */
 	return PTR_ERR(get_epoll_tfile_raw_ptr(file, -1, 0)) == -ENOENT;
@@ -128,8 +128,8 @@ static int ckpt_epoll_items(struct ckpt_ctx *ctx, struct task_struct *t,
  *
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		    struct file *file, u32 *id)
+static int ckpt_dump_epoll(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			   struct file *file, u32 *id)
 {
 	struct ckpt_epoll *r;
 	bool new;
@@ -190,7 +190,7 @@ static int ckpt_epoll_add(struct ckpt_rtask *rt, int epfd,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_epoll(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_epoll *r = rec;
@@ -255,9 +255,9 @@ bad:
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt,
-				     const struct ckpt_file *r,
-				     const char *path)
+static struct file *ckpt_restore_epoll_file(struct ckpt_rtask *rt,
+					    const struct ckpt_file *r,
+					    const char *path)
 {
 	u32 id = le32_to_cpu(r->obj);
 	u32 flags = le32_to_cpu(r->flags);

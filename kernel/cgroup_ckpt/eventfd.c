@@ -7,7 +7,7 @@
  * the counter; the file record then names the eventfd record.  Restart
  * creates an eventfd with the mode (do_eventfd()) and adds the count.
  * Like a pipe, an eventfd whose file is also held outside the group is
- * refused (files.c): the two sides would no longer share it.
+ * refused (held.c): the two sides would no longer share it.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -28,7 +28,7 @@ static_assert(sizeof(struct ckpt_eventfd) == 24);
  *
  * Return: true for an eventfd.
  */
-bool ckpt_is_eventfd(struct file *file)
+static bool ckpt_is_eventfd(struct file *file)
 {
 	struct eventfd_ctx *ectx = eventfd_ctx_fileget(file);
 
@@ -62,8 +62,8 @@ static int ckpt_eventfd_state(struct file *file, u64 *count, u32 *flags)
  *
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id)
+static int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			     struct file *file, u32 *id)
 {
 	struct ckpt_eventfd r = { };
 	u32 flags;
@@ -94,7 +94,7 @@ int ckpt_dump_eventfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_eventfd *r = rec;
 	struct eventfd_ctx *ectx;
@@ -134,9 +134,9 @@ int ckpt_restore_eventfd(struct ckpt_rtask *rt, void *rec, u32 len)
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt,
-				       const struct ckpt_file *r,
-				       const char *path)
+static struct file *ckpt_restore_eventfd_file(struct ckpt_rtask *rt,
+					      const struct ckpt_file *r,
+					      const char *path)
 {
 	u32 id = le32_to_cpu(r->obj);
 	u32 flags = le32_to_cpu(r->flags);

@@ -71,7 +71,7 @@ static struct fsnotify_group *ckpt_inotify_group(struct file *file)
  *
  * Return: true for an inotify instance.
  */
-bool ckpt_is_inotify(struct file *file)
+static bool ckpt_is_inotify(struct file *file)
 {
 	return ckpt_inotify_group(file);
 }
@@ -201,8 +201,8 @@ static int ckpt_dump_iwatch(struct ckpt_ctx *ctx, struct task_struct *t,
  * Return: 0, or -EOPNOTSUPP (with the reason) for an instance with events
  * queued or a watch on an inode without a name, or another negative errno.
  */
-int ckpt_dump_inotify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id)
+static int ckpt_dump_inotify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			     struct file *file, u32 *id)
 {
 	struct fsnotify_group *group = ckpt_inotify_group(file);
 	struct ckpt_inotify r = { };
@@ -277,7 +277,7 @@ out_free:
  * ckpt_rinotify_put() - drop an instance being restored
  * @ptr: its struct ckpt_rinotify
  */
-void ckpt_rinotify_put(void *ptr)
+static void ckpt_rinotify_put(void *ptr)
 {
 	struct ckpt_rinotify *ri = ptr;
 
@@ -293,7 +293,7 @@ void ckpt_rinotify_put(void *ptr)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_inotify(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_inotify *r = rec;
 	struct ckpt_rinotify *ri;
@@ -359,7 +359,7 @@ static long ckpt_inotify_add(struct file *file, const char *name, u32 wd,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_inotify_watch(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_inotify_watch *r = rec;
 	u32 wd = le32_to_cpu(r->wd), mask = le32_to_cpu(r->mask);
@@ -406,9 +406,9 @@ bad:
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt,
-				       const struct ckpt_file *r,
-				       const char *path)
+static struct file *ckpt_restore_inotify_file(struct ckpt_rtask *rt,
+					      const struct ckpt_file *r,
+					      const char *path)
 {
 	u32 id = le32_to_cpu(r->obj);
 	u32 flags = le32_to_cpu(r->flags);
@@ -459,12 +459,12 @@ static void ckpt_inotify_flush(struct ckpt_ctx *ctx, void *ptr)
 }
 
 /**
- * ckpt_restore_inotify_end() - drop the events the restore caused
+ * ckpt_inotify_finish() - drop the events the restore caused
  * @ctx: the restart, once every task has read its records
  *
  * Return: 0.
  */
-int ckpt_restore_inotify_end(struct ckpt_ctx *ctx)
+static int ckpt_inotify_finish(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_for_each(ctx, CKPT_OBJ_RINOTIFY, ckpt_inotify_flush);
 	return 0;
@@ -489,7 +489,7 @@ static const struct ckpt_rec_op ckpt_inotify_recs[] = {
 
 const struct ckpt_resource ckpt_res_inotify = {
 	.name		= "inotify instances",
-	.finish		= ckpt_restore_inotify_end,
+	.finish		= ckpt_inotify_finish,
 	.recs		= ckpt_inotify_recs,
 	.files		= ckpt_inotify_files,
 };

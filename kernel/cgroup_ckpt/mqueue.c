@@ -125,7 +125,7 @@ static struct ckpt_mqueue_inode_info *ckpt_mq_info(struct inode *inode)
  *
  * Return: true if it is.
  */
-bool ckpt_is_mqueue(struct file *file)
+static bool ckpt_is_mqueue(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 
@@ -359,8 +359,8 @@ static int ckpt_mq_write_msgs(struct ckpt_ctx *ctx, const struct ckpt_mq_snap *s
  * the queue, which is left as it is.
  * Return: 0, or -EOPNOTSUPP (with the reason), or another negative errno.
  */
-int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		     struct file *file, u32 *id)
+static int ckpt_dump_mqueue(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			    struct file *file, u32 *id)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	struct inode *inode = file_inode(file);
@@ -497,7 +497,7 @@ static int ckpt_mq_unlink(struct ckpt_rmq *o)
  *                  restart succeeded
  * @ptr: its struct ckpt_rmq
  */
-void ckpt_rmq_put(void *ptr)
+static void ckpt_rmq_put(void *ptr)
 {
 	struct ckpt_rmq *o = ptr;
 
@@ -518,7 +518,7 @@ static void ckpt_rmq_keep(struct ckpt_ctx *ctx, void *ptr)
  * ckpt_mqueue_commit() - the restart succeeds: keep the queues made
  * @ctx: the restart
  */
-void ckpt_mqueue_commit(struct ckpt_ctx *ctx)
+static void ckpt_mqueue_commit(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_for_each(ctx, CKPT_OBJ_RMQUEUE, ckpt_rmq_keep);
 }
@@ -593,7 +593,7 @@ static int ckpt_mq_create_fail(struct ckpt_rtask *rt, const char *name,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_mqueue *r = rec;
 	u32 flags = le32_to_cpu(r->flags), mode = le32_to_cpu(r->mode);
@@ -702,7 +702,7 @@ static long ckpt_mq_send(struct ckpt_rmq *o, const void *data, u32 len,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_mqueue_msg *r = rec;
 	struct ckpt_rmq *o = rt->ctx->mq_cur;
@@ -734,9 +734,9 @@ int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len)
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
-				      const struct ckpt_file *r,
-				      const char *path)
+static struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
+					     const struct ckpt_file *r,
+					     const char *path)
 {
 	u32 id = le32_to_cpu(r->obj);
 	u32 flags = le32_to_cpu(r->flags);

@@ -16,7 +16,7 @@
  * took are closed then, so the pipe has the readers and writers it had.
  *
  * A pipe can be restored only if the group holds every reference to it:
- * ckpt_check_held_files() (files.c) looks at every fd table of the group
+ * ckpt_check_held_files() (held.c) looks at every fd table of the group
  * before anything is written, and refuses an open file shared outside the
  * group, and ckpt_check_pipe() a pipe with an end outside.
  */

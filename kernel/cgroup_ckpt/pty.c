@@ -89,7 +89,7 @@ struct ckpt_rpty {
  *
  * Return: true if it is.
  */
-bool ckpt_is_pty(struct file *file)
+static bool ckpt_is_pty(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 	unsigned int major = MAJOR(inode->i_rdev);
@@ -170,7 +170,7 @@ static int ckpt_check_pty(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
  *
  * Return: CKPT_FILE_PTMX, CKPT_FILE_PTS, or 0 for another terminal.
  */
-u32 ckpt_pty_kind(struct file *file)
+static u32 ckpt_pty_kind(struct file *file)
 {
 	struct tty_struct *tty = ckpt_pty_tty(file);
 
@@ -440,6 +440,77 @@ static void ckpt_termios_out(struct ckpt_termios *r, const struct ktermios *t)
 	memcpy(r->cc, t->c_cc, CKPT_NCCS);
 }
 
+/* The state of the pair @master, in a record to which the bytes add. */
+static void ckpt_pty_state(struct tty_struct *master, struct ckpt_pty *r)
+{
+	struct tty_struct *slave = master->link;
+	struct ktermios t;
+	struct winsize ws;
+
+	down_read(&slave->termios_rwsem);
+	t = slave->termios;
+	up_read(&slave->termios_rwsem);
+	mutex_lock(&slave->winsize_mutex);
+	ws = slave->winsize;
+	mutex_unlock(&slave->winsize_mutex);
+	ckpt_termios_out(&r->termios, &t);
+	r->ws_row = cpu_to_le16(ws.ws_row);
+	r->ws_col = cpu_to_le16(ws.ws_col);
+	r->ws_xpixel = cpu_to_le16(ws.ws_xpixel);
+	r->ws_ypixel = cpu_to_le16(ws.ws_ypixel);
+	spin_lock_irq(&master->ctrl.lock);
+	if (master->ctrl.packet)
+		r->flags |= cpu_to_le32(CKPT_PTY_PACKET);
+	spin_unlock_irq(&master->ctrl.lock);
+	spin_lock_irq(&slave->ctrl.lock);
+	if (r->flags)
+		r->pktstatus = cpu_to_le32(slave->ctrl.pktstatus & CKPT_PKT_STATUS);
+	spin_unlock_irq(&slave->ctrl.lock);
+	if (test_bit(TTY_PTY_LOCK, &master->flags))
+		r->flags |= cpu_to_le32(CKPT_PTY_LOCKED);
+	if (test_bit(TTY_EXCLUSIVE, &master->flags))
+		r->flags |= cpu_to_le32(CKPT_PTY_MASTER_EXCL);
+	if (test_bit(TTY_EXCLUSIVE, &slave->flags))
+		r->flags |= cpu_to_le32(CKPT_PTY_SLAVE_EXCL);
+	r->index = cpu_to_le32(slave->index);
+}
+
+/* Write the record of the pair, its multiplexer's path, then its bytes. */
+static int ckpt_pty_write(struct ckpt_ctx *ctx, pid_t pid, int fd,
+			  struct file *mfile, struct ckpt_pty *r,
+			  const u8 *in, const u8 *out)
+{
+	u32 nr_in = le32_to_cpu(r->nr_in), nr_out = le32_to_cpu(r->nr_out);
+	char *page, *path;
+	int ret;
+
+	page = (char *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	path = d_path(&mfile->f_path, page, PAGE_SIZE);
+	if (IS_ERR(path)) {
+		ret = ckpt_fail(ctx, -EOPNOTSUPP,
+				"pid %d fd %d: /dev/pts/%u: a multiplexer path too long; exclude dev to checkpoint without it",
+				pid, fd, le32_to_cpu(r->index));
+		goto out_page;
+	}
+	r->path_len = cpu_to_le32(strlen(path));
+	ret = ckpt_write2(ctx, r, CKPT_REC_PTY, sizeof(*r), path, strlen(path) + 1);
+	if (!ret && nr_in) {
+		struct ckpt_pty_data d = { .pty = r->id, .dir = cpu_to_le32(CKPT_PTY_IN) };
+
+		ret = ckpt_write2(ctx, &d, CKPT_REC_PTY_DATA, sizeof(d), in, nr_in);
+	}
+	if (!ret && nr_out) {
+		struct ckpt_pty_data d = { .pty = r->id, .dir = cpu_to_le32(CKPT_PTY_OUT) };
+
+		ret = ckpt_write2(ctx, &d, CKPT_REC_PTY_DATA, sizeof(d), out, nr_out);
+	}
+out_page:
+	free_page((unsigned long)page);
+	return ret;
+}
+
 /* Write the pair of @master once; *@id its object id. */
 static int ckpt_dump_pty_pair(struct ckpt_ctx *ctx, pid_t pid, int fd,
 			      struct tty_struct *master, u32 *id)
@@ -448,10 +519,7 @@ static int ckpt_dump_pty_pair(struct ckpt_ctx *ctx, pid_t pid, int fd,
 	struct ckpt_pty r = { };
 	struct file *mfile;
 	const char *why;
-	char *page, *path;
 	u8 *in = ctx->pagebuf, *out = in + 2 * CKPT_PTY_BUF_MAX;
-	struct ktermios t;
-	struct winsize ws;
 	pid_t sid, pgrp;
 	int nr_in, nr_out, ret;
 	bool new;
@@ -470,81 +538,22 @@ static int ckpt_dump_pty_pair(struct ckpt_ctx *ctx, pid_t pid, int fd,
 	if (!why && (mfile->f_mode & (FMODE_READ | FMODE_WRITE)) !=
 		    (FMODE_READ | FMODE_WRITE))
 		why = "a pty master not open for reading and writing; not supported";
-	if (why) {
-		ret = ckpt_fail(ctx, -EOPNOTSUPP,
-				"pid %d fd %d: /dev/pts/%d: %s; exclude dev to checkpoint without it",
-				pid, fd, slave->index, why);
-		goto out_file;
-	}
-
 	/* the bytes first: putting them back may change the status bits */
-	nr_in = ckpt_pty_take(slave, in, &why);
-	nr_out = nr_in < 0 ? 0 : ckpt_pty_take(master, out, &why);
-	if (nr_in < 0 || nr_out < 0) {
-		ret = ckpt_fail(ctx, nr_in < 0 ? nr_in : nr_out,
+	nr_in = why ? 0 : ckpt_pty_take(slave, in, &why);
+	nr_out = why || nr_in < 0 ? 0 : ckpt_pty_take(master, out, &why);
+	if (why) {
+		ret = ckpt_fail(ctx, nr_in < 0 ? nr_in : nr_out < 0 ? nr_out : -EOPNOTSUPP,
 				"pid %d fd %d: /dev/pts/%d: %s; exclude dev to checkpoint without it",
 				pid, fd, slave->index, why);
 		goto out_file;
 	}
-
-	down_read(&slave->termios_rwsem);
-	t = slave->termios;
-	up_read(&slave->termios_rwsem);
-	mutex_lock(&slave->winsize_mutex);
-	ws = slave->winsize;
-	mutex_unlock(&slave->winsize_mutex);
-	ckpt_termios_out(&r.termios, &t);
-	r.ws_row = cpu_to_le16(ws.ws_row);
-	r.ws_col = cpu_to_le16(ws.ws_col);
-	r.ws_xpixel = cpu_to_le16(ws.ws_xpixel);
-	r.ws_ypixel = cpu_to_le16(ws.ws_ypixel);
-	spin_lock_irq(&master->ctrl.lock);
-	if (master->ctrl.packet)
-		r.flags |= cpu_to_le32(CKPT_PTY_PACKET);
-	spin_unlock_irq(&master->ctrl.lock);
-	spin_lock_irq(&slave->ctrl.lock);
-	if (r.flags)
-		r.pktstatus = cpu_to_le32(slave->ctrl.pktstatus & CKPT_PKT_STATUS);
-	spin_unlock_irq(&slave->ctrl.lock);
-	if (test_bit(TTY_PTY_LOCK, &master->flags))
-		r.flags |= cpu_to_le32(CKPT_PTY_LOCKED);
-	if (test_bit(TTY_EXCLUSIVE, &master->flags))
-		r.flags |= cpu_to_le32(CKPT_PTY_MASTER_EXCL);
-	if (test_bit(TTY_EXCLUSIVE, &slave->flags))
-		r.flags |= cpu_to_le32(CKPT_PTY_SLAVE_EXCL);
+	ckpt_pty_state(master, &r);
 	r.id = cpu_to_le32(*id);
-	r.index = cpu_to_le32(slave->index);
 	r.sid = cpu_to_le32(sid);
 	r.pgrp = cpu_to_le32(pgrp);
 	r.nr_in = cpu_to_le32(nr_in);
 	r.nr_out = cpu_to_le32(nr_out);
-
-	page = (char *)__get_free_page(GFP_KERNEL);
-	if (!page) {
-		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
-		goto out_file;
-	}
-	path = d_path(&mfile->f_path, page, PAGE_SIZE);
-	if (IS_ERR(path)) {
-		ret = ckpt_fail(ctx, -EOPNOTSUPP,
-				"pid %d fd %d: /dev/pts/%d: a multiplexer path too long; exclude dev to checkpoint without it",
-				pid, fd, slave->index);
-		goto out_page;
-	}
-	r.path_len = cpu_to_le32(strlen(path));
-	ret = ckpt_write2(ctx, &r, CKPT_REC_PTY, sizeof(r), path, strlen(path) + 1);
-	if (!ret && nr_in) {
-		struct ckpt_pty_data d = { .pty = r.id, .dir = cpu_to_le32(CKPT_PTY_IN) };
-
-		ret = ckpt_write2(ctx, &d, CKPT_REC_PTY_DATA, sizeof(d), in, nr_in);
-	}
-	if (!ret && nr_out) {
-		struct ckpt_pty_data d = { .pty = r.id, .dir = cpu_to_le32(CKPT_PTY_OUT) };
-
-		ret = ckpt_write2(ctx, &d, CKPT_REC_PTY_DATA, sizeof(d), out, nr_out);
-	}
-out_page:
-	free_page((unsigned long)page);
+	ret = ckpt_pty_write(ctx, pid, fd, mfile, &r, in, out);
 out_file:
 	fput(mfile);
 	return ret;
@@ -561,8 +570,8 @@ out_file:
  * Context: the group frozen, every file of the pair held by it.
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_dump_pty(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		  struct file *file, u32 *id)
+static int ckpt_dump_pty(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			 struct file *file, u32 *id)
 {
 	struct tty_struct *tty = ckpt_pty_tty(file);
 
@@ -581,7 +590,7 @@ int ckpt_dump_pty(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_ctty(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_ctty(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct sighand_struct *sighand;
 	struct ckpt_ctty r = { };
@@ -613,7 +622,7 @@ int ckpt_dump_ctty(struct ckpt_ctx *ctx, struct task_struct *t)
  * ckpt_rpty_put() - drop a pty pair being restored (its object table put)
  * @ptr: the &struct ckpt_rpty
  */
-void ckpt_rpty_put(void *ptr)
+static void ckpt_rpty_put(void *ptr)
 {
 	struct ckpt_rpty *rp = ptr;
 
@@ -664,6 +673,53 @@ bad:
 			 rt->pid, id, ctx->s.bytes);
 }
 
+/* Give the pair made for @r its size, modes, bytes and packet mode. */
+static int ckpt_pty_set(struct ckpt_rtask *rt, struct tty_struct *master,
+			const struct ckpt_pty *r, struct ktermios *t)
+{
+	struct tty_struct *slave = master->link;
+	u32 id = le32_to_cpu(r->id), nr_in = le32_to_cpu(r->nr_in);
+	u32 nr_out = le32_to_cpu(r->nr_out);
+	struct ckpt_ctx *ctx = rt->ctx;
+	struct winsize ws;
+	int ret;
+
+	ws.ws_row = le16_to_cpu(r->ws_row);
+	ws.ws_col = le16_to_cpu(r->ws_col);
+	ws.ws_xpixel = le16_to_cpu(r->ws_xpixel);
+	ws.ws_ypixel = le16_to_cpu(r->ws_ypixel);
+	/* as pty_resize() does, without SIGWINCH: no one to tell yet */
+	mutex_lock(&slave->winsize_mutex);
+	slave->winsize = ws;
+	master->winsize = ws;
+	mutex_unlock(&slave->winsize_mutex);
+
+	tty_set_termios(slave, t);
+	if (nr_in) {
+		ret = ckpt_rpty_data(rt, id, CKPT_PTY_IN, nr_in);
+		if (!ret && ckpt_pty_fill(slave, ctx->pagebuf, nr_in))
+			ret = ckpt_fail(ctx, -EIO, "pid %d: cannot refill pty %u",
+					rt->pid, id);
+		if (ret)
+			return ret;
+	}
+	if (nr_out) {
+		ret = ckpt_rpty_data(rt, id, CKPT_PTY_OUT, nr_out);
+		if (!ret && ckpt_pty_fill(master, ctx->pagebuf, nr_out))
+			ret = ckpt_fail(ctx, -EIO, "pid %d: cannot refill pty %u",
+					rt->pid, id);
+		if (ret)
+			return ret;
+	}
+	spin_lock_irq(&master->ctrl.lock);
+	master->ctrl.packet = le32_to_cpu(r->flags) & CKPT_PTY_PACKET;
+	spin_unlock_irq(&master->ctrl.lock);
+	spin_lock_irq(&slave->ctrl.lock);
+	slave->ctrl.pktstatus = le32_to_cpu(r->pktstatus);
+	spin_unlock_irq(&slave->ctrl.lock);
+	return 0;
+}
+
 /**
  * ckpt_restore_pty() - open a new pty pair, set its state and refill it
  * @rt:  the task being restored (current)
@@ -672,19 +728,18 @@ bad:
  *
  * Reads the CKPT_REC_PTY_DATA records that follow.  The lock, exclusive
  * state and session are set once every file is open
- * (ckpt_restore_ptys_end()).
+ * (ckpt_pty_finish()).
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_pty *r = rec;
-	struct tty_struct *master, *slave;
+	struct tty_struct *master;
 	u32 id, flags, nr_in, nr_out, pkt;
 	struct ckpt_rpty *rp;
 	struct ktermios t;
-	struct winsize ws;
 	struct file *file;
 	const char *path;
 	pid_t sid, pgrp;
@@ -724,7 +779,6 @@ int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	}
 	master = ckpt_pty_tty(file);
-	slave = master->link;
 	rp->master = file;
 	rp->tty = master;
 	rp->flags = flags;
@@ -736,41 +790,7 @@ int ckpt_restore_pty(struct ckpt_rtask *rt, void *rec, u32 len)
 		return ret;
 	/* opened locked; unlocked until its files are open */
 	clear_bit(TTY_PTY_LOCK, &master->flags);
-
-	ws.ws_row = le16_to_cpu(r->ws_row);
-	ws.ws_col = le16_to_cpu(r->ws_col);
-	ws.ws_xpixel = le16_to_cpu(r->ws_xpixel);
-	ws.ws_ypixel = le16_to_cpu(r->ws_ypixel);
-	/* as pty_resize() does, without SIGWINCH: no one to tell yet */
-	mutex_lock(&slave->winsize_mutex);
-	slave->winsize = ws;
-	master->winsize = ws;
-	mutex_unlock(&slave->winsize_mutex);
-
-	tty_set_termios(slave, &t);
-	if (nr_in) {
-		ret = ckpt_rpty_data(rt, id, CKPT_PTY_IN, nr_in);
-		if (!ret && ckpt_pty_fill(slave, ctx->pagebuf, nr_in))
-			ret = ckpt_fail(ctx, -EIO, "pid %d: cannot refill pty %u",
-					rt->pid, id);
-		if (ret)
-			return ret;
-	}
-	if (nr_out) {
-		ret = ckpt_rpty_data(rt, id, CKPT_PTY_OUT, nr_out);
-		if (!ret && ckpt_pty_fill(master, ctx->pagebuf, nr_out))
-			ret = ckpt_fail(ctx, -EIO, "pid %d: cannot refill pty %u",
-					rt->pid, id);
-		if (ret)
-			return ret;
-	}
-	spin_lock_irq(&master->ctrl.lock);
-	master->ctrl.packet = flags & CKPT_PTY_PACKET;
-	spin_unlock_irq(&master->ctrl.lock);
-	spin_lock_irq(&slave->ctrl.lock);
-	slave->ctrl.pktstatus = pkt;
-	spin_unlock_irq(&slave->ctrl.lock);
-	return 0;
+	return ckpt_pty_set(rt, master, r, &t);
 bad:
 	return ckpt_fail(ctx, -EINVAL, "image: pid %d: malformed pty record",
 			 rt->pid);
@@ -784,9 +804,9 @@ bad:
  *
  * Return: the file, referenced, or an ERR_PTR() (with the reason).
  */
-struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt,
-				   const struct ckpt_file *r,
-				   const char *path)
+static struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt,
+					  const struct ckpt_file *r,
+					  const char *path)
 {
 	u32 id = le32_to_cpu(r->obj);
 	u32 kind = le32_to_cpu(r->kind);
@@ -832,11 +852,11 @@ struct file *ckpt_restore_pty_file(struct ckpt_rtask *rt,
  * @rec: its CKPT_REC_CTTY
  * @len: bytes of @rec
  *
- * Given by ckpt_restore_ptys_end(), once every process exists.
+ * Given by ckpt_pty_finish(), once every process exists.
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_ctty(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_ctty(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_ctty *r = rec;
 	struct ckpt_rpty *rp;
@@ -902,7 +922,7 @@ static void ckpt_rpty_end(struct ckpt_ctx *ctx, void *ptr)
 }
 
 /**
- * ckpt_restore_ptys_end() - finish the pty pairs and controlling terminals
+ * ckpt_pty_finish() - finish the pty pairs and controlling terminals
  * @ctx: the restart, every task created and parked
  *
  * Locks the pairs that were, sets their exclusive state, makes each the
@@ -913,7 +933,7 @@ static void ckpt_rpty_end(struct ckpt_ctx *ctx, void *ptr)
  * Context: the restarter, once every task has read its records.
  * Return: 0 or -EINVAL (with the reason).
  */
-int ckpt_restore_ptys_end(struct ckpt_ctx *ctx)
+static int ckpt_pty_finish(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
 
@@ -999,7 +1019,7 @@ static const struct ckpt_rec_op ckpt_pty_recs[] = {
 const struct ckpt_resource ckpt_res_pty = {
 	.name		= "pseudo-terminals",
 	.dump		= ckpt_dump_ctty,
-	.finish		= ckpt_restore_ptys_end,
+	.finish		= ckpt_pty_finish,
 	.recs		= ckpt_pty_recs,
 	.files		= ckpt_pty_files,
 };

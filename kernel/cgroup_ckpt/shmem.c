@@ -73,8 +73,8 @@ static int ckpt_contents_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
  * Return: 0, or -EOPNOTSUPP (with the reason) for an anonymous file of a
  * kind not supported.
  */
-int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-			struct file *file, u32 *kind)
+static int ckpt_shmem_classify(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			       struct file *file, u32 *kind)
 {
 	struct inode *inode = file_inode(file);
 	const char *name = file->f_path.dentry->d_name.name;
@@ -328,8 +328,8 @@ static int ckpt_dump_shmem(struct ckpt_ctx *ctx, struct file *file, u32 kind,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		       struct file *file, u32 kind, u32 *id)
+static int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			      struct file *file, u32 kind, u32 *id)
 {
 	bool new;
 
@@ -355,7 +355,7 @@ int ckpt_dump_contents(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_shmem *r = rec;
 	u32 kind = le32_to_cpu(r->kind), seals = le32_to_cpu(r->seals);
@@ -406,7 +406,7 @@ int ckpt_restore_shmem(struct ckpt_rtask *rt, void *rec, u32 len)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_unlinked(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_unlinked *r = rec;
 	u32 dir_len = le32_to_cpu(r->dir_len), mode = le32_to_cpu(r->mode);
@@ -476,7 +476,7 @@ static int ckpt_fill_shmem(struct inode *inode, void *buf, pgoff_t index,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
+static int ckpt_restore_shmem_pages(struct ckpt_rtask *rt, const struct ckpt_hdr *rec)
 {
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct ckpt_shmem_pages r;
@@ -536,9 +536,9 @@ bad:
  *
  * Return: a new file, or an ERR_PTR() with a reason recorded.
  */
-struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt,
-					const struct ckpt_file *r,
-					const char *path)
+static struct file *ckpt_restore_contents_file(struct ckpt_rtask *rt,
+					       const struct ckpt_file *r,
+					       const char *path)
 {
 	u32 kind = le32_to_cpu(r->kind);
 	u32 id = le32_to_cpu(r->obj);

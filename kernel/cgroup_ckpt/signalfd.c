@@ -22,7 +22,7 @@ static_assert(sizeof(struct ckpt_signalfd) == 24);
  *
  * Return: true for a signalfd.
  */
-bool ckpt_is_signalfd(struct file *file)
+static bool ckpt_is_signalfd(struct file *file)
 {
 	return ckpt_anon_file_is(file, "[signalfd]");
 }
@@ -37,8 +37,8 @@ bool ckpt_is_signalfd(struct file *file)
  *
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		       struct file *file, u32 *id)
+static int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			      struct file *file, u32 *id)
 {
 	struct ckpt_signalfd r = { };
 	sigset_t mask;
@@ -67,7 +67,7 @@ int ckpt_dump_signalfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_signalfd(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_signalfd *r = rec;
 	u64 mask = le64_to_cpu(r->mask);

@@ -41,7 +41,7 @@ static_assert(sizeof(struct ckpt_ipc_perm) == 24);
  *                   the restart succeeded
  * @ptr: its struct ckpt_ripc
  */
-void ckpt_ripc_put(void *ptr)
+static void ckpt_ripc_put(void *ptr)
 {
 	struct ckpt_ripc *o = ptr;
 	const struct cred *old;
@@ -70,7 +70,7 @@ static void ckpt_ripc_keep(struct ckpt_ctx *ctx, void *ptr)
  * ckpt_sysvipc_commit() - the restart succeeds: keep the objects made
  * @ctx: the restart
  */
-void ckpt_sysvipc_commit(struct ckpt_ctx *ctx)
+static void ckpt_sysvipc_commit(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_for_each(ctx, CKPT_OBJ_SYSVIPC, ckpt_ripc_keep);
 }
@@ -144,7 +144,7 @@ void ckpt_ipc_perm_out(struct ckpt_ipc_perm *r, const struct ipc64_perm *p)
  * Context: the writer, whose IPC namespace the objects are looked up in.
  * Return: 0 or a negative errno.
  */
-int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
 	int ret = 0;

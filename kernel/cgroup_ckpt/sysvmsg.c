@@ -175,7 +175,7 @@ int ckpt_dump_sysvmsg_all(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sysvmsg *r = rec;
 	u32 msqid = le32_to_cpu(r->msqid);
@@ -220,7 +220,7 @@ int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sysvmsg_data *r = rec;
 	struct ckpt_ripc *o = rt->ctx->ipc_msq;

@@ -159,22 +159,18 @@ static int ckpt_sem_undo_sum(struct ckpt_ctx *ctx, int semid, u32 nsems,
 	return ret;
 }
 
-/* Write set @semid of @ns if it belongs to the group. */
-static int ckpt_dump_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
-			 int semid)
+/*
+ * The pid of the group that uses set @semid (in its undo list or as the
+ * last to change a semaphore), 0 if none; a negative errno on failure.
+ */
+static int ckpt_sem_owner(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			  int semid, struct semid64_ds *ds)
 {
-	bool excl = ctx->exclude & CKPT_EXCL_IPC;
-	struct semid64_ds ds;
-	struct ckpt_sysvsem *r;
 	pid_t ours;
-	u16 *values;
-	bool new;
-	s32 *sum;
-	u32 nsems, i;
+	u32 i;
 	int ret;
-	u32 id;
 
-	ret = semctl_stat(ns, semid, IPC_STAT, &ds);
+	ret = semctl_stat(ns, semid, IPC_STAT, ds);
 	if (ret == -EINVAL || ret == -EIDRM)
 		return 0;
 	/* One the writer may not read is the group's only if it is in use. */
@@ -183,38 +179,45 @@ static int ckpt_dump_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 	if (ret)
 		return ckpt_fail(ctx, ret, "SysV semaphore set %d: cannot read it (error %d)",
 				 semid, ret);
-	nsems = ds.sem_nsems;
-	if (!nsems || nsems > SEMMSL)
-		return ckpt_fail(ctx, -EOPNOTSUPP,
-				 "SysV semaphore set %d: %u semaphores", semid, nsems);
+	if (!ds->sem_nsems || ds->sem_nsems > SEMMSL)
+		return ckpt_fail(ctx, -EOPNOTSUPP, "SysV semaphore set %d: %lu semaphores",
+				 semid, (unsigned long)ds->sem_nsems);
 	ours = ckpt_ipc_in_undo(ctx, semid);
-	for (i = 0; !ours && i < nsems; i++) {
+	for (i = 0; !ours && i < ds->sem_nsems; i++) {
 		ret = semctl_main(ns, semid, i, GETPID, NULL);
 		if (ret > 0 && ckpt_ipc_group_pid(ctx, ret))
 			ours = ret;
 	}
-	if (!ours)
-		return 0;
+	return ours;
+}
 
-	r = kzalloc(struct_size(r, values, nsems), GFP_KERNEL);
+/*
+ * The values of set @semid as restart makes it: each with what the undo
+ * adjustments of the group will take back.  ckpt.exclude ipc: all 0.
+ * GETVAL semaphore by semaphore: GETALL only writes to user memory.  The
+ * processes that use the set are frozen.
+ */
+static int ckpt_sem_values(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			   int semid, pid_t ours, u32 nsems, struct ckpt_sysvsem *r)
+{
+	u16 *values;
+	s32 *sum;
+	u32 i;
+	int ret = 0;
+
+	if (ctx->exclude & CKPT_EXCL_IPC)
+		return 0;
 	sum = kcalloc(nsems, sizeof(*sum), GFP_KERNEL);
 	values = kcalloc(nsems, sizeof(*values), GFP_KERNEL);
-	if (!r || !sum || !values) {
+	if (!sum || !values) {
 		ret = ckpt_fail(ctx, -ENOMEM, "out of memory");
 		goto out;
 	}
-	/*
-	 * ckpt.exclude ipc: the set restarts with every value 0.  GETVAL
-	 * semaphore by semaphore: GETALL only writes to user memory.  The
-	 * processes that use the set are frozen.
-	 */
-	ret = 0;
-	for (i = 0; !excl && i < nsems; i++) {
+	for (i = 0; !ret && i < nsems; i++) {
 		ret = semctl_main(ns, semid, i, GETVAL, NULL);
-		if (ret < 0)
-			break;
-		values[i] = ret;
-		ret = 0;
+		if (ret >= 0)
+			values[i] = ret;
+		ret = min(ret, 0);
 	}
 	if (ret) {
 		ret = ckpt_fail(ctx, ret,
@@ -222,13 +225,42 @@ static int ckpt_dump_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 				ours, semid, ret);
 		goto out;
 	}
-	ret = excl ? 0 : ckpt_sem_undo_sum(ctx, semid, nsems, values, sum);
+	ret = ckpt_sem_undo_sum(ctx, semid, nsems, values, sum);
 	if (ret) {
 		ret = ckpt_fail(ctx, ret == -ERANGE ? -EOPNOTSUPP : ret,
 				"pid %d: SysV semaphore set %d: its undo adjustments cannot be replayed in range; not supported (ckpt.exclude +ipc restarts it with values 0, without them)",
 				ours, semid);
 		goto out;
 	}
+	for (i = 0; i < nsems; i++)
+		r->values[i] = cpu_to_le16(values[i] + sum[i]);
+out:
+	kfree(values);
+	kfree(sum);
+	return ret;
+}
+
+/* Write set @semid of @ns if it belongs to the group. */
+static int ckpt_dump_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			 int semid)
+{
+	struct semid64_ds ds;
+	struct ckpt_sysvsem *r;
+	bool new;
+	u32 nsems;
+	int ours, ret;
+	u32 id;
+
+	ours = ckpt_sem_owner(ctx, ns, semid, &ds);
+	if (ours <= 0)
+		return ours;
+	nsems = ds.sem_nsems;
+	r = kzalloc(struct_size(r, values, nsems), GFP_KERNEL);
+	if (!r)
+		return ckpt_fail(ctx, -ENOMEM, "out of memory");
+	ret = ckpt_sem_values(ctx, ns, semid, ours, nsems, r);
+	if (ret)
+		goto out;
 	id = ckpt_obj_lookup(ctx, CKPT_OBJ_IPCID, ckpt_ipc_key(CKPT_IPC_SEM, semid),
 			     &new);
 	if (!id) {
@@ -239,12 +271,8 @@ static int ckpt_dump_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 	r->semid = cpu_to_le32(semid);
 	ckpt_ipc_perm_out(&r->perm, &ds.sem_perm);
 	r->nsems = cpu_to_le32(nsems);
-	for (i = 0; i < nsems; i++)
-		r->values[i] = cpu_to_le16(values[i] + sum[i]);
 	ret = ckpt_write(ctx, r, CKPT_REC_SYSVSEM, struct_size(r, values, nsems));
 out:
-	kfree(values);
-	kfree(sum);
 	kfree(r);
 	return ret;
 }
@@ -355,7 +383,7 @@ int ckpt_dump_semundo(struct ckpt_ctx *ctx, struct task_struct *t,
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_sysvsem(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_sysvsem(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sysvsem *r = rec;
 	u32 nsems = le32_to_cpu(r->nsems), semid = le32_to_cpu(r->semid), i;
@@ -399,7 +427,7 @@ bad:
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_semundo(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_semundo(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_semundo *r = rec;
 	u32 nsems = le32_to_cpu(r->nsems), i;

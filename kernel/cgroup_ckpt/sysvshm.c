@@ -208,7 +208,7 @@ static int ckpt_sysv_update(struct ipc_namespace *ns, int shmid, umode_t set,
  * ckpt_sysv_free() - drop the object of a segment made by a restart
  * @ptr: its struct ckpt_sysv
  */
-void ckpt_sysv_free(void *ptr)
+static void ckpt_sysv_free(void *ptr)
 {
 	struct ckpt_sysv *sv = ptr;
 
@@ -287,7 +287,7 @@ static long ckpt_sysv_create(struct ckpt_rtask *rt, const struct ckpt_sysvshm *r
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_sysvshm(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct user_namespace *userns = current_user_ns();
 	struct ckpt_sysvshm *r = rec;
@@ -394,7 +394,7 @@ static void ckpt_sysv_commit_one(struct ckpt_ctx *ctx, void *ptr)
  * Segments that were not removed at the checkpoint are unmarked, so that
  * they stay after their last detach as before.
  */
-void ckpt_sysvshm_commit(struct ckpt_ctx *ctx)
+static void ckpt_sysvshm_commit(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_for_each(ctx, CKPT_OBJ_SYSVSHM, ckpt_sysv_commit_one);
 }

@@ -25,7 +25,7 @@ static_assert(sizeof(struct ckpt_timerfd) == 48);
  *
  * Return: true for a timerfd.
  */
-bool ckpt_is_timerfd(struct file *file)
+static bool ckpt_is_timerfd(struct file *file)
 {
 	return ckpt_anon_file_is(file, "[timerfd]");
 }
@@ -64,8 +64,8 @@ static int ckpt_timerfd_state(struct file *file, struct ckpt_timerfd *r)
  *
  * Return: 0 or a negative errno (with the reason).
  */
-int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
-		      struct file *file, u32 *id)
+static int ckpt_dump_timerfd(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
+			     struct file *file, u32 *id)
 {
 	struct ckpt_timerfd r = { };
 	bool new;
@@ -138,7 +138,7 @@ static int ckpt_timerfd_arm(int fd, const struct ckpt_timerfd *r)
  *
  * Return: 0 or a negative errno.
  */
-int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len)
+static int ckpt_restore_timerfd(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_timerfd *r = rec;
 	u32 clockid = le32_to_cpu(r->clockid);

@@ -26,7 +26,7 @@
  * socket files it made.
  *
  * Refused: a peer whose file is held only outside the group (checked with
- * the other files that hold kernel state, files.c), a connection waiting
+ * the other files that hold kernel state, held.c), a connection waiting
  * in a listener's queue, unix sockets in flight, a name on a relative or
  * removed path, out-of-band data.
  */
@@ -146,7 +146,7 @@ static unsigned long ckpt_unix_ino(struct sock *sk)
 /**
  * ckpt_check_unix() - refuse a unix socket whose peer is outside the group
  * @ctx: the checkpoint
- * @hs:  the files of the group that hold kernel state (files.c), each
+ * @hs:  the files of the group that hold kernel state (held.c), each
  *       referenced by the group only (checked before)
  * @i:   the entry of @hs to check, a unix socket
  *
@@ -184,7 +184,7 @@ static int ckpt_check_unix(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 /**
  * ckpt_unix_held_inflight() - count the files in flight to a unix socket
  * @ctx: the checkpoint
- * @hs:  the files of the group that hold kernel state (files.c)
+ * @hs:  the files of the group that hold kernel state (held.c)
  * @i:   the entry of @hs of a unix socket of the group
  *
  * A file passed in a message queued to a socket of the group is
