@@ -30,37 +30,6 @@ static_assert(sizeof(struct ckpt_sysvshm) == 56);
 static_assert(CKPT_SHM_DEST == 01000);
 
 /**
- * struct ckpt_sysv - a SysV shm segment made by a restart
- * @file:  the file of its first attachment, for its contents
- * @shmid: its id
- * @dest:  it was removed (IPC_RMID) already and goes with its last detach
- *
- * From its creation to the end of the restart the segment is marked
- * removed and kept by an attachment in the process defining it: if the
- * restart fails, the death of its tasks takes the segment with them.
- */
-struct ckpt_sysv {
-	struct file	*file;
-	int		shmid;
-	bool		dest;
-};
-
-/**
- * ckpt_sysv_shm_file() - is @file the file of a SysV shm attachment
- * @file: a file
- *
- * ipc/shm.c gives each attachment a file of its own over the segment's
- * shmem file, with its own file operations, and numbers the shmem inode
- * with the segment's id.
- *
- * Return: true if it is.
- */
-bool ckpt_sysv_shm_file(struct file *file)
-{
-	return shmem_file(file) && file->f_op != file_inode(file)->i_fop;
-}
-
-/**
  * ckpt_sysv_shm_check() - refuse a SysV shm attachment restart cannot make
  * @ctx: the checkpoint
  * @t:   the task
@@ -397,20 +366,6 @@ static void ckpt_sysv_commit_one(struct ckpt_ctx *ctx, void *ptr)
 static void ckpt_sysvshm_commit(struct ckpt_ctx *ctx)
 {
 	ckpt_obj_for_each(ctx, CKPT_OBJ_SYSVSHM, ckpt_sysv_commit_one);
-}
-
-/**
- * ckpt_sysvshm_file_get() - the file holding the contents of a segment
- * @ctx: the restart
- * @id:  the object id of its CKPT_REC_SYSVSHM
- *
- * Return: the file with a new reference, or NULL (with a reason recorded).
- */
-struct file *ckpt_sysvshm_file_get(struct ckpt_ctx *ctx, u32 id)
-{
-	struct ckpt_sysv *sv = ckpt_obj_get(ctx, id, CKPT_OBJ_SYSVSHM);
-
-	return sv ? get_file(sv->file) : NULL;
 }
 
 static const struct ckpt_rec_op ckpt_sysvshm_recs[] = {
