@@ -7,7 +7,7 @@
 #   make test       ... then run tests/run-tests.sh in the guest
 #   make demo       ... then run scripts/demo.sh in the guest
 #   make run SCRIPT=path [ARGS="..."]
-#   make check      checkpatch, W=1 and sparse on kernel/cgroup_ckpt/
+#   make check      checkpatch, W=1, sparse and the shape checks on kernel/cgroup_ckpt/
 #   make stress     N=1000 checkpoint/restart cycles, leaks checked (N=50: CI)
 #   make fuzz       mutated images against restart (N per workload, WL=...)
 #   make bench      ckpt against CRIU in the guest (BENCH_QUICK=1, BENCH_RUNS=N)
@@ -236,6 +236,9 @@ check: $(CONFIG_STAMP) sync-src
 	$(KMAKE) W=1 C=2 kernel/cgroup_ckpt/ 2>&1 | tee $(BUILD)/check.log || rc=1; \
 	n=$$(grep -cE '(warning|error):' $(BUILD)/check.log || true); \
 	if [ "$$n" != 0 ]; then echo "check: $$n compiler/sparse warnings"; rc=1; fi; \
+	echo "check: the shape of the code (scripts/ckpt-deps, ckpt-funclen)"; \
+	scripts/ckpt-deps $(OBJ)/kernel/cgroup_ckpt || rc=1; \
+	scripts/ckpt-funclen || rc=1; \
 	if [ $$rc = 0 ]; then echo "check: clean"; fi; \
 	exit $$rc
 
