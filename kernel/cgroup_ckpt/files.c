@@ -17,6 +17,8 @@
 #include <linux/fs_struct.h>
 #include <linux/namei.h>
 #include <linux/path.h>
+#include <linux/resource.h>
+#include <linux/sched/signal.h>
 #include "ckpt.h"
 
 static_assert(sizeof(struct ckpt_fd) == 24);
@@ -142,14 +144,25 @@ static int ckpt_dump_files(struct ckpt_ctx *ctx, struct task_struct *t)
  */
 int ckpt_restore_files_begin(struct ckpt_rtask *rt)
 {
+	struct rlimit *rlim;
 	int ret;
 
 	/* Its creator's fd table, already restored, is its own. */
 	if (rt->share & CKPT_TASK_SHARE_FILES)
 		return 0;
 	ret = __close_range(0, ~0U, 0);
-
-	return ret ? ckpt_fail(rt->ctx, ret, "cannot close inherited files") : 0;
+	if (ret)
+		return ckpt_fail(rt->ctx, ret, "cannot close inherited files");
+	/*
+	 * Its fds may be above the soft RLIMIT_NOFILE it inherited, which
+	 * replace_fd() would refuse: raise it to the hard limit, as any task
+	 * may, until its CKPT_REC_ATTRS, read after its fds, sets its own.
+	 */
+	rlim = current->signal->rlim + RLIMIT_NOFILE;
+	task_lock(current->group_leader);
+	rlim->rlim_cur = rlim->rlim_max;
+	task_unlock(current->group_leader);
+	return 0;
 }
 
 /**
