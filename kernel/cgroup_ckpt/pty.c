@@ -673,13 +673,17 @@ bad:
 			 rt->pid, id, ctx->s.bytes);
 }
 
-/* Give the pair made for @r its size, modes, bytes and packet mode. */
+/*
+ * Give the pair made for @r its size, modes, bytes and packet mode.  @r is
+ * in ctx->rbuf, which reading the bytes' records reuses: read it first.
+ */
 static int ckpt_pty_set(struct ckpt_rtask *rt, struct tty_struct *master,
 			const struct ckpt_pty *r, struct ktermios *t)
 {
 	struct tty_struct *slave = master->link;
 	u32 id = le32_to_cpu(r->id), nr_in = le32_to_cpu(r->nr_in);
-	u32 nr_out = le32_to_cpu(r->nr_out);
+	u32 nr_out = le32_to_cpu(r->nr_out), flags = le32_to_cpu(r->flags);
+	u32 pkt = le32_to_cpu(r->pktstatus);
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct winsize ws;
 	int ret;
@@ -712,10 +716,10 @@ static int ckpt_pty_set(struct ckpt_rtask *rt, struct tty_struct *master,
 			return ret;
 	}
 	spin_lock_irq(&master->ctrl.lock);
-	master->ctrl.packet = le32_to_cpu(r->flags) & CKPT_PTY_PACKET;
+	master->ctrl.packet = flags & CKPT_PTY_PACKET;
 	spin_unlock_irq(&master->ctrl.lock);
 	spin_lock_irq(&slave->ctrl.lock);
-	slave->ctrl.pktstatus = le32_to_cpu(r->pktstatus);
+	slave->ctrl.pktstatus = pkt;
 	spin_unlock_irq(&slave->ctrl.lock);
 	return 0;
 }
