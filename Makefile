@@ -223,15 +223,10 @@ bench: deps kernel tools
 
 # ---- static checks ---------------------------------------------------------------
 # C=2: sparse runs on every file of the directory, even if up to date.
-# The UAPI header's CKPT_REC_TYPES(X) is an X-macro, a list of X() calls
-# that checkpatch takes for an expression to parenthesize.
 check: $(CONFIG_STAMP) sync-src
 	@rc=0; \
 	echo "check: checkpatch"; \
-	perl $(SRC)/scripts/checkpatch.pl --no-tree --strict --terse -f \
-		$(filter-out include/%,$(CKPT_SRCS)) || rc=1; \
-	perl $(SRC)/scripts/checkpatch.pl --no-tree --strict --terse -f \
-		--ignore COMPLEX_MACRO,MACRO_ARG_REUSE include/uapi/ckpt_cgroup.h || rc=1; \
+	perl $(SRC)/scripts/checkpatch.pl --no-tree --strict --terse -f $(CKPT_SRCS) || rc=1; \
 	echo "check: W=1 C=2 kernel/cgroup_ckpt/"; \
 	$(KMAKE) W=1 C=2 kernel/cgroup_ckpt/ 2>&1 | tee $(BUILD)/check.log || rc=1; \
 	n=$$(grep -cE '(warning|error):' $(BUILD)/check.log || true); \

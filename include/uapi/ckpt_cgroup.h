@@ -168,7 +168,7 @@ struct ckpt_rec {
 #define CKPT_RUN_MAX		1024
 /*
  * Largest ckpt_file_header.page_size the format allows, for the bounds of
- * CKPT_REC_TYPES(); restart takes only images of its own page size.
+ * CKPT_REC_TYPE(); restart takes only images of its own page size.
  */
 #define CKPT_PAGE_SIZE_MAX	(64 * 1024)
 
@@ -1218,77 +1218,116 @@ struct ckpt_trailer {
 	__le32	__reserved;
 };
 
-/*
- * CKPT_REC_TYPES(X): every record type, once, for code that needs them
- * all (names, length checks, tables for scripts).  X(NAME, number, "name",
- * min_len, max_len) for each CKPT_REC_NAME, in increasing order of number.
- * Lengths count the record header: min_len is the fixed part of the
- * record, max_len the same for a fixed-size record, CKPT_REC_MAX_LEN for
- * one with a variable tail, and for CKPT_REC_PAGES, _PAGES_RUN and
- * _SHMEM_PAGES the most pages of CKPT_PAGE_SIZE_MAX bytes it may hold.
- * Every record of a valid image is within its bounds; a record's own
- * fields may narrow them (a count that says how long its tail is).
- */
-#define CKPT_REC_TYPES(X) \
-	X(TASKS, 0x0001, "tasks", sizeof(struct ckpt_tasks), CKPT_REC_MAX_LEN) \
-	X(TRAILER, 0x00ff, "trailer", sizeof(struct ckpt_trailer), sizeof(struct ckpt_trailer)) \
-	X(TASK, 0x0101, "task", sizeof(struct ckpt_task), sizeof(struct ckpt_task)) \
-	X(CREDS, 0x0102, "creds", sizeof(struct ckpt_creds), CKPT_REC_MAX_LEN) \
-	X(ATTRS, 0x0103, "attrs", sizeof(struct ckpt_attrs), CKPT_REC_MAX_LEN) \
-	X(SECCOMP, 0x0104, "seccomp", sizeof(struct ckpt_seccomp), CKPT_REC_MAX_LEN) \
-	X(TASK_END, 0x01ff, "task_end", sizeof(struct ckpt_rec), sizeof(struct ckpt_rec)) \
-	X(THREAD, 0x0201, "thread", sizeof(struct ckpt_thread), sizeof(struct ckpt_thread)) \
-	X(REGSET, 0x0202, "regset", sizeof(struct ckpt_regset), CKPT_REC_MAX_LEN) \
-	X(REGSET_SPARSE, 0x0203, "regset_sparse", sizeof(struct ckpt_regset), CKPT_REC_MAX_LEN) \
-	X(MM, 0x0301, "mm", sizeof(struct ckpt_mm), sizeof(struct ckpt_mm)) \
-	X(VMA, 0x0302, "vma", sizeof(struct ckpt_vma), sizeof(struct ckpt_vma)) \
-	X(PAGES, 0x0303, "pages", sizeof(struct ckpt_pages), \
-	  sizeof(struct ckpt_pages) + CKPT_PAGES_MAX * CKPT_PAGE_SIZE_MAX) \
-	X(VMA_ANON, 0x0304, "vma_anon", sizeof(struct ckpt_vma_anon), \
-	  sizeof(struct ckpt_vma_anon)) \
-	X(PAGES_RUN, 0x0305, "pages_run", sizeof(struct ckpt_pages_run), \
-	  sizeof(struct ckpt_pages_run) + CKPT_RUN_MAX * CKPT_PAGE_SIZE_MAX) \
-	X(SHMEM, 0x0310, "shmem", sizeof(struct ckpt_shmem), CKPT_REC_MAX_LEN) \
-	X(SHMEM_PAGES, 0x0311, "shmem_pages", sizeof(struct ckpt_shmem_pages), \
-	  sizeof(struct ckpt_shmem_pages) + CKPT_PAGES_MAX * CKPT_PAGE_SIZE_MAX) \
-	X(UNLINKED, 0x0312, "unlinked", sizeof(struct ckpt_unlinked), CKPT_REC_MAX_LEN) \
-	X(SYSVSHM, 0x0313, "sysvshm", sizeof(struct ckpt_sysvshm), sizeof(struct ckpt_sysvshm)) \
-	X(FILE, 0x0401, "file", sizeof(struct ckpt_file), CKPT_REC_MAX_LEN) \
-	X(FD, 0x0402, "fd", sizeof(struct ckpt_fd), sizeof(struct ckpt_fd)) \
-	X(FS, 0x0403, "fs", sizeof(struct ckpt_fs), CKPT_REC_MAX_LEN) \
-	X(PIPE, 0x0410, "pipe", sizeof(struct ckpt_pipe), CKPT_REC_MAX_LEN) \
-	X(PIPE_DATA, 0x0411, "pipe_data", sizeof(struct ckpt_pipe_data), CKPT_REC_MAX_LEN) \
-	X(EVENTFD, 0x0412, "eventfd", sizeof(struct ckpt_eventfd), sizeof(struct ckpt_eventfd)) \
-	X(EPOLL, 0x0413, "epoll", sizeof(struct ckpt_epoll), CKPT_REC_MAX_LEN) \
-	X(UNIX, 0x0420, "unix", sizeof(struct ckpt_unix), CKPT_REC_MAX_LEN) \
-	X(UNIX_DATA, 0x0421, "unix_data", sizeof(struct ckpt_unix_data), CKPT_REC_MAX_LEN) \
-	X(SIGNALFD, 0x0430, "signalfd", sizeof(struct ckpt_signalfd), \
-	  sizeof(struct ckpt_signalfd)) \
-	X(TIMERFD, 0x0431, "timerfd", sizeof(struct ckpt_timerfd), sizeof(struct ckpt_timerfd)) \
-	X(INOTIFY, 0x0432, "inotify", sizeof(struct ckpt_inotify), sizeof(struct ckpt_inotify)) \
-	X(INOTIFY_WATCH, 0x0433, "inotify_watch", sizeof(struct ckpt_inotify_watch), \
-	  CKPT_REC_MAX_LEN) \
-	X(PTY, 0x0434, "pty", sizeof(struct ckpt_pty), CKPT_REC_MAX_LEN) \
-	X(PTY_DATA, 0x0435, "pty_data", sizeof(struct ckpt_pty_data), CKPT_REC_MAX_LEN) \
-	X(CTTY, 0x0436, "ctty", sizeof(struct ckpt_ctty), sizeof(struct ckpt_ctty)) \
-	X(FLOCK, 0x0440, "flock", sizeof(struct ckpt_flock), sizeof(struct ckpt_flock)) \
-	X(SIGHAND, 0x0501, "sighand", sizeof(struct ckpt_sighand), sizeof(struct ckpt_sighand)) \
-	X(SIGPENDING, 0x0502, "sigpending", sizeof(struct ckpt_sigpending), CKPT_REC_MAX_LEN) \
-	X(SIGNAL, 0x0503, "signal", sizeof(struct ckpt_signal), CKPT_REC_MAX_LEN) \
-	X(ITIMERS, 0x0504, "itimers", sizeof(struct ckpt_itimers), sizeof(struct ckpt_itimers)) \
-	X(POSIX_TIMER, 0x0505, "posix_timer", sizeof(struct ckpt_posix_timer), \
-	  sizeof(struct ckpt_posix_timer)) \
-	X(SYSVSEM, 0x0600, "sysvsem", sizeof(struct ckpt_sysvsem), CKPT_REC_MAX_LEN) \
-	X(SEMUNDO, 0x0601, "semundo", sizeof(struct ckpt_semundo), CKPT_REC_MAX_LEN) \
-	X(SYSVMSG, 0x0610, "sysvmsg", sizeof(struct ckpt_sysvmsg), sizeof(struct ckpt_sysvmsg)) \
-	X(SYSVMSG_DATA, 0x0611, "sysvmsg_data", sizeof(struct ckpt_sysvmsg_data), \
-	  CKPT_REC_MAX_LEN) \
-	X(MQUEUE, 0x0620, "mqueue", sizeof(struct ckpt_mqueue), CKPT_REC_MAX_LEN) \
-	X(MQUEUE_MSG, 0x0621, "mqueue_msg", sizeof(struct ckpt_mqueue_msg), CKPT_REC_MAX_LEN) \
-	X(NETSOCK, 0x0700, "netsock", sizeof(struct ckpt_netsock), sizeof(struct ckpt_netsock)) \
-	X(REGFILE, 0x0710, "regfile", sizeof(struct ckpt_regfile), CKPT_REC_MAX_LEN) \
-	X(REGFILE_DATA, 0x0711, "regfile_data", sizeof(struct ckpt_regfile_data), \
-	  CKPT_REC_MAX_LEN) \
-	X(MAC, 0x0720, "mac", sizeof(struct ckpt_mac), sizeof(struct ckpt_mac))
-
 #endif /* _UAPI_LINUX_CKPT_CGROUP_H */
+
+/*
+ * Every record type, once, for code that needs them all (names, length
+ * checks, tables for scripts): with CKPT_REC_TYPE(NAME, number, "name",
+ * min_len, max_len) defined, including this header once more expands
+ * the list below, one CKPT_REC_TYPE() for each CKPT_REC_NAME, in
+ * increasing order of number (a list read more than once, as trace event
+ * headers are).  Lengths count the record header: min_len is the fixed
+ * part of the record, max_len the same for a fixed-size record,
+ * CKPT_REC_MAX_LEN for one with a variable tail, and for CKPT_REC_PAGES,
+ * _PAGES_RUN and _SHMEM_PAGES the most pages of CKPT_PAGE_SIZE_MAX bytes
+ * it may hold.  Every record of a valid image is within its bounds; a
+ * record's own fields may narrow them.
+ */
+#ifdef CKPT_REC_TYPE
+CKPT_REC_TYPE(TASKS, 0x0001, "tasks", sizeof(struct ckpt_tasks),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(TRAILER, 0x00ff, "trailer", sizeof(struct ckpt_trailer),
+	      sizeof(struct ckpt_trailer))
+CKPT_REC_TYPE(TASK, 0x0101, "task", sizeof(struct ckpt_task),
+	      sizeof(struct ckpt_task))
+CKPT_REC_TYPE(CREDS, 0x0102, "creds", sizeof(struct ckpt_creds),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(ATTRS, 0x0103, "attrs", sizeof(struct ckpt_attrs),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SECCOMP, 0x0104, "seccomp", sizeof(struct ckpt_seccomp),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(TASK_END, 0x01ff, "task_end", sizeof(struct ckpt_rec),
+	      sizeof(struct ckpt_rec))
+CKPT_REC_TYPE(THREAD, 0x0201, "thread", sizeof(struct ckpt_thread),
+	      sizeof(struct ckpt_thread))
+CKPT_REC_TYPE(REGSET, 0x0202, "regset", sizeof(struct ckpt_regset),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(REGSET_SPARSE, 0x0203, "regset_sparse",
+	      sizeof(struct ckpt_regset), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(MM, 0x0301, "mm", sizeof(struct ckpt_mm), sizeof(struct ckpt_mm))
+CKPT_REC_TYPE(VMA, 0x0302, "vma", sizeof(struct ckpt_vma),
+	      sizeof(struct ckpt_vma))
+CKPT_REC_TYPE(PAGES, 0x0303, "pages", sizeof(struct ckpt_pages),
+	      sizeof(struct ckpt_pages) + CKPT_PAGES_MAX * CKPT_PAGE_SIZE_MAX)
+CKPT_REC_TYPE(VMA_ANON, 0x0304, "vma_anon", sizeof(struct ckpt_vma_anon),
+	      sizeof(struct ckpt_vma_anon))
+CKPT_REC_TYPE(PAGES_RUN, 0x0305, "pages_run", sizeof(struct ckpt_pages_run),
+	      sizeof(struct ckpt_pages_run) + CKPT_RUN_MAX * CKPT_PAGE_SIZE_MAX)
+CKPT_REC_TYPE(SHMEM, 0x0310, "shmem", sizeof(struct ckpt_shmem),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SHMEM_PAGES, 0x0311, "shmem_pages",
+	      sizeof(struct ckpt_shmem_pages),
+	      sizeof(struct ckpt_shmem_pages) + CKPT_PAGES_MAX * CKPT_PAGE_SIZE_MAX)
+CKPT_REC_TYPE(UNLINKED, 0x0312, "unlinked", sizeof(struct ckpt_unlinked),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SYSVSHM, 0x0313, "sysvshm", sizeof(struct ckpt_sysvshm),
+	      sizeof(struct ckpt_sysvshm))
+CKPT_REC_TYPE(FILE, 0x0401, "file", sizeof(struct ckpt_file), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(FD, 0x0402, "fd", sizeof(struct ckpt_fd), sizeof(struct ckpt_fd))
+CKPT_REC_TYPE(FS, 0x0403, "fs", sizeof(struct ckpt_fs), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(PIPE, 0x0410, "pipe", sizeof(struct ckpt_pipe), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(PIPE_DATA, 0x0411, "pipe_data", sizeof(struct ckpt_pipe_data),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(EVENTFD, 0x0412, "eventfd", sizeof(struct ckpt_eventfd),
+	      sizeof(struct ckpt_eventfd))
+CKPT_REC_TYPE(EPOLL, 0x0413, "epoll", sizeof(struct ckpt_epoll),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(UNIX, 0x0420, "unix", sizeof(struct ckpt_unix), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(UNIX_DATA, 0x0421, "unix_data", sizeof(struct ckpt_unix_data),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SIGNALFD, 0x0430, "signalfd", sizeof(struct ckpt_signalfd),
+	      sizeof(struct ckpt_signalfd))
+CKPT_REC_TYPE(TIMERFD, 0x0431, "timerfd", sizeof(struct ckpt_timerfd),
+	      sizeof(struct ckpt_timerfd))
+CKPT_REC_TYPE(INOTIFY, 0x0432, "inotify", sizeof(struct ckpt_inotify),
+	      sizeof(struct ckpt_inotify))
+CKPT_REC_TYPE(INOTIFY_WATCH, 0x0433, "inotify_watch",
+	      sizeof(struct ckpt_inotify_watch), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(PTY, 0x0434, "pty", sizeof(struct ckpt_pty), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(PTY_DATA, 0x0435, "pty_data", sizeof(struct ckpt_pty_data),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(CTTY, 0x0436, "ctty", sizeof(struct ckpt_ctty),
+	      sizeof(struct ckpt_ctty))
+CKPT_REC_TYPE(FLOCK, 0x0440, "flock", sizeof(struct ckpt_flock),
+	      sizeof(struct ckpt_flock))
+CKPT_REC_TYPE(SIGHAND, 0x0501, "sighand", sizeof(struct ckpt_sighand),
+	      sizeof(struct ckpt_sighand))
+CKPT_REC_TYPE(SIGPENDING, 0x0502, "sigpending",
+	      sizeof(struct ckpt_sigpending), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SIGNAL, 0x0503, "signal", sizeof(struct ckpt_signal),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(ITIMERS, 0x0504, "itimers", sizeof(struct ckpt_itimers),
+	      sizeof(struct ckpt_itimers))
+CKPT_REC_TYPE(POSIX_TIMER, 0x0505, "posix_timer",
+	      sizeof(struct ckpt_posix_timer), sizeof(struct ckpt_posix_timer))
+CKPT_REC_TYPE(SYSVSEM, 0x0600, "sysvsem", sizeof(struct ckpt_sysvsem),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SEMUNDO, 0x0601, "semundo", sizeof(struct ckpt_semundo),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(SYSVMSG, 0x0610, "sysvmsg", sizeof(struct ckpt_sysvmsg),
+	      sizeof(struct ckpt_sysvmsg))
+CKPT_REC_TYPE(SYSVMSG_DATA, 0x0611, "sysvmsg_data",
+	      sizeof(struct ckpt_sysvmsg_data), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(MQUEUE, 0x0620, "mqueue", sizeof(struct ckpt_mqueue),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(MQUEUE_MSG, 0x0621, "mqueue_msg",
+	      sizeof(struct ckpt_mqueue_msg), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(NETSOCK, 0x0700, "netsock", sizeof(struct ckpt_netsock),
+	      sizeof(struct ckpt_netsock))
+CKPT_REC_TYPE(REGFILE, 0x0710, "regfile", sizeof(struct ckpt_regfile),
+	      CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(REGFILE_DATA, 0x0711, "regfile_data",
+	      sizeof(struct ckpt_regfile_data), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(MAC, 0x0720, "mac", sizeof(struct ckpt_mac),
+	      sizeof(struct ckpt_mac))
+#endif /* CKPT_REC_TYPE */

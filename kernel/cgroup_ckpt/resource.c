@@ -28,7 +28,7 @@ static bool ckpt_file_ops_end(const struct ckpt_file_ops *k)
 	return !k->is && !k->match && !k->open;
 }
 
-/* One line of CKPT_REC_TYPES(), the table of record types of the format. */
+/* One CKPT_REC_TYPE() of the UAPI header's list of record types. */
 struct ckpt_rec_type {
 	u32		type;
 	const char	*name;
@@ -36,12 +36,12 @@ struct ckpt_rec_type {
 	size_t		max_len;
 };
 
-#define CKPT_REC_ENTRY(n, num, name, min, max)	{ num, name, min, max },
+#define CKPT_REC_TYPE(n, num, name, min, max)	{ num, name, min, max },
 static const struct ckpt_rec_type ckpt_rec_types[] = {
-	CKPT_REC_TYPES(CKPT_REC_ENTRY)
+#include <linux/ckpt_cgroup.h>
 };
 
-#undef CKPT_REC_ENTRY
+#undef CKPT_REC_TYPE
 
 /* Read by the orchestrator and the stream, not by a resource. */
 static bool ckpt_rec_core(u32 type)
@@ -64,7 +64,7 @@ static const struct ckpt_rec_type *ckpt_rec_type_find(u32 type)
  * ckpt_rec_name() - the name of a record type, for messages
  * @type: CKPT_REC_*, as read from an image
  *
- * Return: its name in CKPT_REC_TYPES(), or "unknown".
+ * Return: its name in the UAPI header's list, or "unknown".
  */
 const char *ckpt_rec_name(u32 type)
 {

@@ -6,7 +6,7 @@
  * cgroup.c	checkpoint, restart, state, exclude: the cgroup files
  * image.c	info: the image decoder: the stream, the walk, the dispatch
  * img_*.c	info: the records of each kind (task, mm, files, net, ipc, signal)
- * format.c	the record types (CKPT_REC_TYPES()), format: the layout for scripts
+ * format.c	the record types (CKPT_REC_TYPE()), format: the layout for scripts
  * json_writer.c	a JSON writer (json_wtr, modelled on bpftool's)
  */
 #ifndef CKPT_H
@@ -51,7 +51,7 @@ const struct excl_class *excl_class_find(const char *name, size_t len);
 int excl_tokens(const char *cmd, char *out, size_t size, char **tok, int ntok);
 void excl_names(char *out, size_t size, uint64_t bits);
 
-/* format.c: the record types, from CKPT_REC_TYPES() */
+/* format.c: the record types, from CKPT_REC_TYPE() */
 struct rec_type {
 	uint32_t	type;
 	const char	*name;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The record types of the image format, from the one table of the UAPI
- * header (CKPT_REC_TYPES()), and "ckpt format": that table and the layout
+ * header (CKPT_REC_TYPE()), and "ckpt format": that table and the layout
  * constants for scripts (tests that patch images, the fuzzer), so that
  * none of them keeps a copy of its own.
  */
@@ -15,16 +15,16 @@
 #include "ckpt.h"
 
 /* The numbers of the table are those of the CKPT_REC_* defines. */
-#define X(N, num, name, min, max)					\
+#define CKPT_REC_TYPE(N, num, name, min, max)				\
 	_Static_assert(CKPT_REC_##N == (num) && (min) >= sizeof(struct ckpt_rec) && \
-		       (min) <= (max), "CKPT_REC_TYPES: " #N);
-CKPT_REC_TYPES(X)
-#undef X
+		       (min) <= (max), "CKPT_REC_TYPE: " #N);
+#include <linux/ckpt_cgroup.h>
+#undef CKPT_REC_TYPE
 
 const struct rec_type rec_types[] = {
-#define X(N, num, name, min, max) { num, name, min, max },
-	CKPT_REC_TYPES(X)
-#undef X
+#define CKPT_REC_TYPE(N, num, name, min, max) { num, name, min, max },
+#include <linux/ckpt_cgroup.h>
+#undef CKPT_REC_TYPE
 	{ 0, NULL, 0, 0 },
 };
 

@@ -12,7 +12,7 @@
  * area, which is printed once its CKPT_REC_PAGES are counted.
  *
  * This file reads the stream (header, record headers, trailer), checks
- * each record's length against its type (CKPT_REC_TYPES()) and its place,
+ * each record's length against its type (CKPT_REC_TYPE()) and its place,
  * and hands it to the decoder of its kind: img_task.c, img_mm.c,
  * img_files.c, img_net.c, img_ipc.c and img_signal.c each check and print
  * their own records, as text or through json_wtr, and list them in a
