@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/magic.h>
 #include "ckpt.h"
+#include "anonfile.h"
 
 /* Flags of a signalfd or timerfd file that restart sets again. */
 #define CKPT_ANONFD_FLAGS	(O_NONBLOCK | O_LARGEFILE)

@@ -27,6 +27,7 @@
 #include <asm/user.h>
 #include <asm/vdso.h>
 #include "ckpt.h"
+#include "arch.h"
 
 /**
  * ckpt_arch_check_task() - refuse tasks of another ABI

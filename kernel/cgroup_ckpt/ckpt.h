@@ -14,6 +14,12 @@
  * an operation (ctx.c).  Resource code never touches cgroup files; the
  * stream never knows what a task is.  Documentation/cgroup-ckpt.rst ("How
  * the code is laid out") says how to add a resource.
+ *
+ * This header is the core's interface.  What a few resources share is in
+ * headers private to them: arch.h (arch-x86.c for task.c, thread.c and
+ * mm.c), signal.h (signal.c, timer.c, thread.c), anonfile.h (the files on
+ * anonymous inodes), sysvipc.h (SysV semaphores and queues), sysvshm.h
+ * (SysV shm, shmem.c, mm.c) and snapshot.h (the copy-on-write checkpoint).
  */
 #ifndef _KERNEL_CGROUP_CKPT_H
 #define _KERNEL_CGROUP_CKPT_H
@@ -232,6 +238,15 @@ struct ckpt_rtask {
 	struct ckpt_rseccomp	seccomp;
 };
 
+/* The resources of resources.h, numbered in their order. */
+#define CKPT_RESOURCE(name)	CKPT_RES_ID_##name
+enum ckpt_res_id {
+#include "resources.h"
+	CKPT_NR_RESOURCES
+};
+
+#undef CKPT_RESOURCE
+
 /**
  * struct ckpt_ctx - one checkpoint or restart
  * @ref:	the restarter and every task it created hold one
@@ -266,15 +281,12 @@ struct ckpt_rtask {
  * @bvec:	CKPT_RUN_MAX bio_vecs to write @pages with, or read them
  * @rbuf:	CKPT_REC_MAX_LEN bytes for one record being restored
  * @rt:		restart: the tasks being created
- * @ipc_done:	checkpoint: the SysV objects of the group are written
- * @ipc_msq:	restart: the SysV message queue whose messages come next
- * @mq_cur:	restart: the POSIX message queue whose messages come next
- * @rf_cur:	restart: the regular file whose contents may come next
+ * @priv:	each resource's own state in this operation, by
+ *		CKPT_RES_ID_*: NULL at first, what is left of it freed by
+ *		the resource's ->release()
  * @abort:	restart: the restarter gave up; tasks must exit
  * @go:		restart: the restarter applied registers; tasks may run
  * @final:	restart: the last barrier before user mode
- * @usocks:	restart: what is left to do for unix sockets (unix.c), added
- *		to by the task reading the image
  */
 struct ckpt_ctx {
 	refcount_t		ref;
@@ -311,14 +323,10 @@ struct ckpt_ctx {
 	void			*rbuf;
 	struct ckpt_rtask	*rt;
 	unsigned int		nr_rt;
-	bool			ipc_done;
-	void			*ipc_msq;
-	void			*mq_cur;
-	void			*rf_cur;
+	void			*priv[CKPT_NR_RESOURCES];
 	bool			abort;
 	struct completion	go;
 	struct completion	final;
-	struct list_head	usocks;
 	struct key		*key;		/* ckpt.key in force, or NULL */
 	bool			unpriv;		/* restart: without CAP_SYS_ADMIN */
 	const struct cred	*restarter;	/* restart: whose rights count */
@@ -645,29 +653,18 @@ int ckpt_restore_pgrp(struct ckpt_rtask *rt, bool late);
 int ckpt_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_dump_task(struct ckpt_ctx *ctx, unsigned int idx);
 
-/* unix.c */
-struct ckpt_held_set;
-
-/* net.c */
-
-/* seccomp.c */
+/*
+ * The steps of restart.c around a process's records, which are not
+ * records of their own: files.c, mm.c before them; seccomp.c, task.c,
+ * thread.c after.
+ */
+int ckpt_restore_files_begin(struct ckpt_rtask *rt);
+int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
 int ckpt_restore_seccomp_install(struct ckpt_rtask *rt);
 int ckpt_task_finish(struct ckpt_rtask *rt);
 void ckpt_task_commit(struct ckpt_rtask *rt);
-
-/* thread.c + arch-x86.c */
 int ckpt_apply_regsets(struct ckpt_rtask *rt);
 void ckpt_thread_resume(struct ckpt_rtask *rt);
-int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
-int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
-			    const void *regs, u32 size, struct ckpt_thread *th);
-int ckpt_arch_fixup_regs(struct ckpt_rtask *rt, void *regs, u32 size);
-int ckpt_arch_map_vdso(unsigned long addr);
-void ckpt_arch_restart_sleep(const struct ckpt_thread *th);
-void ckpt_arch_set_return(unsigned long ax);
-
-/* mm.c */
-int ckpt_restore_mm_begin(struct ckpt_rtask *rt);
 
 /* file.c */
 int ckpt_dump_file(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
@@ -676,11 +673,6 @@ int ckpt_dump_mapped_file(struct ckpt_ctx *ctx, struct task_struct *t,
 			  struct file *file, bool shared, u32 *id);
 int ckpt_restore_file(struct ckpt_rtask *rt, void *rec, u32 len);
 struct file *ckpt_take_fd(long fd);
-
-/* files.c */
-int ckpt_restore_files_begin(struct ckpt_rtask *rt);
-
-/* locks.c */
 
 /**
  * struct ckpt_held - a file holding kernel state, seen in the group's fds
@@ -720,104 +712,5 @@ const struct ckpt_file_ops *ckpt_held_kind(struct ckpt_ctx *ctx,
 bool ckpt_held_offset(struct file *file);
 int ckpt_held_refuse(struct ckpt_ctx *ctx, const struct ckpt_held *f,
 		     const char *why);
-
-/* pipe.c */
-
-/* eventfd.c */
-
-/* epoll.c */
-
-/* anonfile.c: files on anonymous inodes */
-bool ckpt_anon_file_is(struct file *file, const char *name);
-struct file *ckpt_restore_anonfd_file(struct ckpt_rtask *rt,
-				      const struct ckpt_file *r,
-				      const char *path);
-
-/* signalfd.c */
-
-/* timerfd.c */
-
-/* inotify.c */
-
-/* pty.c */
-struct ckpt_rpty;
-
-/* shmem.c; sysvshm.c: ckpt_sysv*, ckpt_*sysvshm* */
-int ckpt_sysv_shm_check(struct ckpt_ctx *ctx, struct task_struct *t,
-			struct vm_area_struct *vma);
-int ckpt_dump_sysvshm(struct ckpt_ctx *ctx, struct task_struct *t,
-		      struct file *file, unsigned long addr);
-int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
-				u64 start, u64 end, u32 prot, u64 pgoff);
-int ckpt_dump_shmem_pages(struct ckpt_ctx *ctx, u32 id, struct inode *inode);
-
-/* sysvshm.c: a segment made by restart, whose contents shmem.c fills */
-/**
- * struct ckpt_sysv - a SysV shm segment made by a restart
- * @file:  the file of its first attachment, for its contents
- * @shmid: its id
- * @dest:  it was removed (IPC_RMID) already and goes with its last detach
- *
- * From its creation to the end of the restart the segment is marked
- * removed and kept by an attachment in the process defining it: if the
- * restart fails, the death of its tasks takes the segment with them.
- */
-struct ckpt_sysv {
-	struct file	*file;
-	int		shmid;
-	bool		dest;
-};
-
-/**
- * ckpt_sysv_shm_file() - is @file the file of a SysV shm attachment
- * @file: a file
- *
- * ipc/shm.c gives each attachment a file of its own over the segment's
- * shmem file, with its own file operations, and numbers the shmem inode
- * with the segment's id.
- *
- * Return: true if it is.
- */
-static inline bool ckpt_sysv_shm_file(struct file *file)
-{
-	return shmem_file(file) && file->f_op != file_inode(file)->i_fop;
-}
-
-/**
- * ckpt_sysvshm_file_get() - the file holding the contents of a segment
- * @ctx: the restart
- * @id:  the object id of its CKPT_REC_SYSVSHM
- *
- * Return: the file with a new reference, or NULL (with a reason recorded).
- */
-static inline struct file *
-ckpt_sysvshm_file_get(struct ckpt_ctx *ctx, u32 id)
-{
-	struct ckpt_sysv *sv = ckpt_obj_get(ctx, id, CKPT_OBJ_SYSVSHM);
-
-	return sv ? get_file(sv->file) : NULL;
-}
-
-/* sysvipc.c, sysvsem.c, sysvmsg.c */
-
-/* mqueue.c */
-
-/* regfile.c */
-
-/* signal.c */
-int ckpt_dump_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
-void ckpt_signal_resume(struct ckpt_rtask *rt);
-
-/* timer.c */
-/* snapshot.c */
-int ckpt_capture_pages(struct ckpt_ctx *ctx, struct mm_struct *snap,
-		       pid_t pid, unsigned long start, unsigned long end,
-		       int (*write)(struct ckpt_ctx *ctx, pid_t pid,
-				    struct mm_struct *mm, unsigned long start,
-				    unsigned long end));
-struct mm_struct *ckpt_snapshot_mm(struct ckpt_ctx *ctx, pid_t pid,
-				   struct mm_struct *mm);
-int ckpt_replay(struct ckpt_ctx *ctx);
-void ckpt_capture_free(struct ckpt_ctx *ctx);
 
 #endif /* _KERNEL_CGROUP_CKPT_H */

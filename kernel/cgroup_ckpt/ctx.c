@@ -17,6 +17,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include "ckpt.h"
+#include "snapshot.h"
 
 static_assert(CKPT_RUN_MAX >= CKPT_PAGES_MAX);
 
@@ -59,7 +60,6 @@ struct ckpt_ctx *ckpt_ctx_alloc(struct ckpt_cgroup *cc, enum ckpt_cmd cmd)
 	xa_init(&ctx->pids);
 	init_completion(&ctx->go);
 	init_completion(&ctx->final);
-	INIT_LIST_HEAD(&ctx->usocks);
 	INIT_LIST_HEAD(&ctx->caps);
 	INIT_LIST_HEAD(&ctx->marks);
 	return ctx;

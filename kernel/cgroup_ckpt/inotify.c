@@ -32,6 +32,7 @@
 #include <linux/slab.h>
 #include "../../fs/notify/inotify/inotify.h"
 #include "ckpt.h"
+#include "anonfile.h"
 
 static_assert(sizeof(struct ckpt_inotify) == 24);
 static_assert(sizeof(struct ckpt_inotify_watch) == 24);

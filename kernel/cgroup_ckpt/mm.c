@@ -32,6 +32,9 @@
 #include <linux/userfaultfd_k.h>
 #include <asm/elf.h>
 #include "ckpt.h"
+#include "snapshot.h"
+#include "sysvshm.h"
+#include "arch.h"
 
 static_assert(sizeof(struct ckpt_mm) == 120);
 static_assert(sizeof(struct ckpt_vma) == 48);

@@ -660,7 +660,7 @@ static int ckpt_restore_mqueue(struct ckpt_rtask *rt, void *rec, u32 len)
 				 "pid %d: cannot set the owner and mode of POSIX message queue /%s (error %d)",
 				 rt->pid, o->name, ret);
 	if (nr)
-		rt->ctx->mq_cur = o;
+		rt->ctx->priv[CKPT_RES_ID_mqueue] = o;
 	return 0;
 bad:
 	return ckpt_fail(rt->ctx, -EINVAL,
@@ -705,7 +705,7 @@ static long ckpt_mq_send(struct ckpt_rmq *o, const void *data, u32 len,
 static int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_mqueue_msg *r = rec;
-	struct ckpt_rmq *o = rt->ctx->mq_cur;
+	struct ckpt_rmq *o = rt->ctx->priv[CKPT_RES_ID_mqueue];
 	u32 n = le32_to_cpu(r->len), prio = le32_to_cpu(r->prio);
 	long ret;
 
@@ -717,7 +717,7 @@ static int ckpt_restore_mqueue_msg(struct ckpt_rtask *rt, void *rec, u32 len)
 				 "image: pid %d: malformed or unexpected POSIX message record",
 				 rt->pid);
 	if (!--o->msgs_left)
-		rt->ctx->mq_cur = NULL;
+		rt->ctx->priv[CKPT_RES_ID_mqueue] = NULL;
 	ret = ckpt_mq_send(o, r->data, n, prio);
 	if (ret)
 		return ckpt_fail(rt->ctx, ret,
@@ -769,7 +769,7 @@ static struct file *ckpt_restore_mqueue_file(struct ckpt_rtask *rt,
 /* A queue's messages follow it at once, all of them. */
 static int ckpt_mqueue_seq_end(struct ckpt_rtask *rt)
 {
-	return rt->ctx->mq_cur ? -EINVAL : 0;
+	return rt->ctx->priv[CKPT_RES_ID_mqueue] ? -EINVAL : 0;
 }
 
 static const struct ckpt_file_ops ckpt_mqueue_files[] = {

@@ -200,9 +200,9 @@ static void ckpt_rregfile_put(void *ptr)
  */
 static void ckpt_regfile_close(struct ckpt_ctx *ctx)
 {
-	struct ckpt_rregfile *o = ctx->rf_cur;
+	struct ckpt_rregfile *o = ctx->priv[CKPT_RES_ID_regfile];
 
-	ctx->rf_cur = NULL;
+	ctx->priv[CKPT_RES_ID_regfile] = NULL;
 	if (o && o->wfile) {
 		fput(o->wfile);
 		o->wfile = NULL;
@@ -313,7 +313,7 @@ static int ckpt_restore_regfile(struct ckpt_rtask *rt, void *rec, u32 len)
 		ckpt_rregfile_put(o);
 		return ret;
 	}
-	rt->ctx->rf_cur = o;
+	rt->ctx->priv[CKPT_RES_ID_regfile] = o;
 	return 0;
 bad:
 	return ckpt_fail(rt->ctx, -EINVAL,
@@ -330,7 +330,7 @@ bad:
  */
 static int ckpt_restore_regfile_data(struct ckpt_rtask *rt, void *rec, u32 len)
 {
-	struct ckpt_rregfile *o = rt->ctx->rf_cur;
+	struct ckpt_rregfile *o = rt->ctx->priv[CKPT_RES_ID_regfile];
 	struct ckpt_regfile_data *r = rec;
 	u64 off = le64_to_cpu(r->offset);
 	loff_t pos = off;

@@ -24,6 +24,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include "ckpt.h"
+#include "snapshot.h"
 
 static void ckpt_kill_tasks(struct ckpt_ctx *ctx)
 {

@@ -32,6 +32,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include "ckpt.h"
+#include "sysvshm.h"
 
 static_assert(sizeof(struct ckpt_shmem) == 32);
 static_assert(sizeof(struct ckpt_shmem_pages) == 24);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ckpt: what signal.c and timer.c share: the signal state a restored task
- * keeps from its records until its last step before user mode.
+ * keeps from its records until its last step before user mode; and the
+ * pending signals thread.c writes and sets with each thread.
  */
 #ifndef _KERNEL_CGROUP_CKPT_SIGNAL_H
 #define _KERNEL_CGROUP_CKPT_SIGNAL_H
@@ -62,6 +63,10 @@ static inline struct ckpt_rsig *ckpt_rsig(struct ckpt_rtask *rt)
 		rt->sig = kzalloc(sizeof(*rt->sig), GFP_KERNEL);
 	return rt->sig;
 }
+
+/* signal.c, for thread.c */
+int ckpt_dump_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
+void ckpt_signal_resume(struct ckpt_rtask *rt);
 
 /* timer.c */
 int ckpt_dump_timers(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -13,6 +13,7 @@
 #include <linux/signal.h>
 #include <linux/signalfd.h>
 #include "ckpt.h"
+#include "anonfile.h"
 
 static_assert(sizeof(struct ckpt_signalfd) == 24);
 

@@ -31,6 +31,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "ckpt.h"
+#include "snapshot.h"
 
 /**
  * struct ckpt_mark - where the pages of an area go in the recorded stream

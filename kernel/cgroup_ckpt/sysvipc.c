@@ -149,8 +149,9 @@ static int ckpt_dump_sysvipc(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
 	int ret = 0;
 
-	if (!ctx->ipc_done) {
-		ctx->ipc_done = true;
+	/* The first process: the objects of the writer's namespace. */
+	if (ctx->priv[CKPT_RES_ID_sysvipc] != ns) {
+		ctx->priv[CKPT_RES_ID_sysvipc] = ns;
 		ret = ckpt_dump_sysvsem_all(ctx, ns);
 		if (!ret)
 			ret = ckpt_dump_sysvmsg_all(ctx, ns);

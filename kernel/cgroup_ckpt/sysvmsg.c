@@ -208,7 +208,7 @@ static int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len)
 				 "pid %d: cannot set SysV message queue %u to %llu bytes (error %d)",
 				 rt->pid, msqid, qbytes, ret);
 	if (o->msgs_left)
-		rt->ctx->ipc_msq = o;
+		rt->ctx->priv[CKPT_RES_ID_sysvmsg] = o;
 	return 0;
 }
 
@@ -223,7 +223,7 @@ static int ckpt_restore_sysvmsg(struct ckpt_rtask *rt, void *rec, u32 len)
 static int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len)
 {
 	struct ckpt_sysvmsg_data *r = rec;
-	struct ckpt_ripc *o = rt->ctx->ipc_msq;
+	struct ckpt_ripc *o = rt->ctx->priv[CKPT_RES_ID_sysvmsg];
 	u32 n = le32_to_cpu(r->len);
 	s64 mtype = le64_to_cpu(r->mtype);
 	unsigned long ubuf;
@@ -237,7 +237,7 @@ static int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len)
 				 "image: pid %d: malformed or unexpected SysV message record",
 				 rt->pid);
 	if (!--o->msgs_left)
-		rt->ctx->ipc_msq = NULL;
+		rt->ctx->priv[CKPT_RES_ID_sysvmsg] = NULL;
 	ubuf = ckpt_msg_scratch();
 	if (IS_ERR_VALUE(ubuf))
 		return ckpt_fail(rt->ctx, (long)ubuf, "cannot map scratch memory");
@@ -255,7 +255,7 @@ static int ckpt_restore_sysvmsg_data(struct ckpt_rtask *rt, void *rec, u32 len)
 /* A queue's messages follow it at once, all of them. */
 static int ckpt_sysvmsg_seq_end(struct ckpt_rtask *rt)
 {
-	return rt->ctx->ipc_msq ? -EINVAL : 0;
+	return rt->ctx->priv[CKPT_RES_ID_sysvmsg] ? -EINVAL : 0;
 }
 
 static const struct ckpt_rec_op ckpt_sysvmsg_recs[] = {

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 #include "ckpt.h"
+#include "sysvshm.h"
 
 static_assert(sizeof(struct ckpt_sysvshm) == 56);
 

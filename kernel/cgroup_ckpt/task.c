@@ -28,6 +28,7 @@
 #include <linux/syscalls.h>
 #include <linux/uidgid.h>
 #include "ckpt.h"
+#include "arch.h"
 
 static_assert(sizeof(struct ckpt_task) == 56);
 static_assert(sizeof(struct ckpt_creds) == 88);

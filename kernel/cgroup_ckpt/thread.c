@@ -22,6 +22,8 @@
 #include <linux/slab.h>
 #include <asm/unaligned.h>
 #include "ckpt.h"
+#include "signal.h"
+#include "arch.h"
 
 static_assert(sizeof(struct ckpt_thread) == 120);
 static_assert(sizeof(struct ckpt_regset) == 16);

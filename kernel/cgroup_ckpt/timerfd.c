@@ -16,6 +16,7 @@
 #include <linux/time64.h>
 #include <linux/timerfd.h>
 #include "ckpt.h"
+#include "anonfile.h"
 
 static_assert(sizeof(struct ckpt_timerfd) == 48);
 

@@ -83,7 +83,7 @@ struct ckpt_unix_name {
 
 /**
  * struct ckpt_runix - what restart still has to do for a socket
- * @node:	in ctx->usocks
+ * @node:	in the list of ckpt_unix_later()
  * @pid:	the task that made it (named in a reason)
  * @file:	CKPT_UNIX_CONNECT: the socket to connect, referenced
  * @path:	the socket file its bind made, to remove if the restart fails
@@ -96,6 +96,23 @@ struct ckpt_runix {
 	struct path		path;
 	struct ckpt_unix_name	peer;
 };
+
+/*
+ * The sockets a restart connects at its end, or whose names it removes if
+ * it fails (struct ckpt_runix), in ctx->priv: added to by the task reading
+ * the image, one at a time; read by the restarter once all are read.
+ */
+static struct list_head *ckpt_unix_later(struct ckpt_ctx *ctx, bool add)
+{
+	struct list_head **l = (struct list_head **)&ctx->priv[CKPT_RES_ID_unix];
+
+	if (!*l && add) {
+		*l = kmalloc(sizeof(**l), GFP_KERNEL);
+		if (*l)
+			INIT_LIST_HEAD(*l);
+	}
+	return *l;
+}
 
 /**
  * ckpt_is_unix() - is @file an AF_UNIX socket
@@ -932,6 +949,7 @@ static int ckpt_unix_bind(struct ckpt_rtask *rt, struct socket *sock,
 	char name[CKPT_UNIX_NAME_MAX * 4 + 2];
 	struct ckpt_ctx *ctx = rt->ctx;
 	struct sockaddr_storage ss;
+	struct list_head *later;
 	struct ckpt_runix *ru;
 	int alen, ret;
 
@@ -940,7 +958,8 @@ static int ckpt_unix_bind(struct ckpt_rtask *rt, struct socket *sock,
 		if (ret)
 			return ret;
 	}
-	ru = kzalloc(sizeof(*ru), GFP_KERNEL);
+	later = ckpt_unix_later(ctx, true);
+	ru = later ? kzalloc(sizeof(*ru), GFP_KERNEL) : NULL;
 	if (!ru)
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	alen = ckpt_unix_sockaddr(&ss, n);
@@ -958,7 +977,7 @@ static int ckpt_unix_bind(struct ckpt_rtask *rt, struct socket *sock,
 	ru->pid = rt->pid;
 	ru->path = unix_sk(sock->sk)->path;
 	path_get(&ru->path);
-	list_add_tail(&ru->node, &ctx->usocks);
+	list_add_tail(&ru->node, later);
 	return 0;
 }
 
@@ -992,14 +1011,16 @@ static int ckpt_unix_set_name(struct ckpt_ctx *ctx, struct socket *sock,
 static int ckpt_unix_connect_later(struct ckpt_rtask *rt, struct file *file,
 				   const struct ckpt_unix_name *n)
 {
-	struct ckpt_runix *ru = kzalloc(sizeof(*ru), GFP_KERNEL);
+	struct list_head *later = ckpt_unix_later(rt->ctx, true);
+	struct ckpt_runix *ru;
 
+	ru = later ? kzalloc(sizeof(*ru), GFP_KERNEL) : NULL;
 	if (!ru)
 		return ckpt_fail(rt->ctx, -ENOMEM, "out of memory");
 	ru->pid = rt->pid;
 	ru->file = get_file(file);
 	ru->peer = *n;
-	list_add_tail(&ru->node, &rt->ctx->usocks);
+	list_add_tail(&ru->node, later);
 	return 0;
 }
 
@@ -1227,10 +1248,13 @@ static int ckpt_unix_finish(struct ckpt_ctx *ctx)
 {
 	char name[CKPT_UNIX_NAME_MAX * 4 + 2];
 	struct sockaddr_storage ss;
+	struct list_head *later = ckpt_unix_later(ctx, false);
 	struct ckpt_runix *ru;
 	int ret;
 
-	list_for_each_entry(ru, &ctx->usocks, node) {
+	if (!later)
+		return 0;
+	list_for_each_entry(ru, later, node) {
 		if (!ru->file)
 			continue;
 		ret = kernel_connect(sock_from_file(ru->file), (struct sockaddr *)&ss,
@@ -1252,9 +1276,12 @@ static int ckpt_unix_finish(struct ckpt_ctx *ctx)
  */
 static void ckpt_unix_abort(struct ckpt_ctx *ctx)
 {
+	struct list_head *later = ckpt_unix_later(ctx, false);
 	struct ckpt_runix *ru;
 
-	list_for_each_entry(ru, &ctx->usocks, node)
+	if (!later)
+		return;
+	list_for_each_entry(ru, later, node)
 		if (ru->path.dentry)
 			ckpt_unix_unlink(&ru->path);
 }
@@ -1265,14 +1292,18 @@ static void ckpt_unix_abort(struct ckpt_ctx *ctx)
  */
 static void ckpt_unix_release(struct ckpt_ctx *ctx)
 {
+	struct list_head *later = ckpt_unix_later(ctx, false);
 	struct ckpt_runix *ru, *tmp;
 
-	list_for_each_entry_safe(ru, tmp, &ctx->usocks, node) {
+	if (!later)
+		return;
+	list_for_each_entry_safe(ru, tmp, later, node) {
 		if (ru->file)
 			fput(ru->file);
 		path_put(&ru->path);
 		kfree(ru);
 	}
+	kfree(later);
 }
 
 /* A unix socket is its own record, which restart makes the file of. */
