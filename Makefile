@@ -11,6 +11,7 @@
 #   make stress     N=1000 checkpoint/restart cycles, leaks checked (N=50: CI)
 #   make fuzz       mutated images against restart (N per workload, WL=...)
 #   make bench      ckpt against CRIU in the guest (BENCH_QUICK=1, BENCH_RUNS=N)
+#   make compat OLD_KERNEL=bzImage  images of an earlier kernel restart here
 #   make KCONFIG=kasan   the same with the KASAN fragment, in build/obj-kasan
 #   make KCONFIG=kmemleak  ... with kmemleak (fuzz and stress then fail on a
 #                        leak it reports), in build/obj-kmemleak
@@ -52,7 +53,7 @@ PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
 
 CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
 
-.PHONY: fuzz stress all deps config kernel sync-src tools run test demo bench check clean distclean \
+.PHONY: compat fuzz stress all deps config kernel sync-src tools run test demo bench check clean distclean \
 	hook-size headers
 
 all: deps kernel tools
@@ -190,6 +191,22 @@ fuzz: deps kernel tools
 	CKPT_FUZZ_N=$(or $(N),120) CKPT_FUZZ_WL="$(or $(WL),all)" \
 		$(GUEST_RUN) --timeout $(FUZZ_TIMEOUT) \
 		tests/workloads/bin/reaper tests/fuzz/restart-fuzz.sh
+
+# Images of an earlier kernel restart on this one (tests/compat/): each
+# workload of restart-fuzz.sh checkpointed on OLD_KERNEL (a bzImage built
+# from an earlier commit, e.g. in a git worktree), then restarted on this
+# kernel and made to check its own state.  Output in build/compat/.
+COMPAT_OUT	:= $(BUILD)/compat
+
+compat: deps kernel tools
+	@[ -n "$(OLD_KERNEL)" ] || { echo "usage: make compat OLD_KERNEL=path/to/bzImage" >&2; exit 2; }
+	@mkdir -p $(COMPAT_OUT)
+	scripts/guest-run --kernel $(OLD_KERNEL) tests/workloads/bin/reaper \
+		tests/compat/image-compat.sh write > $(COMPAT_OUT)/write.log
+	@grep -E '^compat:' $(COMPAT_OUT)/write.log
+	@sed -n 's/^COMPAT-TAR //p' $(COMPAT_OUT)/write.log | tr -d '\r' | base64 -d > $(COMPAT_OUT)/images.tgz
+	$(GUEST_RUN) tests/workloads/bin/reaper tests/compat/image-compat.sh read \
+		$(CURDIR)/$(COMPAT_OUT)/images.tgz | tee $(COMPAT_OUT)/read.log | grep -E '^(compat|guest-run):'
 
 # N "checkpoint kill" + restart cycles of a mixed workload; fails on a
 # failed cycle or a slab/MemAvailable leak beyond the tolerances of
