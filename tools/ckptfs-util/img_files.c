@@ -35,6 +35,20 @@ struct fobj *file_define(struct dec *d, uint32_t id, uint32_t kind, uint32_t fla
 	return o;
 }
 
+/* A kind of file open on a shared memory or unlinked file object (rdev). */
+static bool kind_on_cobj(uint32_t kind)
+{
+	return kind == CKPT_FILE_SHMEM || kind == CKPT_FILE_MEMFD ||
+	       kind == CKPT_FILE_UNLINKED || kind == CKPT_FILE_SYSVSHM;
+}
+
+/* A kind of file open on an object of its own kind defined before (obj). */
+static bool kind_on_obj(uint32_t kind)
+{
+	return kind != CKPT_FILE_REG && kind != CKPT_FILE_DIR && kind != CKPT_FILE_CHR &&
+	       kind != CKPT_FILE_DEV_EXCL && kind != CKPT_FILE_REGDATA && !kind_on_cobj(kind);
+}
+
 static int rec_file(struct dec *d, uint32_t len)
 {
 	const struct ckpt_file *f = (const void *)d->rec;
@@ -62,7 +76,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		if (!c || c->type != CKPT_REC_REGFILE || f->path[0] != '/' || f->mtime)
 			return bad(d, "file %u: regular file %u is not defined before", id,
 				   le32(f->obj));
-	} else if (kind >= CKPT_FILE_SHMEM) {
+	} else if (kind_on_cobj(kind)) {
 		struct cobj *c = cobj_find(d, le32(f->rdev));
 
 		if (!c || (c->type == CKPT_REC_UNLINKED) != (kind == CKPT_FILE_UNLINKED) ||
@@ -76,7 +90,7 @@ static int rec_file(struct dec *d, uint32_t len)
 			return bad(d, "file %u: a device left out, in an image that keeps devices", id);
 		if (f->pos || f->size)
 			return bad(d, "file %u: a device left out with a position or size", id);
-	} else if (kind >= CKPT_FILE_PIPE) {
+	} else if (kind_on_obj(kind)) {
 		struct fobj *p = obj_find(d, le32(f->obj));
 
 		bool pty = kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS;
@@ -122,8 +136,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		printf("  file [%u] device left out %s (rdev %u:%u), %s: /dev/null in its place\n",
 		       id, o->path, (le32(f->rdev) & 0xfff00) >> 8,
 		       (le32(f->rdev) & 0xff) | ((le32(f->rdev) >> 12) & 0xfff00), flags);
-	} else if (kind >= CKPT_FILE_PIPE && kind < CKPT_FILE_SHMEM &&
-		   kind != CKPT_FILE_REGDATA) {
+	} else if (kind_on_obj(kind)) {
 		printf("  file [%u] %s %s on %s [%u], %s\n", id, kind_name(kind), o->path,
 		       kind == CKPT_FILE_PTMX || kind == CKPT_FILE_PTS ? "pty" :
 		       kind_name(kind), le32(f->obj), flags);
@@ -134,7 +147,7 @@ static int rec_file(struct dec *d, uint32_t len)
 		if (kind == CKPT_FILE_CHR)
 			printf(", rdev %u:%u", (le32(f->rdev) & 0xfff00) >> 8,
 			       (le32(f->rdev) & 0xff) | ((le32(f->rdev) >> 12) & 0xfff00));
-		if (kind >= CKPT_FILE_SHMEM)
+		if (kind_on_cobj(kind))
 			printf(", object [%u]", le32(f->rdev));
 		if (kind == CKPT_FILE_REGDATA)
 			printf(", contents [%u]", le32(f->obj));
