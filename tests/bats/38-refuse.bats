@@ -37,7 +37,7 @@ refused() {
 }
 
 @test "refuse: a network socket fd, EOPNOTSUPP naming the fd" {
-	refused -S "pid {pid} fd [0-9]+: .*UDP socket"
+	refused -S "pid {pid} fd [0-9]+: .*netlink socket"
 }
 
 @test "refuse: threads with different credentials, EOPNOTSUPP naming both" {

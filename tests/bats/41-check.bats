@@ -28,7 +28,7 @@ teardown() { common_teardown; }
 	state_is "$G" state idle
 	state_is "$G" tasks 4
 	state_is "$G" bytes 0
-	grep -E "^error pid $p1 fd [0-9]+: .*UDP socket" "$G/ckpt.state"
+	grep -E "^error pid $p1 fd [0-9]+: .*netlink socket" "$G/ckpt.state"
 	grep -E "^error pid $p2 memory [0-9a-f]+-[0-9a-f]+: a part of a SysV shm attachment" "$G/ckpt.state"
 	grep -E "^error pid $p3: thread [0-9]+ has its own fd table" "$G/ckpt.state"
 	[ "$(grep -c '^error ' "$G/ckpt.state")" = 3 ]
@@ -42,7 +42,7 @@ teardown() { common_teardown; }
 	"$CKPT" check "$G" > "$T/out" 2> "$T/err" || rc=$?
 	[ "$rc" = 1 ]
 	[ "$(wc -l < "$T/out")" = 3 ]
-	grep -E "^pid $p1 fd [0-9]+: .*UDP socket" "$T/out"
+	grep -E "^pid $p1 fd [0-9]+: .*netlink socket" "$T/out"
 	grep -q "3 blockers (Operation not supported): a checkpoint would fail" "$T/err"
 	"$CKPT" --json check "$G" > "$T/json" || true
 	python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["blockers"]; assert len(b) == 3, b' "$T/json"

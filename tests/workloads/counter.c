@@ -10,7 +10,7 @@
  *
  * The options add one resource the checkpointer must refuse, to check that a
  * refused checkpoint leaves the program running:
- *	-P a pipe fd	-S a UDP socket fd	-Y a SysV shm attachment, half unmapped
+ *	-P a pipe fd	-S a netlink socket fd	-Y a SysV shm attachment, half unmapped
  *	-T a second thread with another effective gid
  *	-M a MAP_SHARED anonymous mapping (supported now)
  *	-F a child process (supported now; kept for the tests that need one)
@@ -20,6 +20,7 @@
  *	-U a second thread with an fd table of its own (unshare(CLONE_FILES))
  */
 #include "wl.h"
+#include <linux/netlink.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -102,7 +103,8 @@ static void add_extra(void)
 		wl_put("info", 0, "pipe %d %d\n", fds[0], fds[1]);
 		break;
 	case 'S':
-		fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
+		/* a netlink socket: refused by default (net.c) */
+		fds[0] = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 		if (fds[0] < 0)
 			wl_die("socket: %m");
 		wl_put("info", 0, "socket %d\n", fds[0]);

@@ -12,7 +12,7 @@
  *		"PRIO TEXT" to DIR/got for each message it gets
  *	Q3	/ckpt-mq3-PID, maxmsg 2, msgsize 16, one message (3 "unlinked"),
  *		at fd 23 (O_RDWR | O_NONBLOCK), its name removed
- * With -u the parent also holds a UDP socket at fd 30 (a checkpoint
+ * With -u the parent also holds a netlink socket at fd 30 (a checkpoint
  * refuses it); with -N it registers a notification on Q1 (SIGEV_SIGNAL,
  * SIGUSR2).  DIR/info gets "child PID", "Q1 NAME", "Q2 NAME", "Q3 NAME".
  *
@@ -28,6 +28,7 @@
  * such queue); mqueues unlink NAME...
  */
 #include "wl.h"
+#include <linux/netlink.h>
 #include <mqueue.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
@@ -171,7 +172,8 @@ static int opt(int c, char *arg)
 {
 	(void)arg;
 	if (c == 'u') {
-		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		/* a netlink socket: refused by default (net.c) */
+		int s = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 
 		if (s < 0 || dup2(s, 30) != 30)
 			wl_die("socket: %m");
