@@ -182,7 +182,7 @@ demo: deps kernel tools
 	$(GUEST_RUN) scripts/demo.sh
 
 # Mutated images against restart (tests/fuzz/restart-fuzz.sh): N images
-# (default 120) of each workload of WL (default all 17: 2040 images); with
+# (default 120) of each workload of WL (default all 18: 2160 images); with
 # KCONFIG=kasan on the KASAN kernel.  The bats suite runs a short mode
 # (tests/bats/45-fuzz.bats).
 FUZZ_TIMEOUT	?= 9000

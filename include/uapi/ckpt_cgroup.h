@@ -131,6 +131,8 @@ struct ckpt_rec {
 #define CKPT_REC_CTTY		0x0436	/* a process's controlling terminal */
 /* 0x0440-0x044f: file locks */
 #define CKPT_REC_FLOCK		0x0440	/* a file lock held, after the fds */
+/* 0x0450-0x045f: network sockets */
+#define CKPT_REC_INET		0x0450	/* a TCP listener or UDP socket (object) */
 
 /* 0x06xx: SysV and POSIX IPC */
 #define CKPT_REC_SYSVSEM	0x0600	/* a SysV semaphore set (object) */
@@ -458,6 +460,7 @@ struct ckpt_pages_run {
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
 #define CKPT_FILE_SYSVSHM	35	/* the file of a shmat() attachment */
+#define CKPT_FILE_INET		36	/* a TCP listener or UDP socket */
 
 /*
  * CKPT_REC_FILE: an open file description, defined once under @id.  The
@@ -940,6 +943,61 @@ struct ckpt_netsock {
 };
 
 /*
+ * CKPT_REC_INET: an AF_INET or AF_INET6 socket saved with its options,
+ * defined once under @id before its CKPT_REC_FILE (kind CKPT_FILE_INET):
+ * a TCP socket listening (@state TCP_LISTEN, 10) or never connected
+ * (TCP_CLOSE, 7), or a UDP socket (TCP_CLOSE; TCP_ESTABLISHED, 1, if
+ * connected).  Addresses and ports as in CKPT_REC_NETSOCK; @backlog: a
+ * listener's, as listen() left it.  @sndbuf, @rcvbuf: the buffer sizes
+ * the program set (SO_SNDBUF, SO_RCVBUF: what the kernel holds, doubled),
+ * with CKPT_INET_SNDBUF, CKPT_INET_RCVBUF; @linger: SO_LINGER's seconds,
+ * with CKPT_INET_LINGER; @keepidle, @keepintvl (seconds) and @keepcnt:
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, 0 for the sysctl's default;
+ * @defer_accept: TCP_DEFER_ACCEPT, in retransmissions; @fastopen:
+ * TCP_FASTOPEN's queue length; @tos: IP_TOS or IPV6_TCLASS; @ttl: IP_TTL
+ * or IPV6_UNICAST_HOPS, -1 for the default.  Queued datagrams are not
+ * kept (a UDP socket loses them as a network may).
+ */
+#define CKPT_INET_BOUND		0x0001	/* bound to @laddr:@lport */
+#define CKPT_INET_CONNECTED	0x0002	/* UDP: connected to @raddr:@rport */
+#define CKPT_INET_REUSEADDR	0x0004	/* SO_REUSEADDR */
+#define CKPT_INET_REUSEPORT	0x0008	/* SO_REUSEPORT */
+#define CKPT_INET_V6ONLY	0x0010	/* IPV6_V6ONLY */
+#define CKPT_INET_FREEBIND	0x0020	/* IP_FREEBIND */
+#define CKPT_INET_KEEPALIVE	0x0040	/* SO_KEEPALIVE */
+#define CKPT_INET_NODELAY	0x0080	/* TCP_NODELAY */
+#define CKPT_INET_LINGER	0x0100	/* SO_LINGER, @linger seconds */
+#define CKPT_INET_SNDBUF	0x0200	/* SO_SNDBUF: @sndbuf */
+#define CKPT_INET_RCVBUF	0x0400	/* SO_RCVBUF: @rcvbuf */
+#define CKPT_INET_BROADCAST	0x0800	/* SO_BROADCAST */
+#define CKPT_INET_OPTS		0x0fff
+
+struct ckpt_inet {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	family;			/* AF_INET, AF_INET6 */
+	__le32	type;			/* SOCK_STREAM, SOCK_DGRAM */
+	__le32	protocol;		/* IPPROTO_TCP, IPPROTO_UDP */
+	__le32	state;			/* sk_state */
+	__le32	opts;			/* CKPT_INET_* */
+	__le32	backlog;
+	__le16	lport;			/* host order */
+	__le16	rport;
+	__u8	laddr[16];		/* network order */
+	__u8	raddr[16];
+	__le32	sndbuf;
+	__le32	rcvbuf;
+	__le32	linger;
+	__le32	keepidle;
+	__le32	keepintvl;
+	__le32	keepcnt;
+	__le32	defer_accept;
+	__le32	fastopen;
+	__le32	tos;
+	__le32	ttl;			/* signed */
+};
+
+/*
  * CKPT_REC_FLOCK: a lock held by the process whose records hold it, after
  * its CKPT_REC_FD records.  CKPT_LOCK_FLOCK (flock()) and CKPT_LOCK_OFD
  * (F_OFD_SETLK) belong to the open file @file and are written once, by
@@ -1300,6 +1358,8 @@ CKPT_REC_TYPE(CTTY, 0x0436, "ctty", sizeof(struct ckpt_ctty),
 	      sizeof(struct ckpt_ctty))
 CKPT_REC_TYPE(FLOCK, 0x0440, "flock", sizeof(struct ckpt_flock),
 	      sizeof(struct ckpt_flock))
+CKPT_REC_TYPE(INET, 0x0450, "inet", sizeof(struct ckpt_inet),
+	      sizeof(struct ckpt_inet))
 CKPT_REC_TYPE(SIGHAND, 0x0501, "sighand", sizeof(struct ckpt_sighand),
 	      sizeof(struct ckpt_sighand))
 CKPT_REC_TYPE(SIGPENDING, 0x0502, "sigpending",

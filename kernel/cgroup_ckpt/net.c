@@ -44,13 +44,20 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include "ckpt.h"
+#include "net.h"
 
 static_assert(sizeof(struct ckpt_netsock) == 72);
 
 /* Flags of the file of a socket that restart sets again. */
 #define CKPT_NETSOCK_FILE_FLAGS	(O_ACCMODE | O_NONBLOCK)
 
-static struct sock *ckpt_file_sk(struct file *file)
+/**
+ * ckpt_file_sk() - the sock of a socket's file
+ * @file: an open file
+ *
+ * Return: the sock, or NULL if @file is no socket or has none.
+ */
+struct sock *ckpt_file_sk(struct file *file)
 {
 	struct socket *sock = sock_from_file(file);
 
@@ -159,8 +166,14 @@ static void ckpt_netsock_addr(char *buf, size_t size, u32 family,
 		snprintf(buf, size, "[%pI6c]:%u", addr, port);
 }
 
-/* "TCP socket 127.0.0.1:40312 -> 127.0.0.1:5000 (established)" */
-static void ckpt_netsock_describe(struct sock *sk, char *buf, size_t size)
+/**
+ * ckpt_netsock_describe() - a network socket as a reason names it
+ * @sk:   the sock, or NULL
+ * @buf:  filled with "TCP socket 127.0.0.1:40312 -> 127.0.0.1:5000
+ *        (established)", "UDP socket [::1]:53 (bound)"...
+ * @size: bytes of @buf
+ */
+void ckpt_netsock_describe(struct sock *sk, char *buf, size_t size)
 {
 	struct ckpt_netsock r = { };
 	char local[56], peer[56];

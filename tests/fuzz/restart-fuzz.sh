@@ -49,7 +49,8 @@ SEED=${CKPT_FUZZ_SEED:-1234}
 P=${CKPT_FUZZ_PARENT:-/sys/fs/cgroup}
 D=${CKPT_FUZZ_DIR:-/tmp/fuzz}
 ALL="memcheck tree threads pipes sockets sockets-named seccomp epolls
-     signalfds timerfds inotifys locks sysvipc sysvshm mqueues shm timers"
+     signalfds timerfds inotifys locks sysvipc sysvshm mqueues shm timers
+     listeners"
 WLS=${CKPT_FUZZ_WL:-all}
 [ "$WLS" = all ] && WLS=$ALL
 MQ=/dev/mqueue
@@ -75,6 +76,7 @@ wl_args() {
 	mqueues) echo mqueues ;;			# POSIX message queues
 	shm) echo shm ;;				# memfd, shared mappings
 	timers) echo timers posix ;;			# POSIX timers
+	listeners) echo listeners 7300 ;;		# TCP listeners, UDP sockets
 	*) return 1 ;;
 	esac
 }

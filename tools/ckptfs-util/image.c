@@ -245,6 +245,7 @@ const char *kind_name(uint32_t kind)
 	case CKPT_FILE_MEMFD:	return "memfd";
 	case CKPT_FILE_UNLINKED: return "unlinked";
 	case CKPT_FILE_SYSVSHM:	return "sysvshm";
+	case CKPT_FILE_INET:	return "TCP/UDP socket";
 	}
 	return NULL;
 }

@@ -280,8 +280,95 @@ static int rec_netsock(struct dec *d, uint32_t len)
 	return 0;
 }
 
+/* The options of a CKPT_REC_INET, as "SO_REUSEADDR, TCP_NODELAY..." */
+static void inet_opts(char *buf, size_t size, const struct ckpt_inet *n)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ CKPT_INET_REUSEADDR, "SO_REUSEADDR" },
+		{ CKPT_INET_REUSEPORT, "SO_REUSEPORT" },
+		{ CKPT_INET_V6ONLY, "IPV6_V6ONLY" },
+		{ CKPT_INET_FREEBIND, "IP_FREEBIND" },
+		{ CKPT_INET_KEEPALIVE, "SO_KEEPALIVE" },
+		{ CKPT_INET_NODELAY, "TCP_NODELAY" },
+		{ CKPT_INET_BROADCAST, "SO_BROADCAST" },
+	};
+	uint32_t opts = le32(n->opts);
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (opts & names[i].bit && off < size)
+			off += snprintf(buf + off, size - off, ", %s", names[i].name);
+#define INET_NUM(cond, fmt, v)						\
+	do {								\
+		if ((cond) && off < size)				\
+			off += snprintf(buf + off, size - off, fmt, v);	\
+	} while (0)
+	INET_NUM(opts & CKPT_INET_LINGER, ", SO_LINGER %u s", le32(n->linger));
+	INET_NUM(opts & CKPT_INET_SNDBUF, ", SO_SNDBUF %u", le32(n->sndbuf));
+	INET_NUM(opts & CKPT_INET_RCVBUF, ", SO_RCVBUF %u", le32(n->rcvbuf));
+	INET_NUM(le32(n->keepidle), ", TCP_KEEPIDLE %u", le32(n->keepidle));
+	INET_NUM(le32(n->keepintvl), ", TCP_KEEPINTVL %u", le32(n->keepintvl));
+	INET_NUM(le32(n->keepcnt), ", TCP_KEEPCNT %u", le32(n->keepcnt));
+	INET_NUM(le32(n->defer_accept), ", TCP_DEFER_ACCEPT %u", le32(n->defer_accept));
+	INET_NUM(le32(n->fastopen), ", TCP_FASTOPEN %u", le32(n->fastopen));
+	INET_NUM(le32(n->tos), ", TOS %#x", le32(n->tos));
+	INET_NUM((int32_t)le32(n->ttl) != -1, ", TTL %d", (int32_t)le32(n->ttl));
+#undef INET_NUM
+}
+
+static int rec_inet(struct dec *d, uint32_t len)
+{
+	const struct ckpt_inet *n = (const void *)d->rec;
+	uint32_t id = le32(n->id), family = le32(n->family), type = le32(n->type);
+	uint32_t proto = le32(n->protocol), state = le32(n->state), opts = le32(n->opts);
+	char local[64], peer[64], more[512];
+	const char *what = netsock_what(family, type, proto);
+
+	if (need_task(d))
+		return -1;
+	if (len != sizeof(*n))
+		return check_len(d, len, sizeof(*n));
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (strcmp(what, "TCP") && strcmp(what, "UDP")) ||
+	    (state != 1 && state != 7 && state != 10) || (opts & ~(uint32_t)CKPT_INET_OPTS))
+		return bad(d, "TCP/UDP socket %u: family %u, type %u, protocol %u, state %u, options %#x",
+			   id, family, type, proto, state, opts);
+	if (!anon_obj_new(d, id, CKPT_FILE_INET, "inet"))
+		return -1;
+	netsock_addr(local, sizeof(local), family, n->laddr, le16(n->lport));
+	netsock_addr(peer, sizeof(peer), family, n->raddr, le16(n->rport));
+	inet_opts(more, sizeof(more), n);
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "inet");
+		jsonw_uint_field(json_wtr, "pid", d->pid);
+		jsonw_uint_field(json_wtr, "id", id);
+		jsonw_string_field(json_wtr, "what", what);
+		jsonw_uint_field(json_wtr, "family", family);
+		jsonw_uint_field(json_wtr, "state", state);
+		jsonw_hex_field(json_wtr, "opts", opts);
+		jsonw_uint_field(json_wtr, "backlog", le32(n->backlog));
+		jsonw_string_field(json_wtr, "local", local);
+		if (opts & CKPT_INET_CONNECTED)
+			jsonw_string_field(json_wtr, "peer", peer);
+		jsonw_string_field(json_wtr, "options", more[0] ? more + 2 : "");
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("  socket [%u] %s %s", id, what,
+		       opts & (CKPT_INET_BOUND | CKPT_INET_CONNECTED) ? local : "(unbound)");
+		if (opts & CKPT_INET_CONNECTED)
+			printf(" -> %s", peer);
+		if (state == 10)
+			printf(", listening, backlog %u", le32(n->backlog));
+		printf("%s\n", more);
+	}
+	return 0;
+}
+
 const struct rec_handler img_net_handlers[] = {
 	{ CKPT_REC_NETSOCK,	rec_netsock },
+	{ CKPT_REC_INET,	rec_inet },
 	{ CKPT_REC_UNIX,	rec_unix },
 	{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 	{ 0, NULL },
