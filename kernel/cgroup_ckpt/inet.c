@@ -41,9 +41,6 @@
 
 static_assert(sizeof(struct ckpt_inet) == 112);
 
-/* Flags of the file of a socket that restart sets again. */
-#define CKPT_INET_FILE_FLAGS	(O_ACCMODE | O_NONBLOCK)
-
 static bool ckpt_inet_family(const struct sock *sk)
 {
 	return sk->sk_family == AF_INET ||
@@ -128,24 +125,6 @@ static const char *ckpt_inet_unsaved(struct sock *sk)
 	return NULL;
 }
 
-/* The addresses and ports of @sk in @r.  Locked. */
-static void ckpt_inet_addrs(struct sock *sk, struct ckpt_inet *r)
-{
-	struct inet_sock *inet = inet_sk(sk);
-
-	if (sk->sk_family == AF_INET) {
-		memcpy(r->laddr, &inet->inet_rcv_saddr, 4);
-		memcpy(r->raddr, &inet->inet_daddr, 4);
-#if IS_ENABLED(CONFIG_IPV6)
-	} else {
-		memcpy(r->laddr, &sk->sk_v6_rcv_saddr, 16);
-		memcpy(r->raddr, &sk->sk_v6_daddr, 16);
-#endif
-	}
-	r->lport = cpu_to_le16(inet->inet_num);
-	r->rport = cpu_to_le16(ntohs(inet->inet_dport));
-}
-
 /* The options of @sk in @r.  Locked. */
 static u32 ckpt_inet_opts(struct sock *sk, struct ckpt_inet *r)
 {
@@ -215,7 +194,7 @@ static const char *ckpt_inet_fill(struct sock *sk, struct ckpt_inet *r)
 		r->type = cpu_to_le32(sk->sk_type);
 		r->protocol = cpu_to_le32(sk->sk_protocol);
 		r->state = cpu_to_le32(sk->sk_state);
-		ckpt_inet_addrs(sk, r);
+		ckpt_sock_addrs(sk, r->laddr, r->raddr, &r->lport, &r->rport);
 		opts = ckpt_inet_opts(sk, r);
 		if (sk->sk_state == TCP_LISTEN) {
 			opts |= CKPT_INET_BOUND;
@@ -268,26 +247,9 @@ static int ckpt_dump_inet(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 static int ckpt_inet_sockaddr(const struct ckpt_inet *r, bool peer,
 			      struct sockaddr_storage *ss)
 {
-	const u8 *addr = peer ? r->raddr : r->laddr;
-	u16 port = le16_to_cpu(peer ? r->rport : r->lport);
-
-	memset(ss, 0, sizeof(*ss));
-	if (le32_to_cpu(r->family) == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		memcpy(&sin->sin_addr, addr, 4);
-		return sizeof(*sin);
-	}
-	{
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		memcpy(&sin6->sin6_addr, addr, 16);
-		return sizeof(*sin6);
-	}
+	return ckpt_sock_sockaddr(ss, le32_to_cpu(r->family),
+				  peer ? r->raddr : r->laddr,
+				  le16_to_cpu(peer ? r->rport : r->lport));
 }
 
 /* Is @r a record restart can make a socket of? */
@@ -490,45 +452,13 @@ static int ckpt_restore_inet(struct ckpt_rtask *rt, void *rec, u32 len)
 	return ckpt_inet_remake(rt, sock, r);
 }
 
-/**
- * ckpt_restore_inet_file() - the file of a CKPT_REC_FILE on such a socket
- * @rt:    the task being restored (current)
- * @r:     its CKPT_REC_FILE
- * @path:  the path it gives
- *
- * Return: the file, referenced, or an ERR_PTR() (with the reason).
- */
-static struct file *ckpt_restore_inet_file(struct ckpt_rtask *rt,
-					   const struct ckpt_file *r,
-					   const char *path)
-{
-	u32 id = le32_to_cpu(r->obj);
-	u32 flags = le32_to_cpu(r->flags);
-	struct file *file;
-
-	if ((flags & O_ACCMODE) != O_RDWR || (flags & ~CKPT_INET_FILE_FLAGS))
-		return ERR_PTR(ckpt_fail(rt->ctx, -EINVAL,
-					 "image: pid %d: bad flags %#o of socket %u",
-					 rt->pid, flags, id));
-	file = ckpt_obj_get(rt->ctx, id, CKPT_OBJ_RNETSOCK);
-	if (!file || !S_ISSOCK(file_inode(file)->i_mode) ||
-	    !ckpt_inet_family(ckpt_file_sk(file)))
-		return ERR_PTR(ckpt_fail(rt->ctx, -EINVAL,
-					 "image: pid %d: file of socket %u: no such socket",
-					 rt->pid, id));
-	spin_lock(&file->f_lock);
-	file->f_flags = (file->f_flags & ~O_NONBLOCK) | (flags & O_NONBLOCK);
-	spin_unlock(&file->f_lock);
-	return file;
-}
-
 static const struct ckpt_file_ops ckpt_inet_files[] = {
 	{
 		.kind		= CKPT_FILE_INET,
 		.flags		= CKPT_FOP_NOPOS | CKPT_FOP_ANYFS,
 		.match		= ckpt_inet_match,
 		.dump		= ckpt_dump_inet,
-		.open		= ckpt_restore_inet_file,
+		.open		= ckpt_sock_file,	/* net.c */
 	},
 	{ }
 };

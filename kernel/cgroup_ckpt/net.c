@@ -112,6 +112,32 @@ static const char * const ckpt_tcp_states[] = {
 	[TCP_CLOSING]		= "closing",
 };
 
+/**
+ * ckpt_sock_addrs() - the addresses and ports of an AF_INET(6) socket
+ * @sk:    the sock
+ * @laddr: 16 bytes, filled with the local address (AF_INET: the first 4)
+ * @raddr: the same for the peer's
+ * @lport: the local port, host order
+ * @rport: the peer's
+ */
+void ckpt_sock_addrs(struct sock *sk, u8 *laddr, u8 *raddr, __le16 *lport,
+		     __le16 *rport)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (sk->sk_family == AF_INET) {
+		memcpy(laddr, &inet->inet_rcv_saddr, 4);
+		memcpy(raddr, &inet->inet_daddr, 4);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else {
+		memcpy(laddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(raddr, &sk->sk_v6_daddr, 16);
+#endif
+	}
+	*lport = cpu_to_le16(inet->inet_num);
+	*rport = cpu_to_le16(ntohs(inet->inet_dport));
+}
+
 /* What the socket was, from its sock; addresses for AF_INET and AF_INET6. */
 static void ckpt_netsock_fill(struct sock *sk, struct ckpt_netsock *r)
 {
@@ -125,17 +151,7 @@ static void ckpt_netsock_fill(struct sock *sk, struct ckpt_netsock *r)
 	r->state = cpu_to_le32(state);
 	if (!ckpt_sk_inet(sk))
 		goto out;
-	if (sk->sk_family == AF_INET) {
-		memcpy(r->laddr, &inet->inet_rcv_saddr, 4);
-		memcpy(r->raddr, &inet->inet_daddr, 4);
-#if IS_ENABLED(CONFIG_IPV6)
-	} else {
-		memcpy(r->laddr, &sk->sk_v6_rcv_saddr, 16);
-		memcpy(r->raddr, &sk->sk_v6_daddr, 16);
-#endif
-	}
-	r->lport = cpu_to_le16(inet->inet_num);
-	r->rport = cpu_to_le16(ntohs(inet->inet_dport));
+	ckpt_sock_addrs(sk, r->laddr, r->raddr, &r->lport, &r->rport);
 	if (ckpt_sk_tcp(sk)) {
 		if (state == TCP_LISTEN) {
 			flags |= CKPT_NETSOCK_BOUND;
@@ -264,14 +280,20 @@ static void ckpt_netsock_break(struct sock *sk, int err)
 	release_sock(sk);
 }
 
-static int ckpt_netsock_sockaddr(const struct ckpt_netsock *r, bool peer,
-				 struct sockaddr_storage *ss)
+/**
+ * ckpt_sock_sockaddr() - the socket address of an address in an image
+ * @ss:     filled with a sockaddr_in or sockaddr_in6
+ * @family: AF_INET or AF_INET6
+ * @addr:   4 or 16 bytes, network order
+ * @port:   host order
+ *
+ * Return: the length of the address.
+ */
+int ckpt_sock_sockaddr(struct sockaddr_storage *ss, u32 family, const u8 *addr,
+		       u16 port)
 {
-	const u8 *addr = peer ? r->raddr : r->laddr;
-	u16 port = le16_to_cpu(peer ? r->rport : r->lport);
-
 	memset(ss, 0, sizeof(*ss));
-	if (le32_to_cpu(r->family) == AF_INET) {
+	if (family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
 		sin->sin_family = AF_INET;
@@ -287,6 +309,14 @@ static int ckpt_netsock_sockaddr(const struct ckpt_netsock *r, bool peer,
 		memcpy(&sin6->sin6_addr, addr, 16);
 		return sizeof(*sin6);
 	}
+}
+
+static int ckpt_netsock_sockaddr(const struct ckpt_netsock *r, bool peer,
+				 struct sockaddr_storage *ss)
+{
+	return ckpt_sock_sockaddr(ss, le32_to_cpu(r->family),
+				  peer ? r->raddr : r->laddr,
+				  le16_to_cpu(peer ? r->rport : r->lport));
 }
 
 /* Bind (listen, connect) @sock again as @r says; 0 or a negative errno. */
@@ -376,16 +406,16 @@ static int ckpt_restore_netsock(struct ckpt_rtask *rt, void *rec, u32 len)
 }
 
 /**
- * ckpt_restore_netsock_file() - the file of a CKPT_REC_FILE on a socket
- * @rt:    the task being restored (current)
- * @r:     its CKPT_REC_FILE
- * @path:  the path it gives
+ * ckpt_sock_file() - the file of a CKPT_REC_FILE on a socket a record made
+ * @rt:   the task being restored (current)
+ * @r:    the CKPT_REC_FILE, whose @obj is the socket's record
+ * @path: its path (socket:[N]), not used
  *
- * Return: the file, referenced, or an ERR_PTR() (with the reason).
+ * Return: the file, referenced, with the file flags of @r, or an ERR_PTR()
+ * (with the reason).
  */
-static struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt,
-					      const struct ckpt_file *r,
-					      const char *path)
+struct file *ckpt_sock_file(struct ckpt_rtask *rt, const struct ckpt_file *r,
+			    const char *path)
 {
 	u32 id = le32_to_cpu(r->obj);
 	u32 flags = le32_to_cpu(r->flags);
@@ -393,7 +423,7 @@ static struct file *ckpt_restore_netsock_file(struct ckpt_rtask *rt,
 
 	if ((flags & O_ACCMODE) != O_RDWR || (flags & ~CKPT_NETSOCK_FILE_FLAGS))
 		return ERR_PTR(ckpt_fail(rt->ctx, -EINVAL,
-					 "image: pid %d: bad flags %#o of network socket %u",
+					 "image: pid %d: bad flags %#o of socket %u",
 					 rt->pid, flags, id));
 	file = ckpt_obj_get(rt->ctx, id, CKPT_OBJ_RNETSOCK);
 	if (!file)
@@ -410,7 +440,7 @@ static const struct ckpt_file_ops ckpt_netsock_files[] = {
 		.flags		= CKPT_FOP_NOPOS | CKPT_FOP_ANYFS,
 		.is		= ckpt_is_netsock,
 		.dump		= ckpt_dump_netsock,
-		.open		= ckpt_restore_netsock_file,
+		.open		= ckpt_sock_file,
 	},
 	{ }
 };
