@@ -36,6 +36,8 @@
 #	CKPT_FUZZ_PARENT	group under which to work (default the root;
 #			its subtree_control must allow +ckpt)
 #	CKPT_FUZZ_DIR	scratch directory (default /tmp/fuzz)
+#	CKPT_FUZZ_SLAB_TOL  objects a slab cache may grow by in each half of
+#			the images, plus N/16 (default 32)
 #
 # Prints per workload "fuzz: WL: N images, R records, ... errnos" and a
 # line per problem found (the image is kept as $CKPT_FUZZ_DIR/bad-WL-I,
@@ -202,15 +204,16 @@ snapshot() {
 }
 
 # leaks BEFORE MID AFTER: what grew in both halves of the images beyond the
-# tolerance: slab caches by more than 32 + N/16 objects, open files by more
+# tolerance: slab caches by more than CKPT_FUZZ_SLAB_TOL (default 32) + N/16
+# objects, open files by more
 # than 16 + 32 per CPU (file-nr is a per-cpu counter read without the
 # per-cpu deltas).  A cache that settles at a new level, or one that a
 # single image grew, grows in one half only.
 leaks() {
-	awk -v n="$N" -v cpus="$(nproc)" '
+	awk -v n="$N" -v tol="${CKPT_FUZZ_SLAB_TOL:-32}" -v cpus="$(nproc)" '
 	FILENAME == ARGV[1] { if ($1 == "slab") a[$2] = $3; else va[$1] = $2; next }
 	FILENAME == ARGV[2] { if ($1 == "slab") b[$2] = $3; else vb[$1] = $2; next }
-	$1 == "slab" && b[$2] - a[$2] > 32 + n / 16 && $3 - b[$2] > 32 + n / 16 {
+	$1 == "slab" && b[$2] - a[$2] > tol + n / 16 && $3 - b[$2] > tol + n / 16 {
 		printf "slab cache %s grew by %d, then %d objects (%d bytes)\n", $2,
 			b[$2] - a[$2], $3 - b[$2], ($3 - a[$2]) * $4
 	}
