@@ -547,6 +547,7 @@ int ckpt_restart_check_creds(struct ckpt_rtask *rt, const struct cred *new);
 struct kern_ipc_perm;
 int ckpt_restart_check_ipc(struct ckpt_rtask *rt, const char *what, int id,
 			   const struct kern_ipc_perm *p);
+int ckpt_restart_check_sockbufs(struct ckpt_rtask *rt, u32 sndbuf, u32 rcvbuf);
 
 /* mac.c */
 int ckpt_key_set(struct ckpt_cgroup *cc, const char *buf);

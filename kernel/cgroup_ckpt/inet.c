@@ -267,9 +267,10 @@ static bool ckpt_inet_valid(const struct ckpt_inet *r)
 	    le32_to_cpu(r->tos) > 255 || le32_to_cpu(r->linger) > INT_MAX / HZ ||
 	    le32_to_cpu(r->sndbuf) > INT_MAX || le32_to_cpu(r->rcvbuf) > INT_MAX)
 		return false;
+	/* IP_TTL takes 1..255, IPV6_UNICAST_HOPS 0..255; -1: the default */
 	if (family == AF_INET && (memchr_inv(r->laddr + 4, 0, 12) ||
 				  memchr_inv(r->raddr + 4, 0, 12) ||
-				  (opts & CKPT_INET_V6ONLY)))
+				  (opts & CKPT_INET_V6ONLY) || !ttl))
 		return false;
 	if (udp)
 		return (state == TCP_CLOSE && !(opts & CKPT_INET_CONNECTED)) ||
@@ -283,18 +284,6 @@ static bool ckpt_inet_valid(const struct ckpt_inet *r)
 	if (state == TCP_LISTEN)
 		return (opts & CKPT_INET_BOUND) && le32_to_cpu(r->backlog) <= S32_MAX;
 	return state == TCP_CLOSE && !r->backlog && !r->fastopen;
-}
-
-/* Buffers above the limits need CAP_NET_ADMIN, as SO_*BUFFORCE. */
-static int ckpt_inet_bufs_ok(struct ckpt_rtask *rt, const struct ckpt_inet *r)
-{
-	if (!rt->ctx->unpriv || capable(CAP_NET_ADMIN) ||
-	    (le32_to_cpu(r->sndbuf) <= 2 * (u64)READ_ONCE(sysctl_wmem_max) &&
-	     le32_to_cpu(r->rcvbuf) <= 2 * (u64)READ_ONCE(sysctl_rmem_max)))
-		return 0;
-	return ckpt_fail(rt->ctx, -EPERM,
-			 "pid %d: socket buffers of %u and %u bytes are above net.core.wmem_max/rmem_max; they need CAP_NET_ADMIN",
-			 rt->pid, le32_to_cpu(r->sndbuf), le32_to_cpu(r->rcvbuf));
 }
 
 /* The options taken under the socket's lock, as sk_setsockopt() sets them. */
@@ -434,7 +423,8 @@ static int ckpt_restore_inet(struct ckpt_rtask *rt, void *rec, u32 len)
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: malformed TCP or UDP socket record",
 				 rt->pid);
-	ret = ckpt_inet_bufs_ok(rt, r);
+	ret = ckpt_restart_check_sockbufs(rt, le32_to_cpu(r->sndbuf),
+					  le32_to_cpu(r->rcvbuf));
 	if (ret)
 		return ret;
 	ret = sock_create(le32_to_cpu(r->family), le32_to_cpu(r->type),

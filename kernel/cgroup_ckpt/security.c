@@ -45,6 +45,7 @@
 #include <linux/sched.h>
 #include <linux/securebits.h>
 #include <linux/uidgid.h>
+#include <net/sock.h>
 #include "ckpt.h"
 
 /**
@@ -210,4 +211,28 @@ int ckpt_restart_check_ipc(struct ckpt_rtask *rt, const char *what, int id,
 				 "pid %d: SysV %s %d: owned by another user than the restarter; restoring it needs CAP_SYS_ADMIN",
 				 rt->pid, what, id);
 	return 0;
+}
+
+/**
+ * ckpt_restart_check_sockbufs() - may the restarter give a socket these
+ *                                 buffer sizes?
+ * @rt:     the task restoring it
+ * @sndbuf: SO_SNDBUF as the kernel holds it (doubled)
+ * @rcvbuf: SO_RCVBUF, the same
+ *
+ * Above net.core.wmem_max/rmem_max only SO_SNDBUFFORCE/SO_RCVBUFFORCE set
+ * them, which needs CAP_NET_ADMIN; a restart without CAP_SYS_ADMIN is held
+ * to the same.
+ *
+ * Return: 0, or -EPERM with a reason.
+ */
+int ckpt_restart_check_sockbufs(struct ckpt_rtask *rt, u32 sndbuf, u32 rcvbuf)
+{
+	if (!rt->ctx->unpriv || capable(CAP_NET_ADMIN) ||
+	    (sndbuf <= 2 * (u64)READ_ONCE(sysctl_wmem_max) &&
+	     rcvbuf <= 2 * (u64)READ_ONCE(sysctl_rmem_max)))
+		return 0;
+	return ckpt_fail(rt->ctx, -EPERM,
+			 "pid %d: socket buffers of %u and %u bytes are above net.core.wmem_max/rmem_max; they need CAP_NET_ADMIN",
+			 rt->pid, sndbuf, rcvbuf);
 }

@@ -792,17 +792,6 @@ bad:
  * Without CAP_SYS_ADMIN, buffers only as large as SO_SNDBUF and SO_RCVBUF
  * make them (SO_*BUFFORCE needs CAP_NET_ADMIN).
  */
-static int ckpt_unix_bufs_ok(struct ckpt_rtask *rt, const struct ckpt_unix_end *e)
-{
-	if (!rt->ctx->unpriv || capable(CAP_NET_ADMIN) ||
-	    (le32_to_cpu(e->sndbuf) <= 2 * (u64)READ_ONCE(sysctl_wmem_max) &&
-	     le32_to_cpu(e->rcvbuf) <= 2 * (u64)READ_ONCE(sysctl_rmem_max)))
-		return 0;
-	return ckpt_fail(rt->ctx, -EPERM,
-			 "pid %d: unix socket buffers of %u and %u bytes are above net.core.wmem_max/rmem_max; they need CAP_NET_ADMIN",
-			 rt->pid, le32_to_cpu(e->sndbuf), le32_to_cpu(e->rcvbuf));
-}
-
 static void ckpt_unix_opts(struct socket *sock, const struct ckpt_unix_end *e)
 {
 	struct sock *sk = sock->sk;
@@ -1082,7 +1071,8 @@ static int ckpt_unix_make(struct ckpt_rtask *rt, struct ckpt_unix_rst *u)
 	int ret;
 
 	for (i = 0; i < u->ends; i++) {
-		ret = ckpt_unix_bufs_ok(rt, &u->r->end[i]);
+		ret = ckpt_restart_check_sockbufs(rt, le32_to_cpu(u->r->end[i].sndbuf),
+						  le32_to_cpu(u->r->end[i].rcvbuf));
 		if (ret)
 			return ret;
 		ret = sock_create(AF_UNIX, u->type, 0, &u->sock[i]);
