@@ -132,7 +132,9 @@ struct ckpt_rec {
 /* 0x0440-0x044f: file locks */
 #define CKPT_REC_FLOCK		0x0440	/* a file lock held, after the fds */
 /* 0x0450-0x045f: network sockets */
-#define CKPT_REC_INET		0x0450	/* a TCP listener or UDP socket (object) */
+#define CKPT_REC_INET		0x0450	/* a TCP or UDP socket (object) */
+#define CKPT_REC_TCP		0x0451	/* an established connection's state */
+#define CKPT_REC_TCP_DATA	0x0452	/* bytes of its queues */
 
 /* 0x06xx: SysV and POSIX IPC */
 #define CKPT_REC_SYSVSEM	0x0600	/* a SysV semaphore set (object) */
@@ -460,7 +462,7 @@ struct ckpt_pages_run {
 #define CKPT_FILE_MEMFD		33	/* an open memfd_create() file */
 #define CKPT_FILE_UNLINKED	34	/* an open regular file with no name left */
 #define CKPT_FILE_SYSVSHM	35	/* the file of a shmat() attachment */
-#define CKPT_FILE_INET		36	/* a TCP listener or UDP socket */
+#define CKPT_FILE_INET		36	/* a TCP or UDP socket, with its state */
 
 /*
  * CKPT_REC_FILE: an open file description, defined once under @id.  The
@@ -945,8 +947,9 @@ struct ckpt_netsock {
 /*
  * CKPT_REC_INET: an AF_INET or AF_INET6 socket saved with its options,
  * defined once under @id before its CKPT_REC_FILE (kind CKPT_FILE_INET):
- * a TCP socket listening (@state TCP_LISTEN, 10) or never connected
- * (TCP_CLOSE, 7), or a UDP socket (TCP_CLOSE; TCP_ESTABLISHED, 1, if
+ * a TCP socket listening (@state TCP_LISTEN, 10), never connected
+ * (TCP_CLOSE, 7) or connected (TCP_ESTABLISHED, 1, with its CKPT_REC_TCP
+ * right after), or a UDP socket (TCP_CLOSE; TCP_ESTABLISHED, 1, if
  * connected).  Addresses and ports as in CKPT_REC_NETSOCK; @backlog: a
  * listener's, as listen() left it.  @sndbuf, @rcvbuf: the buffer sizes
  * the program set (SO_SNDBUF, SO_RCVBUF: what the kernel holds, doubled),
@@ -995,6 +998,58 @@ struct ckpt_inet {
 	__le32	fastopen;
 	__le32	tos;
 	__le32	ttl;			/* signed */
+};
+
+/*
+ * CKPT_REC_TCP: the connection of the CKPT_REC_INET @id (state
+ * TCP_ESTABLISHED), right after it, as TCP repair (TCP_REPAIR) reads and
+ * sets it: the sequence numbers, which give the bytes queued, received
+ * and not read (@rcv_nxt - @copied_seq) and sent and not acknowledged or
+ * not sent yet (@write_seq - @snd_una); the windows (TCP_REPAIR_WINDOW);
+ * the options the peers agreed on (TCP_REPAIR_OPTIONS): @mss_clamp, the
+ * window scales with CKPT_TCP_WSCALE, SACK, timestamps and @timestamp, the
+ * clock of the connection (TCP_TIMESTAMP); @sndbuf and @rcvbuf, the
+ * buffer sizes in force.  The bytes follow in CKPT_REC_TCP_DATA records,
+ * receive queue first, until both queues are given.
+ */
+#define CKPT_TCP_WSCALE		0x1	/* window scaling, @snd_wscale, @rcv_wscale */
+#define CKPT_TCP_SACK		0x2	/* selective acknowledgments */
+#define CKPT_TCP_TSTAMP		0x4	/* timestamps, @timestamp */
+#define CKPT_TCP_FLAGS		0x7
+
+struct ckpt_tcp {
+	struct ckpt_rec	rec;
+	__le32	id;			/* object id of the CKPT_REC_INET */
+	__le32	flags;			/* CKPT_TCP_* */
+	__le32	snd_una;
+	__le32	snd_nxt;
+	__le32	write_seq;
+	__le32	rcv_nxt;
+	__le32	copied_seq;
+	__le32	snd_wl1;
+	__le32	snd_wnd;
+	__le32	max_window;
+	__le32	rcv_wnd;
+	__le32	rcv_wup;
+	__le32	mss_clamp;
+	__le32	timestamp;
+	__le32	sndbuf;
+	__le32	rcvbuf;
+	__u8	snd_wscale;
+	__u8	rcv_wscale;
+	__u8	__reserved[6];
+};
+
+/*
+ * CKPT_REC_TCP_DATA: bytes of the queues of connection @id, from byte
+ * @offset of the receive queue followed by the send queue, right after
+ * its CKPT_REC_TCP, until both are given.
+ */
+struct ckpt_tcp_data {
+	struct ckpt_rec	rec;
+	__le32	id;
+	__le32	offset;
+	__u8	data[];			/* at most CKPT_REC_MAX_LEN - 16 bytes */
 };
 
 /*
@@ -1360,6 +1415,10 @@ CKPT_REC_TYPE(FLOCK, 0x0440, "flock", sizeof(struct ckpt_flock),
 	      sizeof(struct ckpt_flock))
 CKPT_REC_TYPE(INET, 0x0450, "inet", sizeof(struct ckpt_inet),
 	      sizeof(struct ckpt_inet))
+CKPT_REC_TYPE(TCP, 0x0451, "tcp", sizeof(struct ckpt_tcp),
+	      sizeof(struct ckpt_tcp))
+CKPT_REC_TYPE(TCP_DATA, 0x0452, "tcp_data", sizeof(struct ckpt_tcp_data),
+	      CKPT_REC_MAX_LEN)
 CKPT_REC_TYPE(SIGHAND, 0x0501, "sighand", sizeof(struct ckpt_sighand),
 	      sizeof(struct ckpt_sighand))
 CKPT_REC_TYPE(SIGPENDING, 0x0502, "sigpending",

@@ -12,8 +12,10 @@
  *			(HMAC-SHA256)
  *   ckpt.image_fd	the file the image goes to or comes from, named by an
  *			fd number of the writer; the group keeps a reference
- *   ckpt.trigger	"checkpoint [frozen|kill]", "restart [frozen]", or
- *			"check": a dry run listing every blocker
+ *   ckpt.trigger	"checkpoint [frozen|kill]", "restart [frozen]",
+ *			"check": a dry run listing every blocker, or
+ *			"release": the TCP connections "checkpoint kill"
+ *			holds for the group are let go (hold.c)
  *   ckpt.state		what is happening and how the last operation ended
  *
  * See Documentation/admin-guide/cgroup-ckpt.rst.
@@ -29,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ckpt.h"
+#include "hold.h"
 
 static const struct {
 	const char	*name;
@@ -82,6 +85,12 @@ ckpt_css_alloc(struct cgroup_subsys_state *parent_css)
 		cc->exclude = CKPT_EXCL_DEFAULT;
 	}
 	return &cc->css;
+}
+
+/* A group removed lets go of the connections held for it. */
+static void ckpt_css_offline(struct cgroup_subsys_state *css)
+{
+	ckpt_hold_release(cgroup_id(css->cgroup), true);
 }
 
 static void ckpt_css_free(struct cgroup_subsys_state *css)
@@ -268,6 +277,10 @@ static ssize_t ckpt_trigger_write(struct kernfs_open_file *of, char *buf,
 	int ret;
 
 	buf = strstrip(buf);
+	if (!strcmp(buf, "release")) {
+		ckpt_hold_release(cgroup_id(css->cgroup), true);
+		return nbytes;
+	}
 	len = strlen(buf);
 	if (len > strlen(skip) && !strcmp(buf + len - strlen(skip), skip)) {
 		buf[len - strlen(skip)] = '\0';
@@ -299,6 +312,7 @@ static int ckpt_state_show(struct seq_file *sf, void *v)
 {
 	struct cgroup_subsys_state *css = seq_css(sf);
 	struct ckpt_cgroup *cc = css_ckpt(css);
+	unsigned int held = ckpt_hold_release(cgroup_id(css->cgroup), false);
 	const char *state;
 
 	mutex_lock(&cc->lock);
@@ -323,6 +337,8 @@ static int ckpt_state_show(struct seq_file *sf, void *v)
 		   READ_ONCE(cc->progress));
 	seq_printf(sf, "duration_us %llu\n", cc->duration_us);
 	seq_printf(sf, "frozen_us %llu\n", cc->frozen_us);
+	/* connections a "checkpoint kill" holds, until restart or release */
+	seq_printf(sf, "held %u\n", held);
 	if (cc->blockers && *cc->blockers) {
 		const char *p = cc->blockers, *nl;
 
@@ -371,6 +387,7 @@ static struct cftype ckpt_files[] = {
 
 struct cgroup_subsys ckpt_cgrp_subsys = {
 	.css_alloc	= ckpt_css_alloc,
+	.css_offline	= ckpt_css_offline,
 	.css_free	= ckpt_css_free,
 	.can_attach	= ckpt_can_attach,
 	.legacy_cftypes	= ckpt_files,

@@ -452,6 +452,8 @@ struct ckpt_file_ops {
  *		area, the pieces of a file).  Return 0, or -EINVAL if an open
  *		sequence cannot end there (the record is then unexpected)
  * @finish:	restart: every record is read; the last step that may fail
+ * @kill:	"checkpoint kill": the image is complete, the tasks are
+ *		killed next (they are still frozen)
  * @commit:	restart: nothing fails any more; keep what was made
  * @abort:	restart: it failed; undo what @finish or the records made
  * @release:	free what the operation holds, success or not
@@ -468,6 +470,7 @@ struct ckpt_resource {
 	const struct ckpt_rec_op *recs;
 	int			(*seq_end)(struct ckpt_rtask *rt);
 	int			(*finish)(struct ckpt_ctx *ctx);
+	void			(*kill)(struct ckpt_ctx *ctx);
 	void			(*commit)(struct ckpt_ctx *ctx);
 	void			(*abort)(struct ckpt_ctx *ctx);
 	void			(*release)(struct ckpt_ctx *ctx);
@@ -490,6 +493,7 @@ int ckpt_res_dump(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_res_seq_end(struct ckpt_rtask *rt, const struct ckpt_resource *res,
 		     const struct ckpt_rec_op *op);
 int ckpt_res_finish(struct ckpt_ctx *ctx);
+void ckpt_res_kill(struct ckpt_ctx *ctx);
 void ckpt_res_commit(struct ckpt_ctx *ctx);
 void ckpt_res_abort(struct ckpt_ctx *ctx);
 void ckpt_res_release(struct ckpt_ctx *ctx);

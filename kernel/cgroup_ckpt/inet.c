@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ckpt: TCP listeners and UDP sockets, saved with their options.
+ * ckpt: TCP and UDP sockets, saved with their options.
  *
  * What a server holds besides its connections: TCP sockets listening or
  * never connected, and UDP sockets, bound or connected, of AF_INET and
@@ -18,8 +18,9 @@
  * datagram or with an encapsulation.  Connections half opened (SYN
  * received) are not kept: the peer sees them reset, as after a crash.
  * Datagrams queued to a UDP socket are not kept: a network may lose them
- * too.  Connected TCP sockets are net.c's: refused, or reset with
- * ckpt.exclude net, which also leaves these out (net.c takes them then).
+ * too.  An established TCP socket is written here too, followed by its
+ * connection (tcp.c).  TCP sockets closing are net.c's: refused, or reset
+ * with ckpt.exclude net, which also leaves these out (net.c takes them).
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -38,6 +39,7 @@
 #include <net/tcp.h>
 #include "ckpt.h"
 #include "net.h"
+#include "tcp.h"
 
 static_assert(sizeof(struct ckpt_inet) == 112);
 
@@ -75,7 +77,7 @@ static bool ckpt_inet_match(struct ckpt_ctx *ctx, const struct ckpt_fdump *d)
 	if (ckpt_inet_udp(sk))
 		return true;
 	return ckpt_inet_tcp(sk) &&
-	       (state == TCP_LISTEN ||
+	       (state == TCP_LISTEN || state == TCP_ESTABLISHED ||
 		(state == TCP_CLOSE && !READ_ONCE(inet_sk(sk)->inet_dport)));
 }
 
@@ -122,6 +124,8 @@ static const char *ckpt_inet_unsaved(struct sock *sk)
 		return ckpt_inet_queued;
 	if (ckpt_inet_udp(sk) && (udp_sk(sk)->pending || udp_sk(sk)->encap_type))
 		return "a corked datagram (UDP_CORK) or an encapsulation; not saved yet";
+	if (ckpt_inet_tcp(sk) && sk->sk_state == TCP_ESTABLISHED)
+		return ckpt_tcp_unsaved(sk);
 	return NULL;
 }
 
@@ -199,7 +203,7 @@ static const char *ckpt_inet_fill(struct sock *sk, struct ckpt_inet *r)
 		if (sk->sk_state == TCP_LISTEN) {
 			opts |= CKPT_INET_BOUND;
 			r->backlog = cpu_to_le32(READ_ONCE(sk->sk_max_ack_backlog));
-		} else if (ckpt_inet_udp(sk) && sk->sk_state == TCP_ESTABLISHED) {
+		} else if (sk->sk_state == TCP_ESTABLISHED) {
 			opts |= CKPT_INET_CONNECTED;
 		}
 		r->opts = cpu_to_le32(opts);
@@ -226,6 +230,7 @@ static int ckpt_dump_inet(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	const char *why;
 	char desc[160];
 	bool new;
+	int ret;
 
 	*id = ckpt_obj_lookup(ctx, CKPT_OBJ_NETSOCK, sk, &new);
 	if (!*id)
@@ -239,7 +244,10 @@ static int ckpt_dump_inet(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 				 task_pid_vnr(t), fd, desc, why);
 	}
 	r.id = cpu_to_le32(*id);
-	return ckpt_write(ctx, &r, CKPT_REC_INET, sizeof(r));
+	ret = ckpt_write(ctx, &r, CKPT_REC_INET, sizeof(r));
+	if (!ret && ckpt_inet_tcp(sk) && le32_to_cpu(r.state) == TCP_ESTABLISHED)
+		ret = ckpt_tcp_dump(ctx, t, fd, sk, *id);
+	return ret;
 }
 
 /* ---- restart -------------------------------------------------------------- */
@@ -275,15 +283,19 @@ static bool ckpt_inet_valid(const struct ckpt_inet *r)
 	if (udp)
 		return (state == TCP_CLOSE && !(opts & CKPT_INET_CONNECTED)) ||
 		       (state == TCP_ESTABLISHED && (opts & CKPT_INET_CONNECTED));
-	if ((opts & CKPT_INET_CONNECTED) || le32_to_cpu(r->keepidle) > MAX_TCP_KEEPIDLE ||
+	if (le32_to_cpu(r->keepidle) > MAX_TCP_KEEPIDLE ||
 	    le32_to_cpu(r->keepintvl) > MAX_TCP_KEEPINTVL ||
 	    le32_to_cpu(r->keepcnt) > MAX_TCP_KEEPCNT ||
 	    le32_to_cpu(r->defer_accept) > U8_MAX ||
 	    le32_to_cpu(r->fastopen) > INT_MAX)
 		return false;
 	if (state == TCP_LISTEN)
-		return (opts & CKPT_INET_BOUND) && le32_to_cpu(r->backlog) <= S32_MAX;
-	return state == TCP_CLOSE && !r->backlog && !r->fastopen;
+		return (opts & CKPT_INET_BOUND) && !(opts & CKPT_INET_CONNECTED) &&
+		       le32_to_cpu(r->backlog) <= S32_MAX;
+	if (state == TCP_ESTABLISHED)
+		return (opts & CKPT_INET_CONNECTED) && !r->backlog && !r->fastopen;
+	return state == TCP_CLOSE && !(opts & CKPT_INET_CONNECTED) &&
+	       !r->backlog && !r->fastopen;
 }
 
 /* The options taken under the socket's lock, as sk_setsockopt() sets them. */
@@ -368,6 +380,7 @@ static int ckpt_inet_set_opts(struct socket *sock, const struct ckpt_inet *r)
 static int ckpt_inet_remake(struct ckpt_rtask *rt, struct socket *sock,
 			    const struct ckpt_inet *r)
 {
+	bool conn = ckpt_inet_tcp(sock->sk) && le32_to_cpu(r->state) == TCP_ESTABLISHED;
 	u32 opts = le32_to_cpu(r->opts);
 	struct sockaddr_storage ss;
 	const char *step = "set the options of";
@@ -376,6 +389,13 @@ static int ckpt_inet_remake(struct ckpt_rtask *rt, struct socket *sock,
 	int len, ret, max;
 
 	ret = ckpt_inet_set_opts(sock, r);
+	/* a connection is bound where it was, in repair mode */
+	if (!ret && conn) {
+		ret = ckpt_tcp_repair(rt, sock);
+		if (ret)
+			return ret;
+		opts |= CKPT_INET_BOUND;
+	}
 	if (!ret && (opts & CKPT_INET_BOUND)) {
 		step = "bind";
 		len = ckpt_inet_sockaddr(r, false, &ss);
@@ -387,7 +407,9 @@ static int ckpt_inet_remake(struct ckpt_rtask *rt, struct socket *sock,
 		max = READ_ONCE(sock_net(sock->sk)->core.sysctl_somaxconn);
 		ret = kernel_listen(sock, min_t(u32, le32_to_cpu(r->backlog), max));
 	}
-	if (!ret && (opts & CKPT_INET_CONNECTED)) {
+	if (!ret && conn)
+		return ckpt_tcp_restore(rt, sock, r);
+	if (!ret && (opts & CKPT_INET_CONNECTED) && !conn) {
 		step = "connect";
 		peer = true;
 		len = ckpt_inet_sockaddr(r, true, &ss);
@@ -414,11 +436,14 @@ static int ckpt_inet_remake(struct ckpt_rtask *rt, struct socket *sock,
  */
 static int ckpt_restore_inet(struct ckpt_rtask *rt, void *rec, u32 len)
 {
-	struct ckpt_inet *r = rec;
+	/* a copy: a connection's records that follow are read into rbuf */
+	struct ckpt_inet copy, *r = &copy;
 	struct socket *sock;
 	struct file *file;
 	int ret;
 
+	if (len == sizeof(*r))
+		memcpy(r, rec, len);
 	if (len != sizeof(*r) || !ckpt_inet_valid(r))
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: malformed TCP or UDP socket record",
@@ -449,6 +474,8 @@ static const struct ckpt_file_ops ckpt_inet_files[] = {
 		.match		= ckpt_inet_match,
 		.dump		= ckpt_dump_inet,
 		.open		= ckpt_sock_file,	/* net.c */
+		.held		= ckpt_tcp_held,	/* tcp.c */
+		.check_held	= ckpt_tcp_check_held,
 	},
 	{ }
 };
@@ -459,7 +486,7 @@ static const struct ckpt_rec_op ckpt_inet_recs[] = {
 };
 
 const struct ckpt_resource ckpt_res_inet = {
-	.name		= "TCP listeners and UDP sockets",
+	.name		= "TCP and UDP sockets",
 	.recs		= ckpt_inet_recs,
 	.files		= ckpt_inet_files,
 };

@@ -173,6 +173,19 @@ int ckpt_res_finish(struct ckpt_ctx *ctx)
 }
 
 /**
+ * ckpt_res_kill() - a checkpoint kill wrote its image: the tasks die next
+ * @ctx: the checkpoint
+ */
+void ckpt_res_kill(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_resources); i++)
+		if (ckpt_resources[i]->kill)
+			ckpt_resources[i]->kill(ctx);
+}
+
+/**
  * ckpt_res_commit() - a restart succeeded: every resource keeps what it made
  * @ctx: the restart
  */

@@ -205,8 +205,10 @@ static int ckpt_checkpoint(struct ckpt_ctx *ctx, struct file *opener)
 	ret = ckpt_checkpoint_write(ctx);
 
 	/* Kill only after a complete image; a failure leaves tasks alone. */
-	if (!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_KILL)
+	if (!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_KILL) {
+		ckpt_res_kill(ctx);
 		ckpt_kill_tasks(ctx);
+	}
 	stay_frozen = was_frozen ||
 		(!ret && ctx->cmd == CKPT_CMD_CHECKPOINT_FROZEN);
 	if (!stay_frozen)

@@ -3,9 +3,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Network sockets and ckpt.exclude net.  A client in the group talks to a
-# server outside it, on 127.0.0.1.  By default its socket is refused with a
-# reason naming the process, the fd, the connection and the class to
-# exclude, and the client runs on.  With +net the checkpoint succeeds and
+# server outside it, on 127.0.0.1.  By default its connection is saved and
+# restarted (tcp.c; more in 47-tcp.bats).  With +net the checkpoint succeeds and
 # the restarted client finds, in place of its TCP connection, one that was
 # reset: it reads ECONNRESET then end of file, a send fails with EPIPE,
 # poll() says POLLIN|POLLERR|POLLHUP; it reconnects and counts on.  A UDP
@@ -24,24 +23,24 @@ server() {
 	wl_start "$g" s netconn "$@" -s "$port"
 }
 
-@test "net: a TCP connection is refused by default, naming pid, fd and connection; the client runs on" {
+@test "net: a TCP connection is kept by default: the restarted client has it, the server saw no new one" {
 	G2=$(new_group srv)
 	server "$G2" 7101
 	G=$(new_group a)
 	wl_start "$G" c netconn 7101
 	wait_count "$T/c/log" 2
-	image_out "$G" "$T/img"
-	ensure_write_fail "$G/ckpt.trigger" checkpoint EOPNOTSUPP
-	assert_failed "$G" EOPNOTSUPP
-	grep -Ex "error pid $pid fd 3: TCP socket 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:7101 \(established\): a network socket; exclude net to checkpoint without it" \
-		"$G/ckpt.state"
-	assert_running "$G" "$pid" "$T/c/log"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	last=$(last_count "$T/c/log")
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^  socket \[[0-9]+\] TCP 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:7101$" <<< "$output"
+	restart "$G" "$T/img"
+	wait_count "$T/c/log" $((last + 3))
+	# the same connection: same names, nothing lost, no reconnection
 	wl_check "$pid" c
-	# the connection is the one it had: the server accepted only one
+	refute grep -q '^revents\|^reconnected' "$T/c/log"
 	[ "$(grep -c '^accepted' "$T/s/log")" = 1 ]
-	# the dry run names it too
-	ensure_write_fail "$G/ckpt.trigger" check EOPNOTSUPP
-	grep -Eq "^error pid $pid fd 3: TCP socket .*; exclude net to checkpoint without it$" "$G/ckpt.state"
 }
 
 @test "net: +net: a restarted TCP client sees its connection reset, reconnects and counts on" {

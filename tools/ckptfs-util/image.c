@@ -574,6 +574,11 @@ static int decode(struct dec *d)
 				   d->pipe_left);
 		if ((d->pty_left[0] || d->pty_left[1]) && type != CKPT_REC_PTY_DATA)
 			return bad(d, "pty %u: bytes missing before it", d->pty_id);
+		if (d->tcp_want && type != CKPT_REC_TCP)
+			return bad(d, "TCP connection %u: its state missing before it", d->tcp_id);
+		if (d->tcp_left && type != CKPT_REC_TCP_DATA)
+			return bad(d, "TCP connection %u: %u bytes missing before it", d->tcp_id,
+				   d->tcp_left);
 		if (d->mac_seen && type != CKPT_REC_TRAILER)
 			return bad(d, "a record after the MAC");
 		if (type == CKPT_REC_TRAILER)

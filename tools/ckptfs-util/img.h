@@ -112,6 +112,9 @@ struct dec {
 	uint32_t	inotify_id, inotify_left;
 	/* the pty whose CKPT_REC_PTY_DATA records come, bytes each way */
 	uint32_t	pty_id, pty_left[2];
+	/* the TCP connection whose CKPT_REC_TCP (tcp_want), then data, come */
+	uint32_t	tcp_id, tcp_off, tcp_left;
+	bool		tcp_want;
 
 	/* totals */
 	uint64_t	tasks, threads, regsets, vmas, pages, fds, unknown, unknown_bytes;

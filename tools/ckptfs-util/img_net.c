@@ -363,12 +363,81 @@ static int rec_inet(struct dec *d, uint32_t len)
 			printf(", listening, backlog %u", le32(n->backlog));
 		printf("%s\n", more);
 	}
+	if (!strcmp(what, "TCP") && state == 1) {
+		d->tcp_want = true;
+		d->tcp_id = id;
+	}
+	return 0;
+}
+
+/* The connection of the CKPT_REC_INET just before: the state, the queues. */
+static int rec_tcp(struct dec *d, uint32_t len)
+{
+	const struct ckpt_tcp *t = (const void *)d->rec;
+	uint32_t flags = le32(t->flags), inq, outq, unsent;
+
+	if (len != sizeof(*t))
+		return check_len(d, len, sizeof(*t));
+	if (!d->tcp_want || le32(t->id) != d->tcp_id)
+		return bad(d, "TCP connection %u: no established TCP socket before it",
+			   le32(t->id));
+	inq = le32(t->rcv_nxt) - le32(t->copied_seq);
+	outq = le32(t->write_seq) - le32(t->snd_una);
+	unsent = le32(t->write_seq) - le32(t->snd_nxt);
+	if ((flags & ~(uint32_t)CKPT_TCP_FLAGS) || unsent > outq)
+		return bad(d, "TCP connection %u: flags %#x, %u bytes unsent of %u",
+			   d->tcp_id, flags, unsent, outq);
+	d->tcp_want = false;
+	d->tcp_off = 0;
+	d->tcp_left = inq + outq;
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "tcp");
+		jsonw_uint_field(json_wtr, "id", d->tcp_id);
+		jsonw_uint_field(json_wtr, "snd_una", le32(t->snd_una));
+		jsonw_uint_field(json_wtr, "rcv_nxt", le32(t->rcv_nxt));
+		jsonw_uint_field(json_wtr, "inq", inq);
+		jsonw_uint_field(json_wtr, "outq", outq);
+		jsonw_uint_field(json_wtr, "unsent", unsent);
+		jsonw_uint_field(json_wtr, "mss", le32(t->mss_clamp));
+		jsonw_hex_field(json_wtr, "flags", flags);
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("    connection: %u bytes received and not read, %u to send (%u not sent yet), MSS %u%s%s%s\n",
+		       inq, outq, unsent, le32(t->mss_clamp),
+		       flags & CKPT_TCP_WSCALE ? ", window scaling" : "",
+		       flags & CKPT_TCP_SACK ? ", SACK" : "",
+		       flags & CKPT_TCP_TSTAMP ? ", timestamps" : "");
+	}
+	return 0;
+}
+
+static int rec_tcp_data(struct dec *d, uint32_t len)
+{
+	const struct ckpt_tcp_data *p = (const void *)d->rec;
+	uint32_t n;
+
+	if (len <= sizeof(*p))
+		return bad(d, "length %u, no data", len);
+	n = len - sizeof(*p);
+	if (!d->tcp_left)
+		return bad(d, "no TCP connection waits for data");
+	if (le32(p->id) != d->tcp_id || le32(p->offset) != d->tcp_off)
+		return bad(d, "data of TCP connection %u at %u, expected %u at %u",
+			   le32(p->id), le32(p->offset), d->tcp_id, d->tcp_off);
+	if (n > d->tcp_left)
+		return bad(d, "TCP connection %u: %u bytes, only %u left", d->tcp_id, n,
+			   d->tcp_left);
+	d->tcp_off += n;
+	d->tcp_left -= n;
 	return 0;
 }
 
 const struct rec_handler img_net_handlers[] = {
 	{ CKPT_REC_NETSOCK,	rec_netsock },
 	{ CKPT_REC_INET,	rec_inet },
+	{ CKPT_REC_TCP,		rec_tcp },
+	{ CKPT_REC_TCP_DATA,	rec_tcp_data },
 	{ CKPT_REC_UNIX,	rec_unix },
 	{ CKPT_REC_UNIX_DATA,	rec_unix_data },
 	{ 0, NULL },

@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2030,SC2031 # $pid, $status: set by helpers and bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# Established TCP connections, saved by default (tcp.c) and made again with
+# TCP repair.  The tcpconn workload (tests/workloads/tcpconn.c) holds two
+# connections inside the group (IPv4 and IPv6), with bytes queued both
+# ways, and serves a client outside the group (tcpclient.py), which keeps
+# its connection across "checkpoint kill" + restart: what it sends while
+# the server is away is held (no reset) and answered after the restart.
+
+load helpers
+
+setup() { common_setup; }
+teardown() {
+	[ -n "${client:-}" ] && kill "$client" 2> /dev/null
+	common_teardown
+}
+
+# client DIR PORT: tcpclient.py in the background; sets $client
+start_client() {
+	mkdir -p "$1"
+	python3 "$BATS_TEST_DIRNAME/tcpclient.py" "$1" 127.0.0.1 "$2" &
+	client=$!
+	wait_until test -e "$1/1" -o -e "$1/error"
+	[ "$(cat "$1/1")" = "echo 1 one" ]
+}
+
+@test "tcp: connections with bytes queued both ways come back; a client outside keeps its connection, with no reset" {
+	P=7500
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	queued=$(awk '$1 == "queued" { print $2 }' "$T/t/log")
+	[ "$queued" -gt 100000 ]
+	start_client "$T/c" $P
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	# fds 5 to 8 and the client's connection are held, until the restart
+	state_is "$G" held 5
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^    connection: [0-9]{5,} bytes received and not read, 0 to send" <<< "$output"
+	grep -Eq "^    connection: 12 bytes received and not read, [0-9]{5,} to send \([0-9]+ not sent yet\), MSS [0-9]+, window scaling, SACK, timestamps$" <<< "$output"
+	grep -Eq "^    connection: 9 bytes received and not read, 0 to send" <<< "$output"
+	grep -Eq "^  socket \[[0-9]+\] TCP \[::1\]:[0-9]+ -> \[::1\]:$((P + 1)), TCP_NODELAY" <<< "$output"
+	# the client writes to the server while it is away: silence, no reset
+	touch "$T/c/go"
+	sleep 1
+	[ ! -e "$T/c/error" ]
+	restart "$G" "$T/img"
+	state_is "$G" held 0
+	wait_until test -e "$T/c/3" -o -e "$T/c/error"
+	[ ! -e "$T/c/error" ]
+	[ "$(cat "$T/c/2")" = "echo 2 two" ]
+	[ "$(cat "$T/c/3")" = "echo 3 three" ]
+	# every byte queued inside the group, in order, and both pairs talk
+	wl_check "$pid" t
+	grep -qx "OK tcpconn $queued" "$T/t/result"
+	[ "$(grep -c '^accepted' "$T/t/log")" = 1 ]
+}
+
+@test "tcp: \"release\" lets the held connections go: the client gets a reset" {
+	P=7510
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	start_client "$T/c" $P
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	state_is "$G" held 5
+	ensure_write_ok "$G/ckpt.trigger" release
+	state_is "$G" held 0
+	touch "$T/c/go"
+	wait_until test -e "$T/c/error"
+	grep -q "^ConnectionResetError" "$T/c/error"
+}
+
+@test "tcp: removing the group lets its held connections go" {
+	P=7520
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	start_client "$T/c" $P
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	state_is "$G" held 5
+	rmdir "$G"
+	touch "$T/c/go"
+	wait_until test -e "$T/c/error"
+	grep -q "^ConnectionResetError" "$T/c/error"
+}
+
+@test "tcp: a plain checkpoint holds nothing: the connections run on" {
+	P=7530
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	start_client "$T/c" $P
+	checkpoint "$G" "$T/img"
+	state_is "$G" held 0
+	touch "$T/c/go"
+	wait_until test -e "$T/c/3" -o -e "$T/c/error"
+	[ "$(cat "$T/c/3")" = "echo 3 three" ]
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	[ "$(grep -c '^    connection: ' <<< "$output")" = 5 ]
+	wl_check "$pid" t
+}
