@@ -4,9 +4,8 @@
 #
 # Real servers from Debian's archive (the Makefile's package list), each in
 # a group of its own, checkpointed with "checkpoint kill" and the default
-# exclude set, then restarted: same pid, same data, serving new clients.
-# Connections open across the checkpoint are issue 19's next step (TCP
-# repair); the clients here connect before and after.
+# exclude set, then restarted: same pid, same data, serving new clients
+# and the clients whose connections stayed open across (tcpclient.py).
 
 load helpers
 
@@ -28,18 +27,24 @@ redis_up() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }
 	[ "$(redis-cli -p $P set greeting hello)" = OK ]
 	[ "$(redis-cli -p $P rpush list a b c)" = 3 ]
 	[ "$(redis-cli -p $P incrby counter 41)" = 41 ]
+	# a client keeps its connection across; redis takes inline commands
+	tcp_client "$T/c" $P "INCR counter" "INCR counter" "INCR counter"
+	[ "$(cat "$T/c/1")" = :42 ]
 	checkpoint "$G" "$T/img" kill
 	wait_until gone "$pid"
 	! redis_up $P
+	touch "$T/c/go"
 	run "$CKPT" info "$T/img"
 	[ "$status" = 0 ]
 	grep -q "^  socket \[[0-9]*\] TCP 127.0.0.1:$P, listening, backlog [0-9]*, SO_REUSEADDR$" <<< "$output"
 	grep -q "^  socket \[[0-9]*\] TCP \[::1\]:$P, listening, backlog [0-9]*, SO_REUSEADDR, IPV6_V6ONLY$" <<< "$output"
 	restart "$G" "$T/img"
+	wait_until test -e "$T/c/3" -o -e "$T/c/error"
+	[ "$(cat "$T/c/2") $(cat "$T/c/3")" = ":43 :44" ]
 	wait_until redis_up $P
 	[ "$(redis-cli -p $P get greeting)" = hello ]
 	[ "$(redis-cli -h ::1 -p $P lrange list 0 -1 | tr '\n' ' ')" = "a b c " ]
-	[ "$(redis-cli -p $P incr counter)" = 42 ]
+	[ "$(redis-cli -p $P incr counter)" = 45 ]
 	[ "$(redis-cli -p $P info server | tr -d '\r' | grep '^process_id:')" = "process_id:$pid" ]
 	grep -qx "$pid" "$G/cgroup.procs"
 }

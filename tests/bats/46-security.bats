@@ -203,6 +203,23 @@ root_restart() {
 	root_restart "$T/u/k.img" k
 }
 
+@test "security: a user's restart of TCP connections is refused (TCP repair needs CAP_NET_ADMIN); root's works" {
+	deleg_setup
+	WL_PREFIX="setpriv --reuid=$U --regid=$U --clear-groups" \
+		wl_start "$D/job" t tcpconn 7550
+	checkpoint "$D/job" "$T/u/t.img" kill
+	wait_until gone "$pid"
+	chmod 644 "$T/u/t.img"
+	state_is "$D/job" held 4
+	user_restart_fails "$T/u/t.img" \
+		"pid [0-9]+: restoring an established TCP connection needs CAP_NET_ADMIN in its network namespace"
+	# still held: root's restart takes them over
+	state_is "$D/job" held 4
+	restart "$D/job" "$T/u/t.img"
+	state_is "$D/job" held 0
+	wl_check "$(procs_of "$D/job")" t
+}
+
 @test "security: a user's restart of a task whose file it may not open is refused; root's works" {
 	deleg_setup
 	user_image f

@@ -12,18 +12,13 @@
 load helpers
 
 setup() { common_setup; }
-teardown() {
-	[ -n "${client:-}" ] && kill "$client" 2> /dev/null
-	common_teardown
-}
+teardown() { common_teardown; }
 
-# client DIR PORT: tcpclient.py in the background; sets $client
+# start_client DIR PORT [LINE...]: tcp_client, its first line answered
+# "echo 1 LINE" (default: one)
 start_client() {
-	mkdir -p "$1"
-	python3 "$BATS_TEST_DIRNAME/tcpclient.py" "$1" 127.0.0.1 "$2" &
-	client=$!
-	wait_until test -e "$1/1" -o -e "$1/error"
-	[ "$(cat "$1/1")" = "echo 1 one" ]
+	tcp_client "$@"
+	[ "$(cat "$1/1")" = "echo 1 ${3:-one}" ]
 }
 
 @test "tcp: connections with bytes queued both ways come back; a client outside keeps its connection, with no reset" {
@@ -57,6 +52,22 @@ start_client() {
 	wl_check "$pid" t
 	grep -qx "OK tcpconn $queued" "$T/t/result"
 	[ "$(grep -c '^accepted' "$T/t/log")" = 1 ]
+}
+
+@test "tcp: a client that closed while the server was away: the restarted server reads end of file" {
+	P=7540
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	start_client "$T/c" $P one CLOSE
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	touch "$T/c/go"
+	wait_until test -e "$T/c/closed"
+	sleep 0.5
+	restart "$G" "$T/img"
+	# the client's FIN, held, comes again and reaches the restarted server
+	wait_until grep -qx "client 1: closed" "$T/t/log"
+	wl_check "$pid" t
 }
 
 @test "tcp: \"release\" lets the held connections go: the client gets a reset" {

@@ -101,6 +101,20 @@ track_group() { echo "$1" >> "$T/.groups"; }
 # track_pid PID: a process outside the groups to kill at teardown.
 track_pid() { echo "$1" >> "$T/.pids"; }
 
+# tcp_client DIR PORT [LINE...]: tcpclient.py (one connection to
+# 127.0.0.1:PORT, kept across a checkpoint) in the background, once its
+# first line is answered (in DIR/1); sets $client
+tcp_client() {
+	local d=$1 port=$2
+
+	shift 2
+	mkdir -p "$d"
+	python3 "$BATS_TEST_DIRNAME/tcpclient.py" "$d" 127.0.0.1 "$port" "$@" &
+	client=$!
+	track_pid "$client"
+	wait_until test -e "$d/1" -o -e "$d/error"
+}
+
 populated_is() { grep -qx "populated $2" "$1/cgroup.events"; }
 frozen_is() { grep -qx "frozen $2" "$1/cgroup.events"; }
 procs_of() { tr '\n' ' ' < "$1/cgroup.procs" | sed 's/ $//'; }

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""tcpclient.py DIR HOST PORT: a client outside the group, keeping one
-connection to the tcpconn workload across a checkpoint kill and restart.
+"""tcpclient.py DIR HOST PORT [LINE...]: a client outside the group,
+keeping one connection to a server across a checkpoint kill and restart.
 
-Sends "one", writes the answer to DIR/1; waits for DIR/go to exist, sends
-"two" (into the held connection, if the server is away), writes the answer
-(waiting up to 60 s) to DIR/2; sends "three", writes the answer to DIR/3.
-Any error (a reset, a timeout, an end of file) goes to DIR/error, and the
-client stops.
+Sends the first LINE (default: one, two, three), writes the line answered
+to DIR/1; waits for DIR/go to exist, sends the second (into the held
+connection, if the server is away), writes the answer (waiting up to 60 s)
+to DIR/2; and so on.  A LINE "CLOSE" closes the connection instead (and
+writes DIR/closed).  Any error (a reset, a timeout, an end of file) goes
+to DIR/error, and the client stops.
 """
 import os
 import socket
@@ -15,6 +16,7 @@ import sys
 import time
 
 d, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = sys.argv[4:] or ['one', 'two', 'three']
 
 
 def put(name, text):
@@ -26,10 +28,15 @@ def put(name, text):
 try:
     s = socket.create_connection((host, port), timeout=60)
     f = s.makefile('rb')
-    for i, word in enumerate(('one', 'two', 'three'), 1):
+    for i, word in enumerate(lines, 1):
         if i == 2:
             while not os.path.exists(os.path.join(d, 'go')):
                 time.sleep(0.05)
+        if word == 'CLOSE':
+            f.close()
+            s.close()
+            put('closed', 'closed')
+            break
         s.sendall(word.encode() + b'\n')
         line = f.readline()
         if not line:
