@@ -99,6 +99,7 @@ struct ckpt_rec {
 #define CKPT_REC_THREAD		0x0201
 #define CKPT_REC_REGSET		0x0202	/* one regset, as PTRACE_GETREGSET */
 #define CKPT_REC_REGSET_SPARSE	0x0203	/* the same without its zero words */
+#define CKPT_REC_RESTART_BLOCK	0x0204	/* how an interrupted call resumes */
 
 /* 0x03xx: memory */
 #define CKPT_REC_MM		0x0301
@@ -314,6 +315,7 @@ struct ckpt_seccomp {
 
 #define CKPT_RESTART_NONE		0
 #define CKPT_RESTART_NANOSLEEP		1	/* a relative or absolute sleep */
+#define CKPT_RESTART_BLOCK		2	/* a CKPT_REC_RESTART_BLOCK follows */
 
 struct ckpt_thread {
 	struct ckpt_rec	rec;
@@ -336,6 +338,34 @@ struct ckpt_thread {
 	__le32	sas_ss_flags;
 	__le32	__reserved;
 	__le64	blocked;		/* signal mask, bit N-1 = signal N */
+};
+
+/*
+ * CKPT_REC_RESTART_BLOCK: the restart block of the thread of the last
+ * CKPT_REC_THREAD (whose @restart is CKPT_RESTART_BLOCK), which its
+ * interrupted call resumes from through restart_syscall(): @kind
+ * CKPT_RB_POLL, a poll() on the @nr pollfds at @uaddr; CKPT_RB_FUTEX, a
+ * FUTEX_WAIT(_BITSET) on the futex word at @uaddr for value @nr, with
+ * @bitset.  With CKPT_RB_TIMEOUT, @remaining_ns is the time it had left
+ * at the freeze, on CLOCK_MONOTONIC, or CLOCK_REALTIME with
+ * CKPT_RB_REALTIME; CKPT_RB_SHARED: a futex shared between processes.
+ */
+#define CKPT_RB_POLL		1
+#define CKPT_RB_FUTEX		2
+
+#define CKPT_RB_TIMEOUT		0x1
+#define CKPT_RB_REALTIME	0x2
+#define CKPT_RB_SHARED		0x4
+#define CKPT_RB_FLAGS		0x7
+
+struct ckpt_restart_block {
+	struct ckpt_rec	rec;
+	__le32	kind;			/* CKPT_RB_* */
+	__le32	flags;			/* CKPT_RB_TIMEOUT... */
+	__le64	uaddr;
+	__le32	nr;
+	__le32	bitset;
+	__le64	remaining_ns;
 };
 
 /*
@@ -1367,6 +1397,8 @@ CKPT_REC_TYPE(REGSET, 0x0202, "regset", sizeof(struct ckpt_regset),
 	      CKPT_REC_MAX_LEN)
 CKPT_REC_TYPE(REGSET_SPARSE, 0x0203, "regset_sparse",
 	      sizeof(struct ckpt_regset), CKPT_REC_MAX_LEN)
+CKPT_REC_TYPE(RESTART_BLOCK, 0x0204, "restart_block",
+	      sizeof(struct ckpt_restart_block), sizeof(struct ckpt_restart_block))
 CKPT_REC_TYPE(MM, 0x0301, "mm", sizeof(struct ckpt_mm), sizeof(struct ckpt_mm))
 CKPT_REC_TYPE(VMA, 0x0302, "vma", sizeof(struct ckpt_vma),
 	      sizeof(struct ckpt_vma))

@@ -27,6 +27,7 @@
 #include <asm/user.h>
 #include <asm/vdso.h>
 #include "ckpt.h"
+#include "rblock.h"
 #include "arch.h"
 
 /**
@@ -111,6 +112,8 @@ int ckpt_arch_syscall_state(struct ckpt_ctx *ctx, struct task_struct *t,
 		th->sleep_remaining_ns = cpu_to_le64(max_t(s64, left, 0));
 		if (rb->nanosleep.type == TT_NATIVE)
 			th->sleep_rmtp = cpu_to_le64((unsigned long)rb->nanosleep.rmtp);
+	} else if (ckpt_rblock_saved(t)) {
+		th->restart = cpu_to_le32(CKPT_RESTART_BLOCK);
 	} else if (le32_to_cpu(th->syscall) == CKPT_SYSCALL_RESTART_BLOCK) {
 		return ckpt_fail(ctx, -EOPNOTSUPP,
 				 "pid %d: interrupted in system call %ld, whose restart cannot be saved yet",

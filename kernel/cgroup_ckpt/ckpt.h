@@ -223,6 +223,7 @@ struct ckpt_rtask {
 	unsigned long		user_ax;
 	sigset_t		blocked;
 	struct ckpt_thread	thread;
+	struct ckpt_restart_block rblock;	/* rblock.c: kind 0 if none */
 	struct cred		*cred;
 	int			pdeath_signal;
 	unsigned int		last_fd;

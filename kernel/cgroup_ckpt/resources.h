@@ -11,6 +11,7 @@
  */
 CKPT_RESOURCE(task),
 CKPT_RESOURCE(thread),
+CKPT_RESOURCE(rblock),
 CKPT_RESOURCE(signal),
 CKPT_RESOURCE(timer),
 CKPT_RESOURCE(files),

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <asm/unaligned.h>
 #include "ckpt.h"
+#include "rblock.h"
 #include "signal.h"
 #include "arch.h"
 
@@ -177,6 +178,8 @@ static int ckpt_dump_thread(struct ckpt_ctx *ctx, struct task_struct *t)
 	else
 		th.blocked = cpu_to_le64(t->blocked.sig[0]);
 	ret = ckpt_write(ctx, &th, CKPT_REC_THREAD, sizeof(th));
+	if (!ret && le32_to_cpu(th.restart) == CKPT_RESTART_BLOCK)
+		ret = ckpt_rblock_dump(ctx, t);
 
 	for (i = 0; !ret && i < ARRAY_SIZE(ckpt_notes); i++) {
 		if (!size[i])
@@ -290,10 +293,10 @@ static int ckpt_restore_thread(struct ckpt_rtask *rt, void *rec, u32 len)
 	rt = &l[i];
 	if (le32_to_cpu(th->tid) != rt->pid ||
 	    le32_to_cpu(th->syscall) > CKPT_SYSCALL_RESTART_BLOCK ||
-	    le32_to_cpu(th->restart) > CKPT_RESTART_NANOSLEEP)
+	    le32_to_cpu(th->restart) > CKPT_RESTART_BLOCK)
 		goto bad;
 	if (le32_to_cpu(th->syscall) == CKPT_SYSCALL_RESTART_BLOCK &&
-	    le32_to_cpu(th->restart) != CKPT_RESTART_NANOSLEEP)
+	    le32_to_cpu(th->restart) == CKPT_RESTART_NONE)
 		goto bad;
 	if (le64_to_cpu(th->clear_child_tid) >= TASK_SIZE ||
 	    rl >= TASK_SIZE || rseq >= TASK_SIZE || ss_sp >= TASK_SIZE)
@@ -397,6 +400,9 @@ int ckpt_apply_regsets(struct ckpt_rtask *rt)
 	if (!rt->regset[0])
 		return ckpt_fail(rt->ctx, -EINVAL,
 				 "image: pid %d: no general registers", rt->pid);
+	if (le32_to_cpu(rt->thread.restart) == CKPT_RESTART_BLOCK && !rt->rblock.kind)
+		return ckpt_fail(rt->ctx, -EINVAL,
+				 "image: pid %d: no restart block", rt->pid);
 	ret = ckpt_arch_fixup_regs(rt, rt->regset[0], rt->regset_size[0]);
 	if (ret)
 		return ret;
@@ -465,6 +471,8 @@ void ckpt_thread_resume(struct ckpt_rtask *rt)
 
 	if (le32_to_cpu(th->restart) == CKPT_RESTART_NANOSLEEP)
 		ckpt_arch_restart_sleep(th);
+	else if (le32_to_cpu(th->restart) == CKPT_RESTART_BLOCK)
+		ckpt_rblock_resume(rt);
 	ckpt_arch_set_return(rt->user_ax);
 	ckpt_signal_resume(rt);
 	set_current_blocked(&rt->blocked);

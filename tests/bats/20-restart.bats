@@ -223,6 +223,42 @@ blocked_test() {
 	awk -v w="$woke_at" -v r="$restarted_at" 'BEGIN { exit !(w - r < 5.5) }'
 }
 
+# waited_ok LOG NAME RESULT MIN: the LOG line of call NAME ended with
+# RESULT after at least MIN ms
+waited_ok() {
+	grep -E "^$2 " "$1"
+	awk -v n="$2" -v r="$3" -v min="$4" '$1 == n {
+		line = $0; sub(/ after [0-9]+ ms$/, "", line); sub("^" n " ", "", line)
+		ok = line == r && $(NF - 1) >= min } END { exit !ok }' "$1"
+}
+
+@test "restart: poll(), futex waits and pthread_cond_timedwait() with a timeout resume with the time they had left" {
+	G=$(new_group a)
+	wl_start "$G" w waiters 5000
+	sleep 3		# 2 s left to each
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^    restart block: poll\(\) of 1 fds at 0x[0-9a-f]+, [0-9]+ ns left$" <<< "$output"
+	grep -Eq "^    restart block: poll\(\) of 1 fds at 0x[0-9a-f]+, no timeout$" <<< "$output"
+	grep -Eq "^    restart block: futex wait at 0x[0-9a-f]+ for 0, [0-9]+ ns left$" <<< "$output"
+	grep -Eq "^    restart block: futex wait at 0x[0-9a-f]+ for [0-9]+, [0-9]+ ns left \(CLOCK_REALTIME\)$" <<< "$output"
+	sleep 1
+	restart "$G" "$T/img"
+	restarted_at=$SECONDS
+	wait_until lines_ge "$T/w/log" 3
+	# about 2 s after the restart (a call made again from scratch: 5 s),
+	# and each a timeout, not EINTR
+	[ $((SECONDS - restarted_at)) -le 4 ]
+	waited_ok "$T/w/log" poll 0 5500
+	waited_ok "$T/w/log" futex "-1 ETIMEDOUT" 5500
+	waited_ok "$T/w/log" cond ETIMEDOUT 5500
+	# the poll() with no timeout waits on, on its FIFO
+	echo hello > "$T/w/fifo"
+	wait_until grep -qx "woken hello" "$T/w/log"
+}
+
 @test "restart: frozen leaves the restarted group frozen" {
 	G=$(new_group a)
 	checkpoint_kill_counter "$G" "$T/img"

@@ -392,6 +392,9 @@ static int rec_thread(struct dec *d, uint32_t len)
 			 (uint64_t)le64(t->sleep_remaining_ns), le32(t->sleep_clockid),
 			 (uint64_t)le64(t->sleep_rmtp));
 		break;
+	case CKPT_RESTART_BLOCK:
+		snprintf(rb, sizeof(rb), "below");
+		break;
 	default:
 		return bad(d, "unknown restart block kind %u", restart);
 	}
@@ -409,7 +412,8 @@ static int rec_thread(struct dec *d, uint32_t len)
 		jsonw_string_field(json_wtr, "syscall", kind == CKPT_SYSCALL_NONE ? "none" :
 			kind == CKPT_SYSCALL_RESTART ? "restart" : "restart_block");
 		jsonw_uint_field(json_wtr, "syscall_nr", nr);
-		jsonw_string_field(json_wtr, "restart", restart == CKPT_RESTART_NONE ? "none" : "nanosleep");
+		jsonw_string_field(json_wtr, "restart", restart == CKPT_RESTART_NONE ? "none" :
+				   restart == CKPT_RESTART_NANOSLEEP ? "nanosleep" : "block");
 		jsonw_uint_field(json_wtr, "sleep_remaining_ns", le64(t->sleep_remaining_ns));
 		jsonw_uint_field(json_wtr, "sleep_clockid", le32(t->sleep_clockid));
 		jsonw_hex_field(json_wtr, "sleep_rmtp", le64(t->sleep_rmtp));
@@ -437,6 +441,43 @@ static int rec_thread(struct dec *d, uint32_t len)
 		printf("    sigaltstack %#" PRIx64 " size %" PRIu64 " flags %#x\n",
 		       (uint64_t)le64(t->sas_ss_sp), (uint64_t)le64(t->sas_ss_size),
 		       le32(t->sas_ss_flags));
+	return 0;
+}
+
+/* The restart block of the thread just before: a poll() or a futex wait. */
+static int rec_restart_block(struct dec *d, uint32_t len)
+{
+	const struct ckpt_restart_block *r = (const void *)d->rec;
+	uint32_t kind = le32(r->kind), flags = le32(r->flags);
+	char left[48] = "no timeout";
+
+	if (check_len(d, len, sizeof(*r)))
+		return -1;
+	if (!d->have_thread || (kind != CKPT_RB_POLL && kind != CKPT_RB_FUTEX) ||
+	    (flags & ~(uint32_t)CKPT_RB_FLAGS))
+		return bad(d, "restart block: kind %u, flags %#x", kind, flags);
+	if (flags & CKPT_RB_TIMEOUT)
+		snprintf(left, sizeof(left), "%" PRIu64 " ns left%s",
+			 (uint64_t)le64(r->remaining_ns),
+			 flags & CKPT_RB_REALTIME ? " (CLOCK_REALTIME)" : "");
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "type", "restart_block");
+		jsonw_uint_field(json_wtr, "tid", d->tid);
+		jsonw_string_field(json_wtr, "kind", kind == CKPT_RB_POLL ? "poll" : "futex");
+		jsonw_hex_field(json_wtr, "uaddr", le64(r->uaddr));
+		jsonw_uint_field(json_wtr, "nr", le32(r->nr));
+		jsonw_hex_field(json_wtr, "flags", flags);
+		jsonw_uint_field(json_wtr, "remaining_ns", le64(r->remaining_ns));
+		jsonw_end_object(json_wtr);
+	} else if (kind == CKPT_RB_POLL) {
+		printf("    restart block: poll() of %u fds at %#" PRIx64 ", %s\n", le32(r->nr),
+		       (uint64_t)le64(r->uaddr), left);
+	} else {
+		printf("    restart block: futex wait at %#" PRIx64 " for %u%s, %s\n",
+		       (uint64_t)le64(r->uaddr), le32(r->nr),
+		       flags & CKPT_RB_SHARED ? ", shared" : "", left);
+	}
 	return 0;
 }
 
@@ -545,6 +586,7 @@ const struct rec_handler img_task_handlers[] = {
 	{ CKPT_REC_SECCOMP,	rec_seccomp },
 	{ CKPT_REC_TASK_END,	rec_task_end },
 	{ CKPT_REC_THREAD,	rec_thread },
+	{ CKPT_REC_RESTART_BLOCK,	rec_restart_block },
 	{ CKPT_REC_REGSET,	rec_regset },
 	{ CKPT_REC_REGSET_SPARSE,	rec_regset },
 	{ 0, NULL },
