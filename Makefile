@@ -50,7 +50,7 @@ PACKAGES := linux-source-6.1 qemu-system-x86 ccache flex bison libelf-dev \
 	libssl-dev bc cpio rsync bats criu cgroup-tools busybox-static \
 	python3-docutils sparse codespell gcc make xz-utils patch perl \
 	iproute2 util-linux keyutils zlib1g-dev redis-server redis-tools \
-	nginx
+	nginx postgresql
 
 CKPT_SRCS := $(wildcard kernel/cgroup_ckpt/*.[ch]) include/uapi/ckpt_cgroup.h
 

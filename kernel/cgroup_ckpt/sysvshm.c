@@ -91,6 +91,54 @@ static int ckpt_sysv_perm(struct ipc_namespace *ns, int shmid,
 	return ret;
 }
 
+/*
+ * checkpoint kill: the segments saved, each with the distinct files (one
+ * per shmat(), shared by fork()) the group attaches it through.
+ */
+struct ckpt_shm_seen {
+	struct dentry	*dentry;	/* of the segment, referenced */
+	struct file	*file;		/* an attachment's (not referenced) */
+	int		shmid;
+};
+
+struct ckpt_shm_kill {
+	unsigned int		nr, cap;
+	struct ipc_namespace	*ns;
+	struct ckpt_shm_seen	*seen;
+};
+
+/* Note an attachment of a segment the group has, for ckpt_sysvshm_kill(). */
+static int ckpt_sysvshm_seen(struct ckpt_ctx *ctx, struct file *file)
+{
+	struct ckpt_shm_kill *k = ctx->priv[CKPT_RES_ID_sysvshm];
+	unsigned int i;
+
+	if (!k) {
+		k = kzalloc(sizeof(*k), GFP_KERNEL);
+		if (!k)
+			return -ENOMEM;
+		k->ns = get_ipc_ns(current->nsproxy->ipc_ns);
+		ctx->priv[CKPT_RES_ID_sysvshm] = k;
+	}
+	for (i = 0; i < k->nr; i++)
+		if (k->seen[i].file == file)
+			return 0;
+	if (k->nr == k->cap) {
+		unsigned int cap = k->cap ? 2 * k->cap : 8;
+		struct ckpt_shm_seen *seen;
+
+		seen = krealloc_array(k->seen, cap, sizeof(*seen), GFP_KERNEL);
+		if (!seen)
+			return -ENOMEM;
+		k->seen = seen;
+		k->cap = cap;
+	}
+	k->seen[k->nr].dentry = dget(file->f_path.dentry);
+	k->seen[k->nr].file = file;
+	k->seen[k->nr++].shmid = file_inode(file)->i_ino;
+	return 0;
+}
+
 /**
  * ckpt_dump_sysvshm() - write a SysV shm segment once, with its contents
  * @ctx:  the checkpoint
@@ -113,7 +161,7 @@ int ckpt_dump_sysvshm(struct ckpt_ctx *ctx, struct task_struct *t,
 	int ret;
 
 	id = ckpt_obj_lookup(ctx, CKPT_OBJ_INODE, inode, &new);
-	if (!id)
+	if (!id || (ctx->cmd == CKPT_CMD_CHECKPOINT_KILL && ckpt_sysvshm_seen(ctx, file)))
 		return ckpt_fail(ctx, -ENOMEM, "out of memory");
 	if (!new)
 		return 0;
@@ -347,6 +395,42 @@ int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
 	return 0;
 }
 
+/*
+ * The image is complete and the tasks die next: mark for removal each
+ * segment whose every attachment is the group's.  The segment's dentry
+ * has a reference from the segment, one from each shmat() file, and ours
+ * for each of the group's files.
+ */
+static void ckpt_sysvshm_kill(struct ckpt_ctx *ctx)
+{
+	struct ckpt_shm_kill *k = ctx->priv[CKPT_RES_ID_sysvshm];
+	unsigned int i, j, files;
+
+	for (i = 0; k && i < k->nr; i++) {
+		struct dentry *d = k->seen[i].dentry;
+
+		for (j = 0, files = 0; j < k->nr; j++)
+			files += k->seen[j].dentry == d;
+		if (d_count(d) == 1 + 2 * files)
+			ckpt_sysv_update(k->ns, k->seen[i].shmid, CKPT_SHM_DEST, 0, NULL);
+	}
+}
+
+static void ckpt_sysvshm_release(struct ckpt_ctx *ctx)
+{
+	struct ckpt_shm_kill *k = ctx->priv[CKPT_RES_ID_sysvshm];
+	unsigned int i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->nr; i++)
+		dput(k->seen[i].dentry);
+	put_ipc_ns(k->ns);
+	kfree(k->seen);
+	kfree(k);
+	ctx->priv[CKPT_RES_ID_sysvshm] = NULL;
+}
+
 static void ckpt_sysv_commit_one(struct ckpt_ctx *ctx, void *ptr)
 {
 	struct ckpt_sysv *sv = ptr;
@@ -376,6 +460,8 @@ static const struct ckpt_rec_op ckpt_sysvshm_recs[] = {
 
 const struct ckpt_resource ckpt_res_sysvshm = {
 	.name		= "SysV shm segments",
+	.kill		= ckpt_sysvshm_kill,
 	.commit		= ckpt_sysvshm_commit,
+	.release	= ckpt_sysvshm_release,
 	.recs		= ckpt_sysvshm_recs,
 };

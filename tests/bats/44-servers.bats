@@ -110,3 +110,72 @@ procs_differ() { [ "$(procs_sorted "$1")" != "$2" ]; }
 	wait_until procs_differ "$G" "$procs"
 	wait_until http_up $P
 }
+
+@test "servers: python3's http.server, asleep in poll() with a timeout, serves after checkpoint kill + restart" {
+	P=7420
+	mkdir -p "$T/www"
+	echo "hello from python" > "$T/www/index.html"
+	G=$(new_group a)
+	pid=$("$WL/spawn" -c "$G" -o "$T/py.log" -- /usr/bin/python3 -m http.server \
+		--bind 127.0.0.1 --directory "$T/www" $P)
+	track_pid "$pid"
+	WANT="hello from python"
+	wait_until http_up $P
+	# serve_forever() polls every 0.5 s: the freeze finds it in poll()
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^    restart block: poll\(\) of 1 fds at 0x[0-9a-f]+, [0-9]+ ns left$" <<< "$output"
+	! http_up $P
+	restart "$G" "$T/img"
+	[ "$(procs_of "$G")" = "$pid" ]
+	wait_until http_up $P
+	[ "$(grep -c '"GET / HTTP/1.1" 200' "$T/py.log")" -ge 2 ]
+}
+
+# pg_out_has LINE: the psql session's output has LINE
+pg_out_has() { grep -qx -- "$1" "$PG/out"; }
+
+@test "servers: postgresql, seven processes, keeps its data and a client's session across checkpoint kill + restart" {
+	P=7430
+	PGB=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+	PG=$T/pg
+	mkdir -p "$PG"
+	chown postgres "$PG"
+	setpriv --reuid=postgres --regid=postgres --init-groups \
+		"$PGB/initdb" -D "$PG/data" -A trust > "$PG/initdb.log" 2>&1
+	cat >> "$PG/data/postgresql.conf" <<-CONF
+	port = $P
+	listen_addresses = '127.0.0.1'
+	unix_socket_directories = '$PG'
+	CONF
+	G=$(new_group a)
+	pid=$("$WL/spawn" -c "$G" -o "$PG/log" -- setpriv --reuid=postgres \
+		--regid=postgres --init-groups "$PGB/postgres" -D "$PG/data")
+	track_pid "$pid"
+	# a session kept open across: psql reads its queries from a FIFO
+	mkfifo "$PG/in"
+	wait_until psql -h 127.0.0.1 -p $P -U postgres -Atc "select 1"
+	psql -h 127.0.0.1 -p $P -U postgres -At < "$PG/in" > "$PG/out" 2>&1 &
+	track_pid $!
+	exec 8> "$PG/in"
+	echo "create table t (a int); insert into t values (40); select 'sum', sum(a) from t;" >&8
+	wait_until pg_out_has "sum|40"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	# the segment went with the group: a restart here can make it again
+	[ -z "$(ipcs -m | awk '$3 == "postgres"')" ]
+	# a query while the server is away: held, answered after the restart
+	echo "insert into t values (2); select 'sum', sum(a) from t;" >&8
+	sleep 1
+	restart "$G" "$T/img"
+	wait_until pg_out_has "sum|42"
+	echo "select 'pid', pg_backend_pid() > 0;" >&8
+	wait_until pg_out_has "pid|t"
+	exec 8>&-
+	refute grep -q "closed\|terminat\|error" "$PG/out"
+	# new clients too, and the data is there
+	[ "$(psql -h 127.0.0.1 -p $P -U postgres -Atc "select sum(a) from t")" = 42 ]
+	grep -qx "$pid" "$G/cgroup.procs"
+}
