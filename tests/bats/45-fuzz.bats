@@ -17,19 +17,19 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-@test "fuzz: mutated images of 4 workloads, nothing left behind" {
+@test "fuzz: mutated images of 5 workloads, nothing left behind" {
 	local n=${CKPT_FUZZ_SHORT_N:-40}
 
 	track_group "$PARENT/fuzz-a"
 	track_group "$PARENT/fuzz-b"
 	cd "$REPO"
-	run env CKPT_FUZZ_N="$n" CKPT_FUZZ_WL="tree sockets-named sysvipc listeners" \
+	run env CKPT_FUZZ_N="$n" CKPT_FUZZ_WL="tree sockets-named sysvipc listeners tcpconn" \
 		CKPT_FUZZ_SLAB_TOL=128 \
 		CKPT_FUZZ_PARENT="$PARENT" CKPT_FUZZ_DIR="$T/fuzz" \
 		tests/fuzz/restart-fuzz.sh
 	echo "$output" | grep '^fuzz:'
 	[ "$status" = 0 ]
-	grep -qx "fuzz: PASS $((4 * n)) images, 0 kernel reports, 0 leftovers" <<< "$output"
+	grep -qx "fuzz: PASS $((5 * n)) images, 0 kernel reports, 0 leftovers" <<< "$output"
 	# the mutations reached restart: several errnos, not only a CRC error
 	[ "$(grep -Eo '(E[A-Z0-9]+|OK) [0-9]+' <<< "$output" | sort -u -k1,1 | wc -l)" -ge 3 ]
 }

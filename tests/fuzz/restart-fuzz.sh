@@ -52,7 +52,7 @@ P=${CKPT_FUZZ_PARENT:-/sys/fs/cgroup}
 D=${CKPT_FUZZ_DIR:-/tmp/fuzz}
 ALL="memcheck tree threads pipes sockets sockets-named seccomp epolls
      signalfds timerfds inotifys locks sysvipc sysvshm mqueues shm timers
-     listeners"
+     listeners tcpconn waiters"
 WLS=${CKPT_FUZZ_WL:-all}
 [ "$WLS" = all ] && WLS=$ALL
 MQ=/dev/mqueue
@@ -79,6 +79,8 @@ wl_args() {
 	shm) echo shm ;;				# memfd, shared mappings
 	timers) echo timers posix ;;			# POSIX timers
 	listeners) echo listeners 7300 ;;		# TCP listeners, UDP sockets
+	tcpconn) echo tcpconn 7310 200000 ;;		# TCP connections, queued data
+	waiters) echo waiters 3600000 ;;		# poll, futex restart blocks
 	*) return 1 ;;
 	esac
 }

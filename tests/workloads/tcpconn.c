@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpconn -d DIR PORT
+ * tcpconn -d DIR PORT [BYTES]
  *
  * Established TCP connections with bytes queued both ways, and a server:
  *
  *	fd 3  TCP 127.0.0.1:PORT listening (SO_REUSEADDR), O_NONBLOCK
  *	fd 4  TCP [::1]:PORT+1 listening (IPV6_V6ONLY), O_NONBLOCK
  *	fd 5  connected to fd 3; fd 6 its accepted end.  fd 6 wrote as much
- *	      of a 4 MiB pattern as fit (logged "queued N"), which fd 5 does
+ *	      of a BYTES (4 MiB) pattern as fit (logged "queued N"), which fd 5 does
  *	      not read, so that it fills fd 5's receive queue and fd 6's send
  *	      queue; fd 5 wrote "inner hello\n", which fd 6 does not read.
  *	fd 7  connected to fd 4 (IPv6, TCP_NODELAY); fd 8 its accepted end;
@@ -30,7 +30,6 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#define BIG	(4 << 20)
 #define MAXC	64
 
 struct name {
@@ -43,7 +42,7 @@ static int clients[MAXC], nclients;
 static char cbuf[MAXC][256];
 static size_t clen[MAXC];
 static unsigned int port, answered;
-static long queued;
+static long queued, big_len = 4 << 20;
 
 static unsigned char pattern(long i)
 {
@@ -118,7 +117,7 @@ static void pair(int l, struct sockaddr_storage *ss, socklen_t len, int c, int a
 static void setup(void)
 {
 	struct sockaddr_storage ss;
-	unsigned char *big = malloc(BIG);
+	unsigned char *big = malloc(big_len);
 	int one = 1;
 	long i;
 	ssize_t n;
@@ -134,12 +133,12 @@ static void setup(void)
 	nonblock(4);
 	if (!big)
 		wl_die("malloc");
-	for (i = 0; i < BIG; i++)
+	for (i = 0; i < big_len; i++)
 		big[i] = pattern(i);
 	nonblock(6);
 	/* as much as fits: fd 5's receive queue, then fd 6's send queue */
 	for (i = 0; i < 50; i++) {
-		n = write(6, big + queued, BIG - queued);
+		n = write(6, big + queued, big_len - queued);
 		if (n > 0)
 			queued += n;
 		wl_msleep(10);
@@ -265,7 +264,9 @@ int main(int argc, char **argv)
 	int i = wl_init(argc, argv, "", NULL);
 
 	if (i >= argc || !(port = atoi(argv[i])) || port > 65000)
-		wl_die("usage: tcpconn -d DIR PORT");
+		wl_die("usage: tcpconn -d DIR PORT [BYTES]");
+	if (i + 1 < argc && (big_len = atol(argv[i + 1])) <= 0)
+		wl_die("usage: tcpconn -d DIR PORT [BYTES]");
 	signal(SIGPIPE, SIG_IGN);
 	wl_catch_usr1();
 	setup();
