@@ -228,7 +228,7 @@ BENCH_MEM	?= $(if $(filter 1,$(BENCH_QUICK)),2048,4096)
 BENCH_TIMEOUT	?= $(if $(filter 1,$(BENCH_QUICK)),1800,7200)
 BENCH_OUT	:= $(BUILD)/bench$(if $(filter-out ckpt,$(KCONFIG)),-$(KCONFIG))
 
-bench: EXTRA_PACKAGES := gnuplot-nox
+bench: EXTRA_PACKAGES := gnuplot-nox iptables
 bench: deps kernel tools
 	@$(MAKE) -C bench/workloads
 	@mkdir -p $(BENCH_OUT)

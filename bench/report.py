@@ -206,7 +206,10 @@ def markdown(info, limits, wls, tgts, units, when):
              '(below 1: ckpt is faster or smaller).  checkpoint and restart: wall time of the '
              'command (`ckpt checkpoint`, `criu dump --leave-running`; `ckpt restart`, '
              '`criu restore -d`).  frozen: time the tasks were stopped (ckpt.state `frozen_us`; '
-             'CRIU\'s stats-dump `frozen_time`).')
+             'CRIU\'s stats-dump `frozen_time`).  The redis workloads (redis-server with data '
+             'and clients outside its group, each keeping a connection) are checkpointed with '
+             '`ckpt checkpoint --kill` and `criu dump --tcp-established`, restored with '
+             '`criu restore --tcp-established`, and every client must still get answers.')
     L.append('')
     L.append('| workload | checkpoint ours | CRIU | ratio | frozen ours | CRIU | ratio '
              '| restart ours | CRIU | ratio | image ours | CRIU | ratio |')

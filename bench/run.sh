@@ -11,7 +11,11 @@
 # --leave-running), kill it, restart it from the image on tmpfs (ckpt
 # restart; criu restore -d), check it (every process checks its memory and
 # answers, the counter keeps counting), kill it.  A run that fails a check
-# counts as failed, whatever its times.
+# counts as failed, whatever its times.  The server workloads (redis-server
+# with data, and clients outside the group each keeping a connection) are
+# checkpointed with kill instead (ckpt checkpoint --kill; criu dump
+# --tcp-established), restarted (criu restore --tcp-established), and every
+# client's connection must answer.
 #
 # Output on stdout, one line per measurement, parsed on the host:
 #	BENCH-INFO key=value ...
@@ -55,6 +59,8 @@ if [ "$QUICK" = 1 ]; then
 		"maps1000|-v 1000|1|0"
 	)
 	LIMIT_MIB=64
+	# name|clients|keys: redis-server with clients keeping connections
+	SERVERS=("redis50|50|10000")
 else
 	WORKLOADS=(
 		"counter||1|0"
@@ -66,6 +72,7 @@ else
 		"maps10000|-v 10000|1|0"
 	)
 	LIMIT_MIB=256
+	SERVERS=("redis300|300|200000")
 fi
 
 say() { echo "bench: $*" >&2; }
@@ -301,6 +308,106 @@ limits() {
 	echo "BENCH-LIMIT $("$MEMBW" "$LIMIT_MIB" 5 | tr ' ' '=') dd_mibs=$best_dd"
 }
 
+# ---- servers: redis-server, its clients' connections kept ---------------------
+
+# server_start SYS CLIENTS KEYS: redis-server in the group of SYS with KEYS
+# keys, and CLIENTS connections from redisclients.py outside the group;
+# sets $pid, $dir, $grp, $port, $cpid.
+server_start() {
+	grp=$PARENT/$1
+	dir=$WORK/srv-$1
+	port=$([ "$1" = ours ] && echo 6390 || echo 6391)
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	pid=$("$SPAWN" -c "$grp" -o "$dir/log" -- /usr/bin/redis-server --port "$port" \
+		--bind 127.0.0.1 --save "" --appendonly no --enable-debug-command yes \
+		--maxclients 10000 --dir "$dir" --logfile "") || return 1
+	wait_for "redis to answer" redis_up || return 1
+	redis-cli -p "$port" debug populate "$3" > /dev/null || return 1
+	/usr/bin/python3 "$REPO/bench/workloads/redisclients.py" "$dir" "$port" "$2" &
+	cpid=$!
+	wait_for "$2 clients" test -e "$dir/up" -o -e "$dir/result"
+	[ -e "$dir/up" ]
+}
+redis_up() { [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; }
+
+# server_verify KEYS: every client's connection answers, the data is there
+server_verify() {
+	local r
+
+	touch "$dir/go"
+	wait_for "the clients' answers" test -e "$dir/result" || return 1
+	read -r r < "$dir/result"
+	[ "${r%% *}" = OK ] || { say "clients: $r"; return 1; }
+	r=$(redis-cli -p "$port" dbsize)
+	[ "$r" = "$1" ] || { say "dbsize $r, not $1"; return 1; }
+}
+
+server_ours() {
+	local img=$WORK/ours.img t0 t1
+
+	t0=$(now_us)
+	"$CKPT" -q checkpoint "$grp" -o "$img" --kill || return 1
+	t1=$(now_us)
+	ckpt_us=$((t1 - t0))
+	frozen_us=$(state_get "$grp" frozen_us)
+	kckpt_us=$(state_get "$grp" duration_us)
+	size=$(sizes "$img")
+	wait_for "the group to empty" populated_is "$grp" 0 || return 1
+	t0=$(now_us)
+	"$CKPT" -q restart "$grp" -i "$img" > /dev/null || return 1
+	t1=$(now_us)
+	restart_us=$((t1 - t0))
+	krestart_us=$(state_get "$grp" duration_us)
+}
+
+server_criu() {
+	local d=$WORK/criu t0 t1
+
+	rm -rf "$d"
+	mkdir -p "$d" "$WORK/stats"
+	t0=$(now_us)
+	criu dump -t "$pid" -D "$d" --tcp-established -o "$WORK/criu-dump.log" -v2 ||
+		{ tail -n 5 "$WORK/criu-dump.log" >&2; return 1; }
+	t1=$(now_us)
+	ckpt_us=$((t1 - t0))
+	size=$(sizes "$d"/*.img)
+	wait_for "the group to empty" populated_is "$grp" 0 || return 1
+	t0=$(now_us)
+	criu restore -D "$d" -d --tcp-established -o "$WORK/criu-restore.log" -v2 ||
+		{ tail -n 5 "$WORK/criu-restore.log" >&2; return 1; }
+	t1=$(now_us)
+	restart_us=$((t1 - t0))
+	cp "$d/stats-dump" "$WORK/stats/$1.$2.dump" 2>/dev/null
+	cp "$d/stats-restore" "$WORK/stats/$1.$2.restore" 2>/dev/null
+	grep -qx "$pid" "$grp/cgroup.procs" ||
+		{ say "criu restored pid $pid outside $grp"; kill -9 "$pid"; return 1; }
+}
+
+# One server measurement: checkpoint with kill (the connections move),
+# restart, the clients' connections must answer.  Prints BENCH-RAW.
+measure_server() {
+	local sys=$1 name=$2 clients=$3 keys=$4 run=$5 ok=1
+
+	ckpt_us=0 frozen_us=0 restart_us=0 size=0 kckpt_us=0 krestart_us=0 mem_kib=0
+	cpid=
+	if ! server_start "$sys" "$clients" "$keys"; then
+		ok=0
+	elif ! "server_$sys" "$name" "$run"; then
+		ok=0
+	elif ! server_verify "$keys"; then
+		ok=0
+	fi
+	[ -n "$cpid" ] && kill "$cpid" 2> /dev/null
+	kill_group "$grp" || ok=0
+	[ "$sys" = ours ] && echo release > "$grp/ckpt.trigger"
+	rm -rf "$WORK/ours.img" "$WORK/criu"
+	[ "$ok" = 1 ] || { failures=$((failures + 1)); say "$sys $name run $run FAILED"; }
+	echo "BENCH-RAW sys=$sys wl=$name run=$run ok=$ok procs=1 mem_mib=0" \
+	     "ckpt_us=$ckpt_us frozen_us=$frozen_us restart_us=$restart_us size=$size" \
+	     "kckpt_us=$kckpt_us krestart_us=$krestart_us mem_kib=$mem_kib"
+}
+
 # ---- setup -------------------------------------------------------------------
 [ "$(id -u)" = 0 ] || { say "must run as root"; exit 2; }
 for f in "$CKPT" "$BWL" "$MEMBW" "$SPAWN"; do
@@ -343,6 +450,23 @@ for w in "${WORKLOADS[@]}"; do
 		done
 	done
 	# after each workload, so that an interrupted run keeps them
+	if [ "$criu_ok" = 1 ] && [ -d "$WORK/stats" ]; then
+		criu_stats
+		rm -rf "$WORK/stats"
+	fi
+done
+
+for w in "${SERVERS[@]}"; do
+	IFS='|' read -r name clients keys <<< "$w"
+	[ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]] && continue
+	for ((run = 1; run <= RUNS; run++)); do
+		if ((run % 2)); then order="ours criu"; else order="criu ours"; fi
+		for sys in $order; do
+			[ "$sys" = criu ] && [ "$criu_ok" = 0 ] && continue
+			say "$name run $run: $sys"
+			measure_server "$sys" "$name" "$clients" "$keys" "$run"
+		done
+	done
 	if [ "$criu_ok" = 1 ] && [ -d "$WORK/stats" ]; then
 		criu_stats
 		rm -rf "$WORK/stats"
