@@ -278,7 +278,11 @@ static ssize_t ckpt_trigger_write(struct kernfs_open_file *of, char *buf,
 
 	buf = strstrip(buf);
 	if (!strcmp(buf, "release")) {
+		/* not under an operation, which may be taking or making them */
+		if (test_and_set_bit_lock(0, &css_ckpt(css)->busy))
+			return -EBUSY;
 		ckpt_hold_release(cgroup_id(css->cgroup), true);
+		clear_bit_unlock(0, &css_ckpt(css)->busy);
 		return nbytes;
 	}
 	len = strlen(buf);

@@ -12,8 +12,9 @@
  *
  * A hold is an entry (netns, local address and port, remote address and
  * port) in one hash table, looked up by a netfilter hook at LOCAL_IN of
- * IPv4 and IPv6, registered in a network namespace while it has holds and
- * only then.  An entry is added before its socket is saved (so that what
+ * IPv4 and IPv6 (right after the source NAT there, so that the addresses
+ * are the socket's), registered in a network namespace while it has holds
+ * and only then.  An entry is added before its socket is saved (so that what
  * the image holds is all the peer was acknowledged) and dropped when a
  * restart made the connection again, when the group that was checkpointed
  * is told "release" (ckpt.trigger) or removed, or when the checkpoint
@@ -54,6 +55,7 @@ struct ckpt_hold_net {
 	struct net		*net;
 	unsigned int		nr;
 	struct nf_hook_ops	ops[2];
+	struct rcu_head		rcu;
 };
 
 struct ckpt_hold {
@@ -145,9 +147,9 @@ static void ckpt_hold_sk_key(struct sock *sk, struct ckpt_hold_key *k)
 		k->raddr[0] = inet->inet_daddr;
 #if IS_ENABLED(CONFIG_IPV6)
 	} else if (ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
-		/* a v4-mapped connection sees IPv4 segments */
-		k->laddr[0] = sk->sk_v6_rcv_saddr.s6_addr32[3];
-		k->raddr[0] = sk->sk_v6_daddr.s6_addr32[3];
+		/* a v4-mapped connection: IPv4 segments, IPv4's addresses */
+		k->laddr[0] = inet->inet_rcv_saddr;
+		k->raddr[0] = inet->inet_daddr;
 	} else {
 		memcpy(k->laddr, &sk->sk_v6_rcv_saddr, sizeof(k->laddr));
 		memcpy(k->raddr, &sk->sk_v6_daddr, sizeof(k->raddr));
@@ -160,6 +162,8 @@ static void ckpt_hold_sk_key(struct sock *sk, struct ckpt_hold_key *k)
 static struct ckpt_hold_net *ckpt_hold_net_get(struct net *net)
 {
 	static const u8 pfs[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	/* after the source NAT of LOCAL_IN undoes an OUTPUT DNAT's replies */
+	static const int prio[] = { NF_IP_PRI_NAT_SRC + 1, NF_IP6_PRI_NAT_SRC + 1 };
 	struct ckpt_hold_net *hn;
 	unsigned int i, nr = IS_ENABLED(CONFIG_IPV6) ? 2 : 1;
 	int ret;
@@ -174,7 +178,7 @@ static struct ckpt_hold_net *ckpt_hold_net_get(struct net *net)
 		hn->ops[i].hook = ckpt_hold_hook;
 		hn->ops[i].pf = pfs[i];
 		hn->ops[i].hooknum = NF_INET_LOCAL_IN;
-		hn->ops[i].priority = NF_IP_PRI_FIRST;
+		hn->ops[i].priority = prio[i];
 	}
 	ret = nf_register_net_hooks(net, hn->ops, nr);
 	if (ret) {
@@ -196,10 +200,10 @@ static void ckpt_hold_del(struct ckpt_hold *h)
 	if (--hn->nr)
 		return;
 	list_del(&hn->node);
-	/* waits for the hooks running, which may still look at entries */
 	nf_unregister_net_hooks(hn->net, hn->ops, IS_ENABLED(CONFIG_IPV6) ? 2 : 1);
 	put_net(hn->net);
-	kfree(hn);
+	/* the hook blob the ops were in goes after a grace period too */
+	kfree_rcu(hn, rcu);
 }
 
 /**

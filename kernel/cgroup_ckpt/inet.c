@@ -77,7 +77,7 @@ static bool ckpt_inet_match(struct ckpt_ctx *ctx, const struct ckpt_fdump *d)
 	if (ckpt_inet_udp(sk))
 		return true;
 	return ckpt_inet_tcp(sk) &&
-	       (state == TCP_LISTEN || state == TCP_ESTABLISHED ||
+	       (state == TCP_LISTEN || ckpt_tcp_conn_state(state) ||
 		(state == TCP_CLOSE && !READ_ONCE(inet_sk(sk)->inet_dport)));
 }
 
@@ -124,7 +124,7 @@ static const char *ckpt_inet_unsaved(struct sock *sk)
 		return ckpt_inet_queued;
 	if (ckpt_inet_udp(sk) && (udp_sk(sk)->pending || udp_sk(sk)->encap_type))
 		return "a corked datagram (UDP_CORK) or an encapsulation; not saved yet";
-	if (ckpt_inet_tcp(sk) && sk->sk_state == TCP_ESTABLISHED)
+	if (ckpt_inet_tcp(sk) && ckpt_tcp_conn_state(sk->sk_state))
 		return ckpt_tcp_unsaved(sk);
 	return NULL;
 }
@@ -203,7 +203,8 @@ static const char *ckpt_inet_fill(struct sock *sk, struct ckpt_inet *r)
 		if (sk->sk_state == TCP_LISTEN) {
 			opts |= CKPT_INET_BOUND;
 			r->backlog = cpu_to_le32(READ_ONCE(sk->sk_max_ack_backlog));
-		} else if (sk->sk_state == TCP_ESTABLISHED) {
+		} else if (sk->sk_state == TCP_ESTABLISHED ||
+			   (ckpt_inet_tcp(sk) && ckpt_tcp_conn_state(sk->sk_state))) {
 			opts |= CKPT_INET_CONNECTED;
 		}
 		r->opts = cpu_to_le32(opts);
@@ -245,7 +246,7 @@ static int ckpt_dump_inet(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	}
 	r.id = cpu_to_le32(*id);
 	ret = ckpt_write(ctx, &r, CKPT_REC_INET, sizeof(r));
-	if (!ret && ckpt_inet_tcp(sk) && le32_to_cpu(r.state) == TCP_ESTABLISHED)
+	if (!ret && ckpt_inet_tcp(sk) && ckpt_tcp_conn_state(le32_to_cpu(r.state)))
 		ret = ckpt_tcp_dump(ctx, t, fd, sk, *id);
 	return ret;
 }
@@ -292,7 +293,7 @@ static bool ckpt_inet_valid(const struct ckpt_inet *r)
 	if (state == TCP_LISTEN)
 		return (opts & CKPT_INET_BOUND) && !(opts & CKPT_INET_CONNECTED) &&
 		       le32_to_cpu(r->backlog) <= S32_MAX;
-	if (state == TCP_ESTABLISHED)
+	if (ckpt_tcp_conn_state(state))
 		return (opts & CKPT_INET_CONNECTED) && !r->backlog && !r->fastopen;
 	return state == TCP_CLOSE && !(opts & CKPT_INET_CONNECTED) &&
 	       !r->backlog && !r->fastopen;
@@ -380,7 +381,7 @@ static int ckpt_inet_set_opts(struct socket *sock, const struct ckpt_inet *r)
 static int ckpt_inet_remake(struct ckpt_rtask *rt, struct socket *sock,
 			    const struct ckpt_inet *r)
 {
-	bool conn = ckpt_inet_tcp(sock->sk) && le32_to_cpu(r->state) == TCP_ESTABLISHED;
+	bool conn = ckpt_inet_tcp(sock->sk) && ckpt_tcp_conn_state(le32_to_cpu(r->state));
 	u32 opts = le32_to_cpu(r->opts);
 	struct sockaddr_storage ss;
 	const char *step = "set the options of";

@@ -129,6 +129,13 @@ void ckpt_sock_addrs(struct sock *sk, u8 *laddr, u8 *raddr, __le16 *lport,
 		memcpy(laddr, &inet->inet_rcv_saddr, 4);
 		memcpy(raddr, &inet->inet_daddr, 4);
 #if IS_ENABLED(CONFIG_IPV6)
+	} else if (ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		struct in6_addr a;
+
+		/* connected to IPv4: IPv4 keeps the local address (not the v6 one) */
+		ipv6_addr_set_v4mapped(inet->inet_rcv_saddr, &a);
+		memcpy(laddr, &a, 16);
+		memcpy(raddr, &sk->sk_v6_daddr, 16);
 	} else {
 		memcpy(laddr, &sk->sk_v6_rcv_saddr, 16);
 		memcpy(raddr, &sk->sk_v6_daddr, 16);

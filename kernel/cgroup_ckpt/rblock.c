@@ -40,9 +40,10 @@ bool ckpt_rblock_saved(struct task_struct *t)
 	       t->restart_block.fn == futex_wait_restart;
 }
 
+/* Time left until @end, at most KTIME_MAX / 2 ("forever" as the kernel clamps it). */
 static s64 ckpt_rblock_left(ktime_t end, ktime_t now)
 {
-	return max_t(s64, ktime_sub(end, now), 0);
+	return clamp_t(s64, ktime_sub(end, now), 0, KTIME_MAX / 2);
 }
 
 /**
@@ -146,7 +147,7 @@ void ckpt_rblock_resume(struct ckpt_rtask *rt)
 	s64 left = le64_to_cpu(r->remaining_ns);
 
 	if (le32_to_cpu(r->kind) == CKPT_RB_POLL) {
-		struct timespec64 end = ktime_to_timespec64(ktime_add_ns(ktime_get(), left));
+		struct timespec64 end = ktime_to_timespec64(ktime_add_safe(ktime_get(), left));
 
 		rb->poll.ufds = (struct pollfd __user *)(unsigned long)le64_to_cpu(r->uaddr);
 		rb->poll.nfds = le32_to_cpu(r->nr);
@@ -166,8 +167,8 @@ void ckpt_rblock_resume(struct ckpt_rtask *rt)
 		rb->futex.flags |= FLAGS_CLOCKRT;
 	if (flags & CKPT_RB_TIMEOUT) {
 		rb->futex.flags |= FLAGS_HAS_TIMEOUT;
-		rb->futex.time = ktime_add_ns((flags & CKPT_RB_REALTIME) ?
-					      ktime_get_real() : ktime_get(), left);
+		rb->futex.time = ktime_add_safe((flags & CKPT_RB_REALTIME) ?
+						ktime_get_real() : ktime_get(), left);
 	}
 	set_restart_fn(rb, futex_wait_restart);
 }

@@ -97,7 +97,8 @@ static int ckpt_sysv_perm(struct ipc_namespace *ns, int shmid,
  */
 struct ckpt_shm_seen {
 	struct dentry	*dentry;	/* of the segment, referenced */
-	struct file	*file;		/* an attachment's (not referenced) */
+	struct file	*file;		/* an attachment's (its areas' reference) */
+	unsigned int	areas;		/* the group's memory areas mapping @file */
 	int		shmid;
 };
 
@@ -120,9 +121,12 @@ static int ckpt_sysvshm_seen(struct ckpt_ctx *ctx, struct file *file)
 		k->ns = get_ipc_ns(current->nsproxy->ipc_ns);
 		ctx->priv[CKPT_RES_ID_sysvshm] = k;
 	}
-	for (i = 0; i < k->nr; i++)
-		if (k->seen[i].file == file)
+	for (i = 0; i < k->nr; i++) {
+		if (k->seen[i].file == file) {
+			k->seen[i].areas++;
 			return 0;
+		}
+	}
 	if (k->nr == k->cap) {
 		unsigned int cap = k->cap ? 2 * k->cap : 8;
 		struct ckpt_shm_seen *seen;
@@ -135,6 +139,7 @@ static int ckpt_sysvshm_seen(struct ckpt_ctx *ctx, struct file *file)
 	}
 	k->seen[k->nr].dentry = dget(file->f_path.dentry);
 	k->seen[k->nr].file = file;
+	k->seen[k->nr].areas = 1;
 	k->seen[k->nr++].shmid = file_inode(file)->i_ino;
 	return 0;
 }
@@ -399,19 +404,28 @@ int ckpt_restore_sysvshm_attach(struct ckpt_rtask *rt, struct file *file,
  * The image is complete and the tasks die next: mark for removal each
  * segment whose every attachment is the group's.  The segment's dentry
  * has a reference from the segment, one from each shmat() file, and ours
- * for each of the group's files.
+ * for each of the group's files; each such file one from each memory area
+ * mapping it, which fork() shares (the group's only, if nobody outside
+ * inherited it), and one from the object table if the image has it as a
+ * mapped file.  The tasks are frozen: their areas stay.
  */
 static void ckpt_sysvshm_kill(struct ckpt_ctx *ctx)
 {
 	struct ckpt_shm_kill *k = ctx->priv[CKPT_RES_ID_sysvshm];
 	unsigned int i, j, files;
+	bool alone;
 
 	for (i = 0; k && i < k->nr; i++) {
 		struct dentry *d = k->seen[i].dentry;
 
-		for (j = 0, files = 0; j < k->nr; j++)
-			files += k->seen[j].dentry == d;
-		if (d_count(d) == 1 + 2 * files)
+		for (j = 0, files = 0, alone = true; j < k->nr; j++) {
+			if (k->seen[j].dentry != d)
+				continue;
+			files++;
+			alone &= file_count(k->seen[j].file) == k->seen[j].areas +
+				 !!ckpt_obj_find(ctx, CKPT_OBJ_FILE, k->seen[j].file);
+		}
+		if (alone && d_count(d) == 1 + 2 * files)
 			ckpt_sysv_update(k->ns, k->seen[i].shmid, CKPT_SHM_DEST, 0, NULL);
 	}
 }

@@ -21,8 +21,10 @@
  * checkpoint leaves them running: its image is a snapshot of a connection
  * that goes on, good for a restart only if the original is gone silently.
  *
- * Only TCP_ESTABLISHED is saved; the closing states (FIN_WAIT1/2,
- * CLOSE_WAIT, LAST_ACK, CLOSING) are refused (net.c) as before.
+ * TCP_ESTABLISHED is saved, and TCP_CLOSE_WAIT: the peer's FIN came in
+ * (it counts in the sequence, after the bytes not read yet); restart
+ * takes it in again as tcp_fin() does.  The states after a FIN of our own
+ * (FIN_WAIT1/2, LAST_ACK, CLOSING) are refused (net.c) as before.
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -46,6 +48,8 @@ static_assert(sizeof(struct ckpt_tcp_data) == 16);
 /* Bytes of one CKPT_REC_TCP_DATA; more than any queue at restart refused. */
 #define CKPT_TCP_CHUNK		(CKPT_REC_MAX_LEN - sizeof(struct ckpt_tcp_data))
 #define CKPT_TCP_QUEUE_MAX	(64U << 20)
+/* The largest window TCP can announce: 65535 scaled by 2^14. */
+#define CKPT_TCP_WINDOW_MAX	(65535U << TCP_MAX_WSCALE)
 
 /*
  * The connections of one operation: at checkpoint, the held ones (put in
@@ -98,6 +102,16 @@ static int ckpt_tcp_set_add(struct ckpt_ctx *ctx, struct sock *sk, bool reuse)
 	return 0;
 }
 
+static bool ckpt_tcp_set_has(const struct ckpt_tcp_set *set, const struct sock *sk)
+{
+	unsigned int i;
+
+	for (i = 0; set && i < set->nr; i++)
+		if (set->c[i].sk == sk)
+			return true;
+	return false;
+}
+
 /**
  * ckpt_tcp_is() - whether a sock is an established TCP connection
  * @sk: an AF_INET or AF_INET6 sock
@@ -107,7 +121,7 @@ static int ckpt_tcp_set_add(struct ckpt_ctx *ctx, struct sock *sk, bool reuse)
 bool ckpt_tcp_is(const struct sock *sk)
 {
 	return sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP &&
-	       READ_ONCE(sk->sk_state) == TCP_ESTABLISHED;
+	       ckpt_tcp_conn_state(READ_ONCE(sk->sk_state));
 }
 
 /**
@@ -145,6 +159,11 @@ int ckpt_tcp_check_held(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 
 	if (ctx->cmd != CKPT_CMD_CHECKPOINT_KILL || (ctx->exclude & CKPT_EXCL_NET))
 		return 0;
+	/* holding and silencing a connection: what TCP_REPAIR allows */
+	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return ckpt_fail(ctx, -EPERM,
+				 "pid %d fd %u: holding a TCP connection across checkpoint kill needs CAP_NET_ADMIN in its network namespace",
+				 hs->h[i].pid, hs->h[i].fd);
 	ret = ckpt_tcp_set_add(ctx, sk, false);
 	if (!ret)
 		ret = ckpt_hold_add(sk, cgroup_id(ctx->cgrp));
@@ -170,13 +189,25 @@ const char *ckpt_tcp_unsaved(struct sock *sk)
 		return "urgent data (MSG_OOB) pending; not saved yet";
 	if (rcu_access_pointer(tp->fastopen_rsk))
 		return "a TCP Fast Open handshake still going on; try again";
-	if (sk->sk_shutdown)
+	/* CLOSE_WAIT: the peer's FIN shut it down for reading */
+	if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
+	    ((sk->sk_shutdown & RCV_SHUTDOWN) && sk->sk_state != TCP_CLOSE_WAIT))
 		return "shut down for reading or writing (shutdown()); not saved yet";
 #ifdef CONFIG_TCP_MD5SIG
 	if (rcu_access_pointer(tp->md5sig_info))
 		return "TCP MD5 signatures (TCP_MD5SIG); not saved yet";
 #endif
 	return NULL;
+}
+
+/*
+ * Bytes received and not read, from the sequence numbers: in CLOSE_WAIT,
+ * the peer's FIN takes the last one until the program reads the end of
+ * file.
+ */
+static u32 ckpt_tcp_inq(u32 rcv_nxt, u32 copied_seq, bool fin)
+{
+	return rcv_nxt - copied_seq - (fin && rcv_nxt != copied_seq);
 }
 
 /* Copy the bytes of @skb from sequence @seq on to @buf at *@pos. */
@@ -234,15 +265,20 @@ static const char *ckpt_tcp_fill(struct sock *sk, struct ckpt_tcp *r, u8 **data,
 	u32 inq, outq, flags = 0;
 
 	lock_sock(sk);
-	inq = tp->rcv_nxt - tp->copied_seq;
+	if (sk->sk_state == TCP_CLOSE_WAIT)
+		flags |= CKPT_TCP_FIN_IN;
+	inq = ckpt_tcp_inq(tp->rcv_nxt, tp->copied_seq, flags & CKPT_TCP_FIN_IN);
 	outq = tp->write_seq - tp->snd_una;
 	*err = -EAGAIN;
 	why = "the connection closed during the checkpoint; try again";
-	if (sk->sk_state != TCP_ESTABLISHED)
+	if (!ckpt_tcp_conn_state(sk->sk_state))
 		goto out;
 	*err = -EOPNOTSUPP;
 	why = ckpt_tcp_unsaved(sk);
 	if (why)
+		goto out;
+	why = "more than 64 MiB queued; not saved";
+	if (inq > CKPT_TCP_QUEUE_MAX || outq > CKPT_TCP_QUEUE_MAX)
 		goto out;
 	*err = -ENOMEM;
 	why = "out of memory";
@@ -272,11 +308,14 @@ static const char *ckpt_tcp_fill(struct sock *sk, struct ckpt_tcp *r, u8 **data,
 	r->rcv_wnd = cpu_to_le32(tp->rcv_wnd);
 	r->rcv_wup = cpu_to_le32(tp->rcv_wup);
 	r->mss_clamp = cpu_to_le32(tp->rx_opt.mss_clamp);
-	r->timestamp = cpu_to_le32(tcp_time_stamp_raw() + tp->tsoffset);
+	if (tp->rx_opt.tstamp_ok)
+		r->timestamp = cpu_to_le32(tcp_time_stamp_raw() + tp->tsoffset);
 	r->sndbuf = cpu_to_le32(sk->sk_sndbuf);
 	r->rcvbuf = cpu_to_le32(sk->sk_rcvbuf);
-	r->snd_wscale = tp->rx_opt.snd_wscale;
-	r->rcv_wscale = tp->rx_opt.rcv_wscale;
+	if (tp->rx_opt.wscale_ok) {
+		r->snd_wscale = tp->rx_opt.snd_wscale;
+		r->rcv_wscale = tp->rx_opt.rcv_wscale;
+	}
 out:
 	release_sock(sk);
 	return why;
@@ -309,6 +348,13 @@ int ckpt_tcp_dump(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 		synchronize_net();
 		set->synced = true;
 	}
+	/* connected (SYN_SENT before) since the holds were taken */
+	if (ctx->cmd == CKPT_CMD_CHECKPOINT_KILL && !ckpt_tcp_set_has(set, sk)) {
+		ckpt_netsock_describe(sk, desc, sizeof(desc));
+		return ckpt_fail(ctx, -EAGAIN,
+				 "pid %d fd %d: %s: connected during the checkpoint; try again",
+				 task_pid_vnr(t), fd, desc);
+	}
 	why = ckpt_tcp_fill(sk, &r, &data, &ret);
 	if (why) {
 		kvfree(data);
@@ -318,7 +364,8 @@ int ckpt_tcp_dump(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	}
 	r.id = cpu_to_le32(id);
 	ret = ckpt_write(ctx, &r, CKPT_REC_TCP, sizeof(r));
-	len = le32_to_cpu(r.rcv_nxt) - le32_to_cpu(r.copied_seq) +
+	len = ckpt_tcp_inq(le32_to_cpu(r.rcv_nxt), le32_to_cpu(r.copied_seq),
+			   le32_to_cpu(r.flags) & CKPT_TCP_FIN_IN) +
 	      le32_to_cpu(r.write_seq) - le32_to_cpu(r.snd_una);
 	for (off = 0; !ret && off < len; off += n) {
 		struct ckpt_tcp_data d = { };
@@ -358,28 +405,40 @@ int ckpt_tcp_repair(struct ckpt_rtask *rt, struct socket *sock)
 	return 0;
 }
 
-/* Is @r a connection restart can make?  Its queues' bytes in *@inq, *@outq. */
-static bool ckpt_tcp_valid(const struct ckpt_tcp *r, u32 id, u32 *inq, u32 *outq)
+/*
+ * Is @r a connection restart can make, of the socket @in?  Its queues'
+ * bytes in *@inq, *@outq.
+ */
+static bool ckpt_tcp_valid(const struct ckpt_tcp *r, const struct ckpt_inet *in,
+			   u32 *inq, u32 *outq)
 {
 	u32 snd_una = le32_to_cpu(r->snd_una), snd_nxt = le32_to_cpu(r->snd_nxt);
 	u32 write_seq = le32_to_cpu(r->write_seq), mss = le32_to_cpu(r->mss_clamp);
+	u32 flags = le32_to_cpu(r->flags);
+	bool fin = flags & CKPT_TCP_FIN_IN;
 
-	*inq = le32_to_cpu(r->rcv_nxt) - le32_to_cpu(r->copied_seq);
+	/* snd_nxt is not set: the bytes not sent yet are sent again */
+	*inq = ckpt_tcp_inq(le32_to_cpu(r->rcv_nxt), le32_to_cpu(r->copied_seq), fin);
 	*outq = write_seq - snd_una;
-	return le32_to_cpu(r->id) == id &&
-	       !(le32_to_cpu(r->flags) & ~CKPT_TCP_FLAGS) &&
+	return r->id == in->id &&
+	       fin == (le32_to_cpu(in->state) == TCP_CLOSE_WAIT) &&
+	       !(flags & ~CKPT_TCP_FLAGS) &&
 	       !memchr_inv(r->__reserved, 0, sizeof(r->__reserved)) &&
 	       *inq <= CKPT_TCP_QUEUE_MAX && *outq <= CKPT_TCP_QUEUE_MAX &&
 	       !before(snd_nxt, snd_una) && !after(snd_nxt, write_seq) &&
 	       mss >= TCP_MIN_MSS && mss <= U16_MAX &&
 	       r->snd_wscale <= TCP_MAX_WSCALE && r->rcv_wscale <= TCP_MAX_WSCALE &&
+	       ((flags & CKPT_TCP_WSCALE) || (!r->snd_wscale && !r->rcv_wscale)) &&
+	       ((flags & CKPT_TCP_TSTAMP) || !r->timestamp) &&
 	       le32_to_cpu(r->max_window) >= le32_to_cpu(r->snd_wnd) &&
-	       le32_to_cpu(r->sndbuf) <= INT_MAX && le32_to_cpu(r->rcvbuf) <= INT_MAX;
+	       le32_to_cpu(r->max_window) <= CKPT_TCP_WINDOW_MAX &&
+	       le32_to_cpu(r->rcv_wnd) <= CKPT_TCP_WINDOW_MAX &&
+	       le32_to_cpu(r->sndbuf) <= INT_MAX / 2 && le32_to_cpu(r->rcvbuf) <= INT_MAX / 2;
 }
 
 /* The sequence numbers, the connection without handshake, its options. */
 static int ckpt_tcp_connect(struct socket *sock, const struct ckpt_inet *in,
-			    const struct ckpt_tcp *r)
+			    const struct ckpt_tcp *r, u32 inq)
 {
 	struct sock *sk = sock->sk;
 	u32 flags = le32_to_cpu(r->flags);
@@ -387,9 +446,11 @@ static int ckpt_tcp_connect(struct socket *sock, const struct ckpt_inet *in,
 	struct sockaddr_storage ss;
 	int n = 0, len, ret;
 
+	/* the bytes not read come before the FIN, which ckpt_tcp_fin() adds */
 	ret = ckpt_tcp_opt(sk, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE);
 	if (!ret)
-		ret = ckpt_tcp_opt(sk, TCP_QUEUE_SEQ, le32_to_cpu(r->copied_seq));
+		ret = ckpt_tcp_opt(sk, TCP_QUEUE_SEQ, le32_to_cpu(r->rcv_nxt) - inq -
+				   !!(flags & CKPT_TCP_FIN_IN));
 	if (!ret)
 		ret = ckpt_tcp_opt(sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE);
 	if (!ret)
@@ -481,6 +542,21 @@ bad:
 			 rt->pid, id, ctx->s.bytes);
 }
 
+/*
+ * The peer's FIN, after the bytes received: what tcp_fin() does to an
+ * established connection.
+ */
+static void ckpt_tcp_fin(struct sock *sk)
+{
+	lock_sock(sk);
+	WRITE_ONCE(tcp_sk(sk)->rcv_nxt, tcp_sk(sk)->rcv_nxt + 1);
+	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
+	tcp_set_state(sk, TCP_CLOSE_WAIT);
+	inet_csk_enter_pingpong_mode(sk);
+	release_sock(sk);
+}
+
 /* Make room for what the queues held, whatever buffers the sysctls give. */
 static void ckpt_tcp_bufs(struct sock *sk, u32 sndbuf, u32 rcvbuf)
 {
@@ -521,9 +597,9 @@ int ckpt_tcp_restore(struct ckpt_rtask *rt, struct socket *sock,
 	ret = ckpt_read_payload(ctx, (void *)&r + sizeof(rec), sizeof(r) - sizeof(rec));
 	if (ret)
 		return ret;
-	if (!ckpt_tcp_valid(&r, id, &inq, &outq))
+	if (!ckpt_tcp_valid(&r, in, &inq, &outq))
 		goto bad;
-	ret = ckpt_tcp_connect(sock, in, &r);
+	ret = ckpt_tcp_connect(sock, in, &r, inq);
 	if (ret)
 		goto fail;
 	/* room for the queues as they were (skbs made anew may weigh more) */
@@ -534,6 +610,8 @@ int ckpt_tcp_restore(struct ckpt_rtask *rt, struct socket *sock,
 			"pid %d: cannot refill the queues of TCP connection %u (error %d)",
 			rt->pid, id, ret);
 	ckpt_tcp_bufs(sock->sk, le32_to_cpu(r.sndbuf), le32_to_cpu(r.rcvbuf));
+	if (le32_to_cpu(r.flags) & CKPT_TCP_FIN_IN)
+		ckpt_tcp_fin(sock->sk);
 	step = "set the windows of";
 	w.snd_wl1 = le32_to_cpu(r.snd_wl1);
 	w.snd_wnd = le32_to_cpu(r.snd_wnd);
@@ -597,6 +675,11 @@ static void ckpt_tcp_commit(struct ckpt_ctx *ctx)
 		lock_sock(sk);
 		tcp_sk(sk)->repair = 0;
 		sk->sk_reuse = set->c[i].reuse ? SK_CAN_REUSE : SK_NO_REUSE;
+		/* what the timer retried during the restart does not count */
+		inet_csk(sk)->icsk_backoff = 0;
+		inet_csk(sk)->icsk_retransmits = 0;
+		if (tcp_sk(sk)->packets_out)
+			tcp_rearm_rto(sk);
 		tcp_send_window_probe(sk);
 		release_sock(sk);
 	}

@@ -7,6 +7,7 @@
 #define _KERNEL_CGROUP_CKPT_TCP_H
 
 #include <linux/types.h>
+#include <net/tcp_states.h>
 
 struct ckpt_ctx;
 struct ckpt_held_set;
@@ -16,6 +17,12 @@ struct file;
 struct sock;
 struct socket;
 struct task_struct;
+
+/* The states of a connection tcp.c saves: established, or the peer's FIN in. */
+static inline bool ckpt_tcp_conn_state(int state)
+{
+	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+}
 
 bool ckpt_tcp_is(const struct sock *sk);
 bool ckpt_tcp_held(struct file *file);

@@ -70,6 +70,47 @@ start_client() {
 	wl_check "$pid" t
 }
 
+# close_wait PORT: a connection to 127.0.0.1:PORT waits in CLOSE_WAIT
+close_wait() { [ -n "$(ss -Htn state close-wait "sport = :$1")" ]; }
+
+@test "tcp: a connection its peer shut (CLOSE_WAIT) comes back with the bytes and the end of file not read" {
+	P=7560
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	# a client outside writes, shuts its side and reads until the end
+	mkdir -p "$T/h"
+	python3 - "$T/h" $((P + 2)) <<-'EOF' &
+	import os, socket, sys
+	s = socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=60)
+	s.sendall(b'bye\n')
+	s.shutdown(socket.SHUT_WR)
+	got = b''
+	while True:
+	    c = s.recv(100)
+	    if not c:
+	        break
+	    got += c
+	with open(os.path.join(sys.argv[1], 'got.tmp'), 'wb') as f:
+	    f.write(got)
+	os.rename(os.path.join(sys.argv[1], 'got.tmp'), os.path.join(sys.argv[1], 'got'))
+	EOF
+	track_pid $!
+	wait_until grep -qx held "$T/t/log"
+	wait_until close_wait $((P + 2))
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^  socket \[[0-9]+\] TCP 127\.0\.0\.1:$((P + 2)) -> 127\.0\.0\.1:[0-9]+, closed by the peer" <<< "$output"
+	grep -q "^    connection: 4 bytes received and not read, then the peer's FIN, 0 to send" <<< "$output"
+	restart "$G" "$T/img"
+	close_wait $((P + 2))
+	# "bye", then the end of file; its answer reaches the client
+	wl_check "$pid" t
+	wait_until test -e "$T/h/got"
+	[ "$(cat "$T/h/got")" = ack ]
+}
+
 @test "tcp: \"release\" lets the held connections go: the client gets a reset" {
 	P=7510
 	G=$(new_group a)

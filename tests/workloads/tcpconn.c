@@ -12,6 +12,9 @@
  *	      queue; fd 5 wrote "inner hello\n", which fd 6 does not read.
  *	fd 7  connected to fd 4 (IPv6, TCP_NODELAY); fd 8 its accepted end;
  *	      fd 7 wrote "over six\n", which fd 8 does not read.
+ *	fd 9  TCP 127.0.0.1:PORT+2 listening, O_NONBLOCK: its first client
+ *	      is accepted as fd 10 (logged "held"), which is not read from
+ *	      until SIGUSR1.
  *
  * Every 20 ms it accepts clients on fd 3 and fd 4 and answers each line a
  * client sends with "echo N LINE" (N: lines answered so far, all clients)
@@ -20,8 +23,10 @@
  * SIGUSR1 (once: it reads the queues): each of fds 5..8 must have its
  * local and peer names; fd 6 must read "inner hello\n", fd 8 "over six\n",
  * fd 5 the N bytes of the pattern (waiting for what fd 6 still sends),
- * then a line sent each way on both pairs must arrive.  "OK tcpconn N"
- * (N: bytes of the pattern read) or FAIL in DIR/result.
+ * then a line sent each way on both pairs must arrive; fd 10, if there is
+ * one, must read "bye\n" then the end of file, then it writes "ack\n" and
+ * is closed.  "OK tcpconn N" (N: bytes of the pattern read) or FAIL in
+ * DIR/result.
  */
 #include "wl.h"
 #include <arpa/inet.h>
@@ -129,8 +134,10 @@ static void setup(void)
 	getsockname(4, (struct sockaddr *)&ss, &(socklen_t){ sizeof(ss) });
 	pair(4, &ss, sizeof(struct sockaddr_in6), 7, 8);
 	setsockopt(7, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	listener(AF_INET, port + 2, 9);
 	nonblock(3);
 	nonblock(4);
+	nonblock(9);
 	if (!big)
 		wl_die("malloc");
 	for (i = 0; i < big_len; i++)
@@ -206,6 +213,14 @@ static void check(void)
 		wl_fail("fd 6 -> fd 5: no pong: %m");
 	if (write(8, "six\n", 4) != 4 || read_all(7, line, 4) || memcmp(line, "six\n", 4))
 		wl_fail("fd 8 -> fd 7: nothing: %m");
+	if (fcntl(10, F_GETFD) < 0)
+		return;
+	/* the client wrote "bye\n" and shut its side: then the end of file */
+	if (read_all(10, line, 4) || memcmp(line, "bye\n", 4) || read(10, line, 1) != 0)
+		wl_fail("fd 10: not \"bye\" then the end of file: %m");
+	if (write(10, "ack\n", 4) != 4)
+		wl_fail("fd 10: cannot answer: %m");
+	close(10);
 }
 
 /* Accept clients; answer each line a client sends. */
@@ -216,6 +231,14 @@ static void serve(void)
 	int i, c, fd;
 	char *nl;
 
+	if (fcntl(10, F_GETFD) < 0) {
+		c = accept4(9, NULL, NULL, SOCK_NONBLOCK);
+		if (c >= 0 && dup2(c, 10) == 10) {
+			if (c != 10)
+				close(c);
+			printf("held\n");
+		}
+	}
 	for (fd = 3; fd <= 4; fd++) {
 		c = accept4(fd, NULL, NULL, SOCK_NONBLOCK);
 		if (c < 0)

@@ -331,7 +331,8 @@ static int rec_inet(struct dec *d, uint32_t len)
 		return check_len(d, len, sizeof(*n));
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (strcmp(what, "TCP") && strcmp(what, "UDP")) ||
-	    (state != 1 && state != 7 && state != 10) || (opts & ~(uint32_t)CKPT_INET_OPTS))
+	    (state != 1 && state != 7 && state != 8 && state != 10) ||
+	    (opts & ~(uint32_t)CKPT_INET_OPTS))
 		return bad(d, "TCP/UDP socket %u: family %u, type %u, protocol %u, state %u, options %#x",
 			   id, family, type, proto, state, opts);
 	if (!anon_obj_new(d, id, CKPT_FILE_INET, "inet"))
@@ -359,11 +360,13 @@ static int rec_inet(struct dec *d, uint32_t len)
 		       opts & (CKPT_INET_BOUND | CKPT_INET_CONNECTED) ? local : "(unbound)");
 		if (opts & CKPT_INET_CONNECTED)
 			printf(" -> %s", peer);
+		if (state == 8)
+			printf(", closed by the peer");
 		if (state == 10)
 			printf(", listening, backlog %u", le32(n->backlog));
 		printf("%s\n", more);
 	}
-	if (!strcmp(what, "TCP") && state == 1) {
+	if (!strcmp(what, "TCP") && (state == 1 || state == 8)) {
 		d->tcp_want = true;
 		d->tcp_id = id;
 	}
@@ -382,6 +385,9 @@ static int rec_tcp(struct dec *d, uint32_t len)
 		return bad(d, "TCP connection %u: no established TCP socket before it",
 			   le32(t->id));
 	inq = le32(t->rcv_nxt) - le32(t->copied_seq);
+	/* a FIN not read yet takes one sequence number after the bytes */
+	if ((flags & CKPT_TCP_FIN_IN) && inq)
+		inq--;
 	outq = le32(t->write_seq) - le32(t->snd_una);
 	unsent = le32(t->write_seq) - le32(t->snd_nxt);
 	if ((flags & ~(uint32_t)CKPT_TCP_FLAGS) || unsent > outq)
@@ -403,8 +409,9 @@ static int rec_tcp(struct dec *d, uint32_t len)
 		jsonw_hex_field(json_wtr, "flags", flags);
 		jsonw_end_object(json_wtr);
 	} else {
-		printf("    connection: %u bytes received and not read, %u to send (%u not sent yet), MSS %u%s%s%s\n",
-		       inq, outq, unsent, le32(t->mss_clamp),
+		printf("    connection: %u bytes received and not read%s, %u to send (%u not sent yet), MSS %u%s%s%s\n",
+		       inq, flags & CKPT_TCP_FIN_IN ? ", then the peer's FIN" : "", outq, unsent,
+		       le32(t->mss_clamp),
 		       flags & CKPT_TCP_WSCALE ? ", window scaling" : "",
 		       flags & CKPT_TCP_SACK ? ", SACK" : "",
 		       flags & CKPT_TCP_TSTAMP ? ", timestamps" : "");
