@@ -210,11 +210,11 @@ root_restart() {
 	checkpoint "$D/job" "$T/u/t.img" kill
 	wait_until gone "$pid"
 	chmod 644 "$T/u/t.img"
-	state_is "$D/job" held 4
+	state_is "$D/job" held 6
 	user_restart_fails "$T/u/t.img" \
 		"pid [0-9]+: restoring an established TCP connection needs CAP_NET_ADMIN in its network namespace"
 	# still held: root's restart takes them over
-	state_is "$D/job" held 4
+	state_is "$D/job" held 6
 	restart "$D/job" "$T/u/t.img"
 	state_is "$D/job" held 0
 	wl_check "$(procs_of "$D/job")" t

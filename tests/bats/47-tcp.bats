@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Established TCP connections, saved by default (tcp.c) and made again with
-# TCP repair.  The tcpconn workload (tests/workloads/tcpconn.c) holds two
-# connections inside the group (IPv4 and IPv6), with bytes queued both
-# ways, and serves a client outside the group (tcpclient.py), which keeps
+# TCP repair.  The tcpconn workload (tests/workloads/tcpconn.c) holds three
+# connections inside the group (IPv4; IPv6; an IPv6 socket to an IPv4
+# address, v4-mapped), with bytes queued both ways, and serves a client
+# outside the group (tcpclient.py), which keeps
 # its connection across "checkpoint kill" + restart: what it sends while
 # the server is away is held (no reset) and answered after the restart.
 
@@ -31,13 +32,15 @@ start_client() {
 	checkpoint "$G" "$T/img" kill
 	wait_until gone "$pid"
 	# fds 5 to 8 and the client's connection are held, until the restart
-	state_is "$G" held 5
+	state_is "$G" held 7
 	run "$CKPT" info "$T/img"
 	[ "$status" = 0 ]
 	grep -Eq "^    connection: [0-9]{5,} bytes received and not read, 0 to send" <<< "$output"
 	grep -Eq "^    connection: 12 bytes received and not read, [0-9]{5,} to send \([0-9]+ not sent yet\), MSS [0-9]+, window scaling, SACK, timestamps$" <<< "$output"
 	grep -Eq "^    connection: 9 bytes received and not read, 0 to send" <<< "$output"
 	grep -Eq "^  socket \[[0-9]+\] TCP \[::1\]:[0-9]+ -> \[::1\]:$((P + 1)), TCP_NODELAY" <<< "$output"
+	# an IPv6 socket connected to an IPv4 address, without a bind()
+	grep -Eq "^  socket \[[0-9]+\] TCP \[::ffff:127\.0\.0\.1\]:[0-9]+ -> \[::ffff:127\.0\.0\.1\]:$P$" <<< "$output"
 	# the client writes to the server while it is away: silence, no reset
 	touch "$T/c/go"
 	sleep 1
@@ -118,7 +121,7 @@ close_wait() { [ -n "$(ss -Htn state close-wait "sport = :$1")" ]; }
 	start_client "$T/c" $P
 	checkpoint "$G" "$T/img" kill
 	wait_until gone "$pid"
-	state_is "$G" held 5
+	state_is "$G" held 7
 	ensure_write_ok "$G/ckpt.trigger" release
 	state_is "$G" held 0
 	touch "$T/c/go"
@@ -133,7 +136,7 @@ close_wait() { [ -n "$(ss -Htn state close-wait "sport = :$1")" ]; }
 	start_client "$T/c" $P
 	checkpoint "$G" "$T/img" kill
 	wait_until gone "$pid"
-	state_is "$G" held 5
+	state_is "$G" held 7
 	rmdir "$G"
 	touch "$T/c/go"
 	wait_until test -e "$T/c/error"
@@ -152,6 +155,6 @@ close_wait() { [ -n "$(ss -Htn state close-wait "sport = :$1")" ]; }
 	[ "$(cat "$T/c/3")" = "echo 3 three" ]
 	run "$CKPT" info "$T/img"
 	[ "$status" = 0 ]
-	[ "$(grep -c '^    connection: ' <<< "$output")" = 5 ]
+	[ "$(grep -c '^    connection: ' <<< "$output")" = 7 ]
 	wl_check "$pid" t
 }

@@ -12,6 +12,9 @@
  *	      queue; fd 5 wrote "inner hello\n", which fd 6 does not read.
  *	fd 7  connected to fd 4 (IPv6, TCP_NODELAY); fd 8 its accepted end;
  *	      fd 7 wrote "over six\n", which fd 8 does not read.
+ *	fd 11 AF_INET6, connected to fd 3 through the v4-mapped address
+ *	      ::ffff:127.0.0.1 without a bind(); fd 12 its accepted end
+ *	      (AF_INET); fd 11 wrote "mapped\n", which fd 12 does not read.
  *	fd 9  TCP 127.0.0.1:PORT+2 listening, O_NONBLOCK: its first client
  *	      is accepted as fd 10 (logged "held"), which is not read from
  *	      until SIGUSR1.
@@ -20,8 +23,9 @@
  * client sends with "echo N LINE" (N: lines answered so far, all clients)
  * on the same connection.  It waits in nanosleep() only.
  *
- * SIGUSR1 (once: it reads the queues): each of fds 5..8 must have its
- * local and peer names; fd 6 must read "inner hello\n", fd 8 "over six\n",
+ * SIGUSR1 (once: it reads the queues): each of fds 5..8, 11, 12 must have
+ * its local and peer names; fd 6 must read "inner hello\n", fd 8 "over
+ * six\n", fd 12 "mapped\n",
  * fd 5 the N bytes of the pattern (waiting for what fd 6 still sends),
  * then a line sent each way on both pairs must arrive; fd 10, if there is
  * one, must read "bye\n" then the end of file, then it writes "ack\n" and
@@ -42,11 +46,13 @@ struct name {
 	socklen_t llen, plen;
 };
 
-static struct name names[4];		/* fds 5..8 */
+static const int conn_fds[] = { 5, 6, 7, 8, 11, 12 };
+static struct name names[6];		/* of conn_fds[] */
 static int clients[MAXC], nclients;
 static char cbuf[MAXC][256];
 static size_t clen[MAXC];
 static unsigned int port, answered;
+static int held;			/* fd 10 is the client of fd 9 */
 static long queued, big_len = 4 << 20;
 
 static unsigned char pattern(long i)
@@ -133,6 +139,13 @@ static void setup(void)
 	pair(3, &ss, sizeof(struct sockaddr_in), 5, 6);
 	getsockname(4, (struct sockaddr *)&ss, &(socklen_t){ sizeof(ss) });
 	pair(4, &ss, sizeof(struct sockaddr_in6), 7, 8);
+	{
+		struct sockaddr_in6 m = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+
+		inet_pton(AF_INET6, "::ffff:127.0.0.1", &m.sin6_addr);
+		memcpy(&ss, &m, sizeof(m));
+		pair(3, &ss, sizeof(m), 11, 12);
+	}
 	setsockopt(7, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	listener(AF_INET, port + 2, 9);
 	nonblock(3);
@@ -154,8 +167,10 @@ static void setup(void)
 	if (write(5, "inner hello\n", 12) != 12 || write(7, "over six\n", 9) != 9)
 		wl_die("write: %m");
 	printf("queued %ld\n", queued);
-	for (i = 0; i < 4; i++)
-		name_of(5 + i, &names[i]);
+	if (write(11, "mapped\n", 7) != 7)
+		wl_die("write: %m");
+	for (i = 0; i < 6; i++)
+		name_of(conn_fds[i], &names[i]);
 }
 
 /* Read exactly @len bytes of @fd into @buf, waiting up to 20 s. */
@@ -185,14 +200,19 @@ static void check(void)
 	long i;
 	int fd;
 
-	for (fd = 5; fd <= 8; fd++) {
+	for (i = 0; i < 6; i++) {
+		fd = conn_fds[i];
 		name_of(fd, &now);
-		if (!now.llen || now.llen != names[fd - 5].llen ||
-		    memcmp(&now.local, &names[fd - 5].local, now.llen) ||
-		    now.plen != names[fd - 5].plen ||
-		    memcmp(&now.peer, &names[fd - 5].peer, now.plen))
+		if (!now.llen || now.llen != names[i].llen ||
+		    memcmp(&now.local, &names[i].local, now.llen) ||
+		    now.plen != names[i].plen ||
+		    memcmp(&now.peer, &names[i].peer, now.plen))
 			wl_fail("fd %d: another local or peer name", fd);
 	}
+	if (read_all(12, line, 7) || memcmp(line, "mapped\n", 7))
+		wl_fail("fd 12: not \"mapped\": %m");
+	if (write(12, "v4\n", 3) != 3 || read_all(11, line, 3) || memcmp(line, "v4\n", 3))
+		wl_fail("fd 12 -> fd 11: nothing: %m");
 	if (read_all(6, line, 12) || memcmp(line, "inner hello\n", 12))
 		wl_fail("fd 6: not \"inner hello\": %m");
 	if (read_all(8, line, 9) || memcmp(line, "over six\n", 9))
@@ -213,7 +233,7 @@ static void check(void)
 		wl_fail("fd 6 -> fd 5: no pong: %m");
 	if (write(8, "six\n", 4) != 4 || read_all(7, line, 4) || memcmp(line, "six\n", 4))
 		wl_fail("fd 8 -> fd 7: nothing: %m");
-	if (fcntl(10, F_GETFD) < 0)
+	if (!held)
 		return;
 	/* the client wrote "bye\n" and shut its side: then the end of file */
 	if (read_all(10, line, 4) || memcmp(line, "bye\n", 4) || read(10, line, 1) != 0)
@@ -221,6 +241,7 @@ static void check(void)
 	if (write(10, "ack\n", 4) != 4)
 		wl_fail("fd 10: cannot answer: %m");
 	close(10);
+	held = 0;
 }
 
 /* Accept clients; answer each line a client sends. */
@@ -231,11 +252,12 @@ static void serve(void)
 	int i, c, fd;
 	char *nl;
 
-	if (fcntl(10, F_GETFD) < 0) {
+	if (!held) {
 		c = accept4(9, NULL, NULL, SOCK_NONBLOCK);
 		if (c >= 0 && dup2(c, 10) == 10) {
 			if (c != 10)
 				close(c);
+			held = 1;
 			printf("held\n");
 		}
 	}
