@@ -134,7 +134,9 @@ sysv_gone() { [ -z "$(sysv_of "$1")" ]; }
 	[ "$(wc -l < "$T/sysv.before")" = 3 ]
 	# A by both, B by the child, C (removed) by both
 	awk '{ print $3, $5 }' "$T/sysv.before" | tr '\n' ' ' | grep -qx '600 2 640 1 1600 2 '
-	checkpoint "$G" "$T/img" kill
+	# a plain checkpoint leaves the segments to the namespace
+	checkpoint "$G" "$T/img"
+	echo 1 > "$G/cgroup.kill"
 	wait_until gone "$pid"
 	wait_until gone "$child"
 	"$CKPT" info "$T/img" > "$T/info"
@@ -163,6 +165,26 @@ sysv_gone() { [ -z "$(sysv_of "$1")" ]; }
 	wait_until matches_ge "$T/v/result" '^detached C' 1
 	wait_until sysv_gone "$idc"
 	[ "$(sysv_of "$ida" | cut -d' ' -f5)" = 2 ]
+	wl_check "$pid" v
+}
+
+@test "shm: checkpoint kill takes the segments only the group attached; a restart here makes them again" {
+	G=$(new_group a)
+	wl_start "$G" v sysvshm
+	child=$(awk '$1 == "child" { print $2 }' "$T/v/info")
+	track_pid "$child"
+	read -r ida idb idc < <(awk '$1 ~ /^[ABC]$/ { printf "%s ", $2 } END { print "" }' "$T/v/info")
+	sysv_of "$ida" "$idb" "$idc" > "$T/sysv.before"
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	wait_until gone "$child"
+	# all three went with the group
+	sysv_gone "$ida"
+	sysv_gone "$idb"
+	sysv_gone "$idc"
+	restart "$G" "$T/img"
+	sysv_of "$ida" "$idb" "$idc" > "$T/sysv.after"
+	diff -u "$T/sysv.before" "$T/sysv.after"
 	wl_check "$pid" v
 }
 
