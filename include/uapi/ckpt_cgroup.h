@@ -1032,11 +1032,13 @@ struct ckpt_inet {
 
 /*
  * CKPT_REC_TCP: the connection of the CKPT_REC_INET @id (state
- * TCP_ESTABLISHED, or TCP_CLOSE_WAIT with CKPT_TCP_FIN_IN), right after
- * it, as TCP repair (TCP_REPAIR) reads and sets it: the sequence numbers,
- * which give the bytes queued, received and not read (@rcv_nxt -
- * @copied_seq, less one for a FIN not read yet) and sent and not acknowledged or
- * not sent yet (@write_seq - @snd_una); the windows (TCP_REPAIR_WINDOW);
+ * TCP_ESTABLISHED; CLOSE_WAIT, CLOSING, LAST_ACK with CKPT_TCP_FIN_IN;
+ * FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK with CKPT_TCP_FIN_OUT), right
+ * after it, as TCP repair (TCP_REPAIR) reads and sets it: the sequence
+ * numbers, which give the bytes queued, received and not read (@rcv_nxt -
+ * @copied_seq, less one for a FIN not read yet) and sent and not
+ * acknowledged or not sent yet (@write_seq - @snd_una, less one for our
+ * FIN not acknowledged yet); the windows (TCP_REPAIR_WINDOW);
  * the options the peers agreed on (TCP_REPAIR_OPTIONS): @mss_clamp, the
  * window scales with CKPT_TCP_WSCALE, SACK, timestamps and @timestamp, the
  * clock of the connection (TCP_TIMESTAMP); @sndbuf and @rcvbuf, the
@@ -1046,8 +1048,9 @@ struct ckpt_inet {
 #define CKPT_TCP_WSCALE		0x1	/* window scaling, @snd_wscale, @rcv_wscale */
 #define CKPT_TCP_SACK		0x2	/* selective acknowledgments */
 #define CKPT_TCP_TSTAMP		0x4	/* timestamps, @timestamp */
-#define CKPT_TCP_FIN_IN		0x8	/* the peer's FIN came (CLOSE_WAIT) */
-#define CKPT_TCP_FLAGS		0xf
+#define CKPT_TCP_FIN_IN		0x8	/* the peer's FIN came (CLOSE_WAIT...) */
+#define CKPT_TCP_FIN_OUT	0x10	/* ours went (FIN_WAIT1, FIN_WAIT2...) */
+#define CKPT_TCP_FLAGS		0x1f
 
 struct ckpt_tcp {
 	struct ckpt_rec	rec;

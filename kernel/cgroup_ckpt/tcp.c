@@ -21,10 +21,13 @@
  * checkpoint leaves them running: its image is a snapshot of a connection
  * that goes on, good for a restart only if the original is gone silently.
  *
- * TCP_ESTABLISHED is saved, and TCP_CLOSE_WAIT: the peer's FIN came in
- * (it counts in the sequence, after the bytes not read yet); restart
- * takes it in again as tcp_fin() does.  The states after a FIN of our own
- * (FIN_WAIT1/2, LAST_ACK, CLOSING) are refused (net.c) as before.
+ * TCP_ESTABLISHED is saved, and the closing states of a socket still
+ * open: after the peer's FIN (CLOSE_WAIT), which counts in the sequence
+ * after the bytes not read yet, and restart takes in again as tcp_fin()
+ * does; after our own (FIN_WAIT1, FIN_WAIT2, and with the peer's LAST_ACK,
+ * CLOSING), which restart sends again at the commit with tcp_shutdown()
+ * (a peer that had it acknowledges it once more; CLOSING comes back as
+ * LAST_ACK).
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -60,6 +63,7 @@ static_assert(sizeof(struct ckpt_tcp_data) == 16);
 struct ckpt_tcp_conn {
 	struct sock	*sk;
 	bool		reuse;		/* SO_REUSEADDR again after repair */
+	bool		fin;		/* our FIN, sent again after repair */
 };
 
 struct ckpt_tcp_set {
@@ -80,7 +84,8 @@ static struct ckpt_tcp_set *ckpt_tcp_set(struct ckpt_ctx *ctx)
 	return set;
 }
 
-static int ckpt_tcp_set_add(struct ckpt_ctx *ctx, struct sock *sk, bool reuse)
+static int ckpt_tcp_set_add(struct ckpt_ctx *ctx, struct sock *sk, bool reuse,
+			    bool fin)
 {
 	struct ckpt_tcp_set *set = ckpt_tcp_set(ctx);
 
@@ -98,6 +103,7 @@ static int ckpt_tcp_set_add(struct ckpt_ctx *ctx, struct sock *sk, bool reuse)
 	}
 	sock_hold(sk);
 	set->c[set->nr].sk = sk;
+	set->c[set->nr].fin = fin;
 	set->c[set->nr++].reuse = reuse;
 	return 0;
 }
@@ -164,7 +170,7 @@ int ckpt_tcp_check_held(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 		return ckpt_fail(ctx, -EPERM,
 				 "pid %d fd %u: holding a TCP connection across checkpoint kill needs CAP_NET_ADMIN in its network namespace",
 				 hs->h[i].pid, hs->h[i].fd);
-	ret = ckpt_tcp_set_add(ctx, sk, false);
+	ret = ckpt_tcp_set_add(ctx, sk, false, false);
 	if (!ret)
 		ret = ckpt_hold_add(sk, cgroup_id(ctx->cgrp));
 	if (ret)
@@ -189,10 +195,10 @@ const char *ckpt_tcp_unsaved(struct sock *sk)
 		return "urgent data (MSG_OOB) pending; not saved yet";
 	if (rcu_access_pointer(tp->fastopen_rsk))
 		return "a TCP Fast Open handshake still going on; try again";
-	/* CLOSE_WAIT: the peer's FIN shut it down for reading */
-	if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
-	    ((sk->sk_shutdown & RCV_SHUTDOWN) && sk->sk_state != TCP_CLOSE_WAIT))
-		return "shut down for reading or writing (shutdown()); not saved yet";
+	/* the FINs shut it down: ours for writing, the peer's for reading */
+	if (((sk->sk_shutdown & SEND_SHUTDOWN) && !ckpt_tcp_fin_out(sk->sk_state)) ||
+	    ((sk->sk_shutdown & RCV_SHUTDOWN) && !ckpt_tcp_fin_in(sk->sk_state)))
+		return "shut down for reading (shutdown()); not saved yet";
 #ifdef CONFIG_TCP_MD5SIG
 	if (rcu_access_pointer(tp->md5sig_info))
 		return "TCP MD5 signatures (TCP_MD5SIG); not saved yet";
@@ -208,6 +214,12 @@ const char *ckpt_tcp_unsaved(struct sock *sk)
 static u32 ckpt_tcp_inq(u32 rcv_nxt, u32 copied_seq, bool fin)
 {
 	return rcv_nxt - copied_seq - (fin && rcv_nxt != copied_seq);
+}
+
+/* Bytes to send, from the sequence numbers: our FIN takes the last one. */
+static u32 ckpt_tcp_outq(u32 write_seq, u32 snd_una, bool fin)
+{
+	return write_seq - snd_una - (fin && write_seq != snd_una);
 }
 
 /* Copy the bytes of @skb from sequence @seq on to @buf at *@pos. */
@@ -265,10 +277,12 @@ static const char *ckpt_tcp_fill(struct sock *sk, struct ckpt_tcp *r, u8 **data,
 	u32 inq, outq, flags = 0;
 
 	lock_sock(sk);
-	if (sk->sk_state == TCP_CLOSE_WAIT)
+	if (ckpt_tcp_fin_in(sk->sk_state))
 		flags |= CKPT_TCP_FIN_IN;
+	if (ckpt_tcp_fin_out(sk->sk_state))
+		flags |= CKPT_TCP_FIN_OUT;
 	inq = ckpt_tcp_inq(tp->rcv_nxt, tp->copied_seq, flags & CKPT_TCP_FIN_IN);
-	outq = tp->write_seq - tp->snd_una;
+	outq = ckpt_tcp_outq(tp->write_seq, tp->snd_una, flags & CKPT_TCP_FIN_OUT);
 	*err = -EAGAIN;
 	why = "the connection closed during the checkpoint; try again";
 	if (!ckpt_tcp_conn_state(sk->sk_state))
@@ -366,7 +380,8 @@ int ckpt_tcp_dump(struct ckpt_ctx *ctx, struct task_struct *t, int fd,
 	ret = ckpt_write(ctx, &r, CKPT_REC_TCP, sizeof(r));
 	len = ckpt_tcp_inq(le32_to_cpu(r.rcv_nxt), le32_to_cpu(r.copied_seq),
 			   le32_to_cpu(r.flags) & CKPT_TCP_FIN_IN) +
-	      le32_to_cpu(r.write_seq) - le32_to_cpu(r.snd_una);
+	      ckpt_tcp_outq(le32_to_cpu(r.write_seq), le32_to_cpu(r.snd_una),
+			    le32_to_cpu(r.flags) & CKPT_TCP_FIN_OUT);
 	for (off = 0; !ret && off < len; off += n) {
 		struct ckpt_tcp_data d = { };
 
@@ -415,13 +430,14 @@ static bool ckpt_tcp_valid(const struct ckpt_tcp *r, const struct ckpt_inet *in,
 	u32 snd_una = le32_to_cpu(r->snd_una), snd_nxt = le32_to_cpu(r->snd_nxt);
 	u32 write_seq = le32_to_cpu(r->write_seq), mss = le32_to_cpu(r->mss_clamp);
 	u32 flags = le32_to_cpu(r->flags);
-	bool fin = flags & CKPT_TCP_FIN_IN;
+	bool fin_in = flags & CKPT_TCP_FIN_IN, fin_out = flags & CKPT_TCP_FIN_OUT;
 
 	/* snd_nxt is not set: the bytes not sent yet are sent again */
-	*inq = ckpt_tcp_inq(le32_to_cpu(r->rcv_nxt), le32_to_cpu(r->copied_seq), fin);
-	*outq = write_seq - snd_una;
+	*inq = ckpt_tcp_inq(le32_to_cpu(r->rcv_nxt), le32_to_cpu(r->copied_seq), fin_in);
+	*outq = ckpt_tcp_outq(write_seq, snd_una, fin_out);
 	return r->id == in->id &&
-	       fin == (le32_to_cpu(in->state) == TCP_CLOSE_WAIT) &&
+	       fin_in == ckpt_tcp_fin_in(le32_to_cpu(in->state)) &&
+	       fin_out == ckpt_tcp_fin_out(le32_to_cpu(in->state)) &&
 	       !(flags & ~CKPT_TCP_FLAGS) &&
 	       !memchr_inv(r->__reserved, 0, sizeof(r->__reserved)) &&
 	       *inq <= CKPT_TCP_QUEUE_MAX && *outq <= CKPT_TCP_QUEUE_MAX &&
@@ -438,7 +454,7 @@ static bool ckpt_tcp_valid(const struct ckpt_tcp *r, const struct ckpt_inet *in,
 
 /* The sequence numbers, the connection without handshake, its options. */
 static int ckpt_tcp_connect(struct socket *sock, const struct ckpt_inet *in,
-			    const struct ckpt_tcp *r, u32 inq)
+			    const struct ckpt_tcp *r, u32 inq, u32 outq)
 {
 	struct sock *sk = sock->sk;
 	u32 flags = le32_to_cpu(r->flags);
@@ -453,8 +469,10 @@ static int ckpt_tcp_connect(struct socket *sock, const struct ckpt_inet *in,
 				   !!(flags & CKPT_TCP_FIN_IN));
 	if (!ret)
 		ret = ckpt_tcp_opt(sk, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE);
+	/* and the bytes to send before our FIN, which the commit sends again */
 	if (!ret)
-		ret = ckpt_tcp_opt(sk, TCP_QUEUE_SEQ, le32_to_cpu(r->snd_una));
+		ret = ckpt_tcp_opt(sk, TCP_QUEUE_SEQ, le32_to_cpu(r->write_seq) - outq -
+				   !!(flags & CKPT_TCP_FIN_OUT));
 	if (ret)
 		return ret;
 	len = ckpt_sock_sockaddr(&ss, le32_to_cpu(in->family), in->raddr,
@@ -599,7 +617,7 @@ int ckpt_tcp_restore(struct ckpt_rtask *rt, struct socket *sock,
 		return ret;
 	if (!ckpt_tcp_valid(&r, in, &inq, &outq))
 		goto bad;
-	ret = ckpt_tcp_connect(sock, in, &r, inq);
+	ret = ckpt_tcp_connect(sock, in, &r, inq, outq);
 	if (ret)
 		goto fail;
 	/* room for the queues as they were (skbs made anew may weigh more) */
@@ -625,7 +643,8 @@ int ckpt_tcp_restore(struct ckpt_rtask *rt, struct socket *sock,
 	if (ret)
 		goto fail;
 	ret = ckpt_tcp_set_add(ctx, sock->sk,
-			       le32_to_cpu(in->opts) & CKPT_INET_REUSEADDR);
+			       le32_to_cpu(in->opts) & CKPT_INET_REUSEADDR,
+			       le32_to_cpu(r.flags) & CKPT_TCP_FIN_OUT);
 	return ret ? ckpt_fail(ctx, ret, "out of memory") : 0;
 fail:
 	ckpt_sock_sockaddr(&ss, le32_to_cpu(in->family), in->raddr,
@@ -681,6 +700,11 @@ static void ckpt_tcp_commit(struct ckpt_ctx *ctx)
 		if (tcp_sk(sk)->packets_out)
 			tcp_rearm_rto(sk);
 		tcp_send_window_probe(sk);
+		/* as shutdown(SHUT_WR): FIN_WAIT1, or LAST_ACK after the peer's */
+		if (set->c[i].fin) {
+			sk->sk_shutdown |= SEND_SHUTDOWN;
+			tcp_shutdown(sk, SEND_SHUTDOWN);
+		}
 		release_sock(sk);
 	}
 }

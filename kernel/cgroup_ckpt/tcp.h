@@ -18,10 +18,24 @@ struct sock;
 struct socket;
 struct task_struct;
 
-/* The states of a connection tcp.c saves: established, or the peer's FIN in. */
+/* The states after the peer's FIN came in. */
+static inline bool ckpt_tcp_fin_in(int state)
+{
+	return (1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK);
+}
+
+/* The states after our FIN went out (shutdown(SHUT_WR)). */
+static inline bool ckpt_tcp_fin_out(int state)
+{
+	return (1 << state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING |
+			       TCPF_LAST_ACK);
+}
+
+/* The states of a connection tcp.c saves: established, or closing. */
 static inline bool ckpt_tcp_conn_state(int state)
 {
-	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+	return state == TCP_ESTABLISHED || ckpt_tcp_fin_in(state) ||
+	       ckpt_tcp_fin_out(state);
 }
 
 bool ckpt_tcp_is(const struct sock *sk);

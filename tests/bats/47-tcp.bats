@@ -114,6 +114,50 @@ close_wait() { [ -n "$(ss -Htn state close-wait "sport = :$1")" ]; }
 	[ "$(cat "$T/h/got")" = ack ]
 }
 
+# fin_wait2 PORT: a connection from 127.0.0.1:PORT waits in FIN_WAIT2
+fin_wait2() { [ -n "$(ss -Htn state fin-wait-2 "sport = :$1")" ]; }
+
+@test "tcp: a connection the server shut for writing (FIN_WAIT2) comes back; the client's lines still reach it" {
+	P=7570
+	G=$(new_group a)
+	wl_start "$G" t tcpconn $P
+	# the client asks for "half", reads to the server's FIN, then writes on
+	mkdir -p "$T/h"
+	python3 - "$T/h" $P <<-'EOF' &
+	import os, socket, sys, time
+	d = sys.argv[1]
+	s = socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=60)
+	s.sendall(b'half\n')
+	f = s.makefile('rb')
+	got = f.readline().strip() + b'|' + f.read()
+	with open(os.path.join(d, 'got.tmp'), 'wb') as o:
+	    o.write(got)
+	os.rename(os.path.join(d, 'got.tmp'), os.path.join(d, 'got'))
+	while not os.path.exists(os.path.join(d, 'go')):
+	    time.sleep(0.05)
+	s.sendall(b'after\n')
+	time.sleep(60)
+	EOF
+	track_pid $!
+	wait_until test -e "$T/h/got"
+	[ "$(cat "$T/h/got")" = "echo 1 half|" ]
+	wait_until fin_wait2 $P
+	checkpoint "$G" "$T/img" kill
+	wait_until gone "$pid"
+	run "$CKPT" info "$T/img"
+	[ "$status" = 0 ]
+	grep -Eq "^  socket \[[0-9]+\] TCP 127\.0\.0\.1:$P -> 127\.0\.0\.1:[0-9]+, shut down for writing" <<< "$output"
+	grep -q "^    connection: 0 bytes received and not read, 0 to send (0 not sent yet), then our FIN" <<< "$output"
+	# the client writes while the server is away
+	touch "$T/h/go"
+	sleep 0.5
+	restart "$G" "$T/img"
+	wait_until grep -qx "client 1 after shutdown: after" "$T/t/log"
+	# its FIN sent again and acknowledged again: FIN_WAIT2 as before
+	wait_until fin_wait2 $P
+	wl_check "$pid" t
+}
+
 @test "tcp: \"release\" lets the held connections go: the client gets a reset" {
 	P=7510
 	G=$(new_group a)

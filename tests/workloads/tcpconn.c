@@ -21,7 +21,9 @@
  *
  * Every 20 ms it accepts clients on fd 3 and fd 4 and answers each line a
  * client sends with "echo N LINE" (N: lines answered so far, all clients)
- * on the same connection.  It waits in nanosleep() only.
+ * on the same connection; after the line "half" it shuts that connection
+ * for writing (shutdown(SHUT_WR)) and logs the lines that still come
+ * ("client N after shutdown: LINE").  It waits in nanosleep() only.
  *
  * SIGUSR1 (once: it reads the queues): each of fds 5..8, 11, 12 must have
  * its local and peer names; fd 6 must read "inner hello\n", fd 8 "over
@@ -51,6 +53,7 @@ static struct name names[6];		/* of conn_fds[] */
 static int clients[MAXC], nclients;
 static char cbuf[MAXC][256];
 static size_t clen[MAXC];
+static int shut[MAXC];			/* shut for writing after "half" */
 static unsigned int port, answered;
 static int held;			/* fd 10 is the client of fd 9 */
 static long queued, big_len = 4 << 20;
@@ -270,6 +273,7 @@ static void serve(void)
 			continue;
 		}
 		clen[nclients] = 0;
+		shut[nclients] = 0;
 		clients[nclients++] = c;
 		printf("accepted %d\n", nclients);
 	}
@@ -286,9 +290,18 @@ static void serve(void)
 			clen[i] += n;
 		while ((nl = memchr(cbuf[i], '\n', clen[i]))) {
 			*nl = '\0';
-			n = snprintf(out, sizeof(out), "echo %u %s\n", ++answered, cbuf[i]);
-			if (write(clients[i], out, n) != n)
-				printf("client %d: write: %m\n", i + 1);
+			if (shut[i]) {
+				printf("client %d after shutdown: %s\n", i + 1, cbuf[i]);
+			} else {
+				n = snprintf(out, sizeof(out), "echo %u %s\n", ++answered,
+					     cbuf[i]);
+				if (write(clients[i], out, n) != n)
+					printf("client %d: write: %m\n", i + 1);
+			}
+			if (!shut[i] && !strcmp(cbuf[i], "half")) {
+				shutdown(clients[i], SHUT_WR);
+				shut[i] = 1;
+			}
 			clen[i] -= nl + 1 - cbuf[i];
 			memmove(cbuf[i], nl + 1, clen[i]);
 		}
@@ -299,6 +312,7 @@ static void serve(void)
 			continue;
 		clients[i] = clients[--nclients];
 		clen[i] = clen[nclients];
+		shut[i] = shut[nclients];
 		memcpy(cbuf[i], cbuf[nclients], clen[i]);
 		i--;
 	}

@@ -331,7 +331,7 @@ static int rec_inet(struct dec *d, uint32_t len)
 		return check_len(d, len, sizeof(*n));
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (strcmp(what, "TCP") && strcmp(what, "UDP")) ||
-	    (state != 1 && state != 7 && state != 8 && state != 10) ||
+	    (state < 1 || state == 2 || state == 3 || state == 6 || state > 11) ||
 	    (opts & ~(uint32_t)CKPT_INET_OPTS))
 		return bad(d, "TCP/UDP socket %u: family %u, type %u, protocol %u, state %u, options %#x",
 			   id, family, type, proto, state, opts);
@@ -362,11 +362,15 @@ static int rec_inet(struct dec *d, uint32_t len)
 			printf(" -> %s", peer);
 		if (state == 8)
 			printf(", closed by the peer");
+		else if (state == 4 || state == 5)
+			printf(", shut down for writing");
+		else if (state == 9 || state == 11)
+			printf(", closed both ways");
 		if (state == 10)
 			printf(", listening, backlog %u", le32(n->backlog));
 		printf("%s\n", more);
 	}
-	if (!strcmp(what, "TCP") && (state == 1 || state == 8)) {
+	if (!strcmp(what, "TCP") && state != 7 && state != 10) {
 		d->tcp_want = true;
 		d->tcp_id = id;
 	}
@@ -389,7 +393,12 @@ static int rec_tcp(struct dec *d, uint32_t len)
 	if ((flags & CKPT_TCP_FIN_IN) && inq)
 		inq--;
 	outq = le32(t->write_seq) - le32(t->snd_una);
+	/* ours, not acknowledged yet, too */
+	if ((flags & CKPT_TCP_FIN_OUT) && outq)
+		outq--;
 	unsent = le32(t->write_seq) - le32(t->snd_nxt);
+	if ((flags & CKPT_TCP_FIN_OUT) && unsent)
+		unsent--;
 	if ((flags & ~(uint32_t)CKPT_TCP_FLAGS) || unsent > outq)
 		return bad(d, "TCP connection %u: flags %#x, %u bytes unsent of %u",
 			   d->tcp_id, flags, unsent, outq);
@@ -409,8 +418,9 @@ static int rec_tcp(struct dec *d, uint32_t len)
 		jsonw_hex_field(json_wtr, "flags", flags);
 		jsonw_end_object(json_wtr);
 	} else {
-		printf("    connection: %u bytes received and not read%s, %u to send (%u not sent yet), MSS %u%s%s%s\n",
+		printf("    connection: %u bytes received and not read%s, %u to send (%u not sent yet)%s, MSS %u%s%s%s\n",
 		       inq, flags & CKPT_TCP_FIN_IN ? ", then the peer's FIN" : "", outq, unsent,
+		       flags & CKPT_TCP_FIN_OUT ? ", then our FIN" : "",
 		       le32(t->mss_clamp),
 		       flags & CKPT_TCP_WSCALE ? ", window scaling" : "",
 		       flags & CKPT_TCP_SACK ? ", SACK" : "",
