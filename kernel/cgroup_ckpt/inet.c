@@ -18,9 +18,10 @@
  * datagram or with an encapsulation.  Connections half opened (SYN
  * received) are not kept: the peer sees them reset, as after a crash.
  * Datagrams queued to a UDP socket are not kept: a network may lose them
- * too.  An established TCP socket is written here too, followed by its
- * connection (tcp.c).  TCP sockets closing are net.c's: refused, or reset
- * with ckpt.exclude net, which also leaves these out (net.c takes them).
+ * too.  A connected TCP socket (established or half closed) is written
+ * here too, followed by its connection (tcp.c).  TCP sockets connecting
+ * or reset are net.c's: refused, or reset with ckpt.exclude net, which
+ * also leaves these out (net.c takes them).
  */
 #define pr_fmt(fmt) "ckpt: " fmt
 
@@ -214,7 +215,7 @@ static const char *ckpt_inet_fill(struct sock *sk, struct ckpt_inet *r)
 }
 
 /**
- * ckpt_dump_inet() - write a TCP listener or UDP socket, or refuse it
+ * ckpt_dump_inet() - write a TCP or UDP socket, or refuse it
  * @ctx:  the checkpoint
  * @t:    the task using it (named in a refusal)
  * @fd:   the fd it is used through
@@ -425,7 +426,7 @@ static int ckpt_inet_remake(struct ckpt_rtask *rt, struct socket *sock,
 }
 
 /**
- * ckpt_restore_inet() - make a TCP listener or UDP socket again
+ * ckpt_restore_inet() - make a TCP or UDP socket again
  * @rt:  the task being restored (current)
  * @rec: its CKPT_REC_INET
  * @len: bytes of @rec

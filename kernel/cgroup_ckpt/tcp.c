@@ -119,7 +119,7 @@ static bool ckpt_tcp_set_has(const struct ckpt_tcp_set *set, const struct sock *
 }
 
 /**
- * ckpt_tcp_is() - whether a sock is an established TCP connection
+ * ckpt_tcp_is() - whether a sock is a TCP connection this file saves
  * @sk: an AF_INET or AF_INET6 sock
  *
  * Return: true if this file saves it.
@@ -136,7 +136,8 @@ bool ckpt_tcp_is(const struct sock *sk)
  *
  * A connection also used outside the group would be doubled by a restart.
  *
- * Return: true for an established TCP socket of AF_INET or AF_INET6.
+ * Return: true for a TCP connection, established or half closed, of
+ * AF_INET or AF_INET6.
  */
 bool ckpt_tcp_held(struct file *file)
 {
@@ -181,7 +182,7 @@ int ckpt_tcp_check_held(struct ckpt_ctx *ctx, struct ckpt_held_set *hs,
 
 /**
  * ckpt_tcp_unsaved() - what of a connection is not saved yet
- * @sk: an established TCP sock, locked
+ * @sk: a TCP connection's sock (ckpt_tcp_is()), locked
  *
  * Return: the reason, or NULL.
  */
@@ -340,7 +341,7 @@ out:
  * @ctx:  the checkpoint
  * @t:    the task using it (named in a refusal)
  * @fd:   the fd it is used through
- * @sk:   the established TCP sock
+ * @sk:   the TCP connection's sock (ckpt_tcp_is())
  * @id:   the object id of its CKPT_REC_INET
  *
  * Return: 0, -EOPNOTSUPP or -EAGAIN (with the reason), another negative
